@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test: native GoogleTest (CTest), the wasm engine under Node, Playwright e2e.
+# Installs what it needs first (scripts/setup.sh). Exit status is non-zero if any suite fails.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh || exit 1
+export NODE_PATH=/usr/share/nodejs
+
+failed=()
+run() { local name=$1; shift; echo "=== $name"; "$@" || failed+=("$name"); }
+
+run native bash scripts/test-native.sh
+run wasm-build bash scripts/build-wasm.sh
+run typecheck npx tsc -p tsconfig.json --noEmit
+run engine npm run --silent test:wasm
+run web-build npm run --silent build:web
+run e2e npm run --silent test:e2e
+
+if [ ${#failed[@]} -gt 0 ]; then
+    echo "FAILED suites: ${failed[*]}"
+    exit 1
+fi
+echo "all suites passed"

@@ -1,0 +1,49 @@
+#pragma once
+/// @file predictor.hpp
+/// CONTRACT (implementation in predictor.cpp): sparse scoring of query cells against a model,
+/// exactly CellTypist 1.7.1 `Classifier.celltype()` steps 2-5 (see ../shared/fixtures/README.md).
+///
+/// Matching: query genes found in `model.features` are used, in query order; model columns
+/// that are absent from the query are dropped (not zero-filled). Scaling: (x - mean) / scale,
+/// clipped above at 10. Because the scaled value of a zero entry is the constant
+/// -mean/scale (clipped), its contribution is folded into a per-class offset once, so scoring
+/// a cell touches only its nonzeros.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/model.hpp"
+
+namespace ct::predict {
+
+/// Options of the gene matching step.
+struct MatchOptions {
+    /// Refuse when fewer than this many model features are found in the query. CellTypist
+    /// only refuses on zero overlap; 1 mirrors it.
+    std::size_t min_features = 1;
+};
+
+/// A model restricted to the query's genes, ready to score cells of that query.
+class Predictor {
+public:
+    /// @param query_genes gene names of the query's columns (after var_names_make_unique).
+    /// @throws std::invalid_argument (user-readable) when the overlap is below min_features.
+    Predictor(const model::Model& model, const std::vector<std::string>& query_genes,
+              const MatchOptions& options = {});
+
+    std::size_t n_labels() const;
+    std::size_t n_query_genes() const;
+    /// Model features found in the query (CellTypist's `n_features_used`).
+    std::size_t n_features_used() const;
+
+    /// Scores `n_rows` cells given as CSR (row pointers relative to the chunk: indptr[0] may be
+    /// non-zero; values are log1p-normalized expression, column indices index query_genes).
+    /// Writes row-major `n_rows x n_labels()` decision scores and probabilities (expit).
+    /// Either output may be null if not wanted.
+    void score(const float* data, const std::int32_t* indices, const std::int64_t* indptr,
+               std::size_t n_rows, double* decision, double* probability) const;
+};
+
+}  // namespace ct::predict
