@@ -26,7 +26,7 @@ struct CsrMatrix {
 
 /// What the tests need of an h5ad file.
 struct H5ad {
-    CsrMatrix X;                      ///< the matrix asked for (X or raw/X), as CSR
+    CsrMatrix X;  ///< the matrix asked for (X or raw/X), as CSR
     std::vector<std::string> obs_names;
     std::vector<std::string> var_names;  ///< gene names of that matrix (var or raw/var index)
     /// Categorical and string obs columns, decoded to one string per cell.
@@ -42,8 +42,8 @@ H5ad read_h5ad(const std::string& path, bool use_raw = false);
 
 /// A CSV file as pandas `to_csv` writes it: first column is the index.
 struct CsvTable {
-    std::vector<std::string> header;  ///< column names without the index column
-    std::vector<std::string> index;   ///< first field of each row
+    std::vector<std::string> header;             ///< column names without the index column
+    std::vector<std::string> index;              ///< first field of each row
     std::vector<std::vector<std::string>> rows;  ///< remaining fields of each row
 
     /// Column by name (throws if absent).

@@ -1,6 +1,6 @@
 #pragma once
 /// @file predictor.hpp
-/// CONTRACT (implementation in predictor.cpp): sparse scoring of query cells against a model,
+/// Sparse scoring of query cells against a model,
 /// exactly CellTypist 1.7.1 `Classifier.celltype()` steps 2-5 (see ../shared/fixtures/README.md).
 ///
 /// Matching: query genes found in `model.features` are used, in query order; model columns
@@ -27,7 +27,7 @@ struct MatchOptions {
 
 /// A model restricted to the query's genes, ready to score cells of that query.
 class Predictor {
-public:
+  public:
     /// @param query_genes gene names of the query's columns (after var_names_make_unique).
     /// @throws std::invalid_argument (user-readable) when the overlap is below min_features.
     Predictor(const model::Model& model, const std::vector<std::string>& query_genes,
@@ -38,12 +38,27 @@ public:
     /// Model features found in the query (CellTypist's `n_features_used`).
     std::size_t n_features_used() const;
 
-    /// Scores `n_rows` cells given as CSR (row pointers relative to the chunk: indptr[0] may be
-    /// non-zero; values are log1p-normalized expression, column indices index query_genes).
+    /// Scores `n_rows` cells given as CSR: `data`/`indices` point at the chunk's first nonzero
+    /// and `indptr` has n_rows + 1 entries that may be offset (only differences to indptr[0]
+    /// matter), so a chunk can be cut from a larger matrix without copying its row pointers.
+    /// Values are log1p-normalized expression; column indices index `query_genes`.
     /// Writes row-major `n_rows x n_labels()` decision scores and probabilities (expit).
     /// Either output may be null if not wanted.
     void score(const float* data, const std::int32_t* indices, const std::int64_t* indptr,
                std::size_t n_rows, double* decision, double* probability) const;
+
+  private:
+    std::size_t n_labels_ = 0;
+    std::size_t n_query_ = 0;
+    std::size_t n_used_ = 0;
+    std::size_t n_rows_coef_ = 0;  ///< coef rows kept (1 for a binary model)
+    bool binary_ = false;
+    std::vector<std::int32_t> slot_;   ///< query column -> used-feature slot, or -1
+    std::vector<double> mean_;         ///< per slot
+    std::vector<double> scale_;        ///< per slot (divided by, as numpy does, for parity)
+    std::vector<double> zero_scaled_;  ///< per slot: clip((0 - mean) / scale)
+    std::vector<double> weights_;      ///< slot-major: n_used x n_rows_coef
+    std::vector<double> offset_;       ///< per coef row: intercept + sum_slots zero_scaled * w
 };
 
 }  // namespace ct::predict

@@ -1,0 +1,125 @@
+#include "predict/predictor.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <unordered_map>
+
+namespace ct::predict {
+
+namespace {
+// CellTypist clips standardized values above this (upper only).
+constexpr double kClip = 10.0;
+
+inline double expit(double d) { return 1.0 / (1.0 + std::exp(-d)); }
+
+std::string with_commas(std::size_t n) {
+    std::string s = std::to_string(n);
+    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3)
+        s.insert(static_cast<std::size_t>(i), ",");
+    return s;
+}
+}  // namespace
+
+Predictor::Predictor(const model::Model& model, const std::vector<std::string>& query_genes,
+                     const MatchOptions& options)
+    : n_labels_(model.n_labels()),
+      n_query_(query_genes.size()),
+      n_rows_coef_(model.coef_rows()),
+      binary_(model.is_binary()) {
+    // First occurrence wins, as CellTypist's np.where(features == g)[0][0].
+    std::unordered_map<std::string, std::size_t> feature_index;
+    feature_index.reserve(model.n_features() * 2);
+    for (std::size_t i = 0; i < model.n_features(); ++i)
+        feature_index.emplace(model.features[i], i);
+
+    slot_.assign(n_query_, -1);
+    std::vector<std::size_t> model_col;
+    for (std::size_t j = 0; j < n_query_; ++j) {
+        auto it = feature_index.find(query_genes[j]);
+        if (it == feature_index.end()) continue;
+        slot_[j] = static_cast<std::int32_t>(model_col.size());
+        model_col.push_back(it->second);
+    }
+    n_used_ = model_col.size();
+    if (n_used_ < std::max<std::size_t>(options.min_features, 1)) {
+        if (n_used_ == 0) {
+            throw std::invalid_argument(
+                "no gene of the data matches the model's " + with_commas(model.n_features()) +
+                " genes: check that gene names are symbols of the model's species (e.g. CD3D for "
+                "human), not Ensembl IDs, or choose the var column that holds gene symbols");
+        }
+        throw std::invalid_argument("only " + with_commas(n_used_) + " of the model's " +
+                                    with_commas(model.n_features()) +
+                                    " genes are found in the data, fewer than the " +
+                                    with_commas(options.min_features) + " required");
+    }
+
+    mean_.resize(n_used_);
+    zero_scaled_.resize(n_used_);
+    scale_.resize(n_used_);
+    weights_.resize(n_used_ * n_rows_coef_);
+    offset_.assign(model.intercept.begin(), model.intercept.end());
+    for (std::size_t u = 0; u < n_used_; ++u) {
+        const std::size_t m = model_col[u];
+        mean_[u] = model.scaler_mean[m];
+        scale_[u] = model.scaler_scale[m];
+        zero_scaled_[u] = std::min((0.0 - mean_[u]) / scale_[u], kClip);
+        for (std::size_t c = 0; c < n_rows_coef_; ++c) {
+            const double w = model.coef[c * model.n_features() + m];
+            weights_[u * n_rows_coef_ + c] = w;
+            offset_[c] += zero_scaled_[u] * w;
+        }
+    }
+}
+
+std::size_t Predictor::n_labels() const { return n_labels_; }
+std::size_t Predictor::n_query_genes() const { return n_query_; }
+std::size_t Predictor::n_features_used() const { return n_used_; }
+
+void Predictor::score(const float* data, const std::int32_t* indices, const std::int64_t* indptr,
+                      std::size_t n_rows, double* decision, double* probability) const {
+    const std::size_t R = n_rows_coef_;
+    std::vector<double> acc(R);
+    const std::int64_t base = n_rows ? indptr[0] : 0;
+    for (std::size_t r = 0; r < n_rows; ++r) {
+        std::copy(offset_.begin(), offset_.end(), acc.begin());
+        const std::int64_t lo = indptr[r] - base, hi = indptr[r + 1] - base;
+        if (hi < lo) throw std::invalid_argument("corrupt sparse matrix: row pointers decrease");
+        for (std::int64_t k = lo; k < hi; ++k) {
+            const std::int32_t j = indices[k];
+            if (j < 0 || static_cast<std::size_t>(j) >= n_query_) {
+                throw std::invalid_argument("corrupt sparse matrix: column index " +
+                                            std::to_string(j) + " out of range [0, " +
+                                            std::to_string(n_query_) + ")");
+            }
+            const std::int32_t u = slot_[static_cast<std::size_t>(j)];
+            if (u < 0) continue;
+            const double xs =
+                std::min((static_cast<double>(data[k]) - mean_[u]) / scale_[u], kClip);
+            const double delta = xs - zero_scaled_[u];
+            const double* w = &weights_[static_cast<std::size_t>(u) * R];
+            for (std::size_t c = 0; c < R; ++c) acc[c] += delta * w[c];
+        }
+        double* d = decision ? decision + r * n_labels_ : nullptr;
+        double* p = probability ? probability + r * n_labels_ : nullptr;
+        if (binary_) {
+            // sklearn's binary decision_function is one score s; CellTypist stacks [-s, s].
+            if (d) {
+                d[0] = -acc[0];
+                d[1] = acc[0];
+            }
+            if (p) {
+                p[0] = expit(-acc[0]);
+                p[1] = expit(acc[0]);
+            }
+        } else {
+            for (std::size_t c = 0; c < n_labels_; ++c) {
+                if (d) d[c] = acc[c];
+                if (p) p[c] = expit(acc[c]);
+            }
+        }
+    }
+}
+
+}  // namespace ct::predict
