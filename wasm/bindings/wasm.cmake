@@ -1,0 +1,35 @@
+# WebAssembly build (included by CMakeLists.txt under emcmake). Two variants:
+#   CT_WASM_THREADS=OFF  ct-simd     SIMD only (pages without cross-origin isolation)
+#   CT_WASM_THREADS=ON   ct-threads  SIMD + pthreads (SharedArrayBuffer available)
+# Emitted as classic MODULARIZE factories (Debian's emscripten 3.1.6 ES6 output breaks under
+# Node); web/engine/wasm/load.ts wraps them for Node and the browser.
+option(CT_WASM_THREADS "Build the pthreads variant" OFF)
+set(CT_WASM_OUT "${CMAKE_SOURCE_DIR}/web/engine/wasm/generated" CACHE PATH "Output folder")
+
+if(CT_WASM_THREADS)
+  set(name ct-threads)
+  set(export_name createCellTypistThreads)
+  set(thread_flags -pthread)
+  set(thread_link -pthread -sPTHREAD_POOL_SIZE=4 -sPTHREAD_POOL_SIZE_STRICT=0)
+else()
+  set(name ct-simd)
+  set(export_name createCellTypistSimd)
+  set(thread_flags)
+  set(thread_link)
+endif()
+
+add_executable(${name} ${CMAKE_SOURCE_DIR}/wasm/bindings/bindings.cpp ${CT_CORE_SOURCES})
+target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/wasm)
+target_link_libraries(${name} PRIVATE Eigen3::Eigen)
+target_compile_options(${name} PRIVATE -O3 -msimd128 -fexceptions ${thread_flags})
+target_link_options(${name} PRIVATE
+  -O3 -msimd128 -fexceptions --bind ${thread_link}
+  -sMODULARIZE=1 -sEXPORT_NAME=${export_name}
+  -sENVIRONMENT=web,worker,node
+  -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=64MB -sMAXIMUM_MEMORY=4GB
+  -sEXPORTED_FUNCTIONS=['_malloc','_free']
+  -sEXPORTED_RUNTIME_METHODS=['HEAPU8','HEAP32','HEAPF32','HEAPF64']
+  -sINCOMING_MODULE_JS_API=['wasmBinary','locateFile','mainScriptUrlOrBlob','print','printErr','instantiateWasm']
+)
+set_target_properties(${name} PROPERTIES OUTPUT_NAME ${name} SUFFIX ".js"
+  RUNTIME_OUTPUT_DIRECTORY ${CT_WASM_OUT})

@@ -1,0 +1,184 @@
+/**
+ * The annotation pipeline, as CellTypist 1.7.1 `annotate`: pick the matrix (X or raw/X),
+ * match genes, stream row chunks through the wasm predictor, derive labels, optionally vote.
+ * Memory stays bounded by the chunk size plus the outputs.
+ */
+import { chooseInput } from './h5ad/normalization.ts';
+import type { H5adReader } from './h5ad/read.ts';
+import { type AnnotateOptions, type AnnotationResult, CellTypistError, type ProgressCallback } from './types.ts';
+import type { CoreModel, CoreModule, Variant } from './wasm/core.ts';
+import { HeapBuffer } from './wasm/heap.ts';
+
+export interface AnnotateContext {
+  core: CoreModule;
+  variant: Variant;
+  /** Threads for scoring (threaded build only). */
+  n_threads?: number;
+  signal?: AbortSignal;
+  onProgress?: ProgressCallback;
+}
+
+/** Loads model bytes into the core; the caller owns the returned model (`.delete()`). */
+export function loadModel(core: CoreModule, bytes: Uint8Array): CoreModel {
+  const buf = new HeapBuffer(core, 'u8');
+  try {
+    const ptr = buf.write(bytes);
+    return new core.Model(ptr, bytes.length);
+  } catch (e) {
+    throw new CellTypistError('bad_model', (e as Error).message);
+  } finally {
+    buf.free();
+  }
+}
+
+function checkAbort(signal?: AbortSignal) {
+  if (signal?.aborted) throw new CellTypistError('cancelled', 'annotation cancelled');
+}
+
+/** Yields to the event loop so that progress events and cancellation get through. */
+const tick = () => new Promise<void>((r) => setTimeout(r, 0));
+
+export async function annotateReader(
+  reader: H5adReader,
+  model: CoreModel,
+  options: AnnotateOptions,
+  ctx: AnnotateContext,
+): Promise<AnnotationResult> {
+  const { core, signal, onProgress } = ctx;
+  const t0 = performance.now();
+  const timings: Record<string, number> = {};
+  const mode = options.mode ?? 'best_match';
+  const pThres = options.p_thres ?? 0.5;
+  const chunkRows = Math.max(1, options.chunk_rows ?? 4096);
+  const keepMatrices = options.return_matrices ?? true;
+  if (mode !== 'best_match' && mode !== 'prob_match') {
+    throw new CellTypistError('bad_option', `mode must be 'best_match' or 'prob_match', not '${mode}'`);
+  }
+  if (!(pThres >= 0 && pThres <= 1)) throw new CellTypistError('bad_option', `p_thres must be between 0 and 1, not ${pThres}`);
+
+  onProgress?.({ stage: 'read', fraction: 0, message: 'checking the expression matrix' });
+  const choice = chooseInput(reader);
+  const info = reader.matrix(choice.source);
+  const cellIds = reader.obsNames();
+  const rawGenes = reader.varNames(choice.source, options.gene_column);
+  const genes = core.make_unique(rawGenes);
+  const labels = model.labels();
+  const L = labels.length;
+  const n = info.n_rows;
+
+  let predictor;
+  try {
+    predictor = new core.Predictor(model, genes);
+  } catch (e) {
+    throw new CellTypistError('no_overlap', (e as Error).message);
+  }
+  const warnings = [...choice.warnings];
+  const nUsed = predictor.n_features_used();
+  const nModel = model.n_features();
+  const data = new HeapBuffer(core, 'f32');
+  const indices = new HeapBuffer(core, 'i32');
+  const indptr = new HeapBuffer(core, 'i32');
+  const dec = new HeapBuffer(core, 'f64');
+  const prob = new HeapBuffer(core, 'f64');
+  const decision = keepMatrices ? new Float64Array(n * L) : undefined;
+  const probability = keepMatrices ? new Float64Array(n * L) : undefined;
+  const predicted: string[] = new Array(n);
+  const conf = new Float64Array(n);
+  timings.load = (performance.now() - t0) / 1000;
+  const tPredict = performance.now();
+  try {
+    for (let start = 0; start < n; start += chunkRows) {
+      checkAbort(signal);
+      const end = Math.min(n, start + chunkRows);
+      const rows = end - start;
+      const chunk = reader.readRows(choice.source, start, end);
+      for (let i = 0; i < chunk.data.length; i++) {
+        if (!Number.isFinite(chunk.data[i])) {
+          throw new CellTypistError('nan_values', `the expression matrix has NaN or infinite values (first in cell ${start + 1}): remove or replace them and save the file again`);
+        }
+      }
+      // Allocate everything first: malloc may grow memory and detach earlier views.
+      const pData = data.ensure(chunk.data.length);
+      const pIdx = indices.ensure(chunk.indices.length);
+      const pPtr = indptr.ensure(rows + 1);
+      const pDec = dec.ensure(rows * L);
+      const pProb = prob.ensure(rows * L);
+      (data.view(chunk.data.length) as Float32Array).set(chunk.data);
+      (indices.view(chunk.indices.length) as Int32Array).set(chunk.indices);
+      (indptr.view(rows + 1) as Int32Array).set(chunk.indptr);
+      try {
+        predictor.score(pData, pIdx, pPtr, rows, pDec, pProb, ctx.n_threads ?? 1);
+      } catch (e) {
+        throw new CellTypistError('predict_failed', (e as Error).message);
+      }
+      const dView = dec.view(rows * L) as Float64Array;
+      const pView = prob.view(rows * L) as Float64Array;
+      if (decision) decision.set(dView, start * L);
+      if (probability) probability.set(pView, start * L);
+      for (let r = 0; r < rows; r++) {
+        let m = -Infinity;
+        for (let c = 0; c < L; c++) if (pView[r * L + c] > m) m = pView[r * L + c];
+        conf[start + r] = m;
+      }
+      if (mode === 'best_match') {
+        const best = core.best_match(pDec, rows, L);
+        for (let r = 0; r < rows; r++) predicted[start + r] = labels[best[r]];
+      } else {
+        const pm = core.prob_match(pProb, rows, labels, pThres);
+        for (let r = 0; r < rows; r++) predicted[start + r] = pm[r];
+      }
+      onProgress?.({ stage: 'predict', fraction: end / n, message: `${end.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} cells` });
+      await tick();
+    }
+  } finally {
+    predictor.delete();
+    for (const b of [data, indices, indptr, dec, prob]) b.free();
+  }
+  timings.predict = (performance.now() - tPredict) / 1000;
+
+  const result: AnnotationResult = {
+    cell_ids: cellIds,
+    labels,
+    predicted_labels: predicted,
+    conf_score: conf,
+    decision_matrix: decision,
+    probability_matrix: probability,
+    stats: {
+      n_cells: n,
+      n_genes: info.n_cols,
+      n_features_model: nModel,
+      n_features_used: nUsed,
+      mode,
+      p_thres: pThres,
+      matrix: choice.source === 'X' ? 'X' : 'raw/X',
+      warnings,
+      engine_variant: ctx.variant,
+      timings,
+    },
+  };
+
+  if (options.majority_voting) {
+    checkAbort(signal);
+    const tVote = performance.now();
+    onProgress?.({ stage: 'voting', fraction: 0, message: 'majority voting' });
+    if (!options.over_clustering) {
+      throw new CellTypistError(
+        'no_over_clustering',
+        'automatic over-clustering is not available in this version: choose an obs column with clusters (CLI: --over-clustering COLUMN)',
+      );
+    }
+    const col = reader.readObsColumn(options.over_clustering);
+    const clusters = Array.isArray(col) ? col : Array.from(col, (v) => String(v));
+    if (clusters.length !== n) {
+      throw new CellTypistError('bad_over_clustering', `obs column '${options.over_clustering}' has ${clusters.length} values for ${n} cells`);
+    }
+    const vote = core.majority_vote(predicted, clusters, options.min_prop ?? 0);
+    result.over_clustering = clusters;
+    result.majority_voting = vote.majority_voting;
+    timings.voting = (performance.now() - tVote) / 1000;
+    onProgress?.({ stage: 'voting', fraction: 1 });
+  }
+  timings.total = (performance.now() - t0) / 1000;
+  return result;
+}
+

@@ -1,0 +1,446 @@
+/**
+ * Reads AnnData `.h5ad` files through h5wasm without loading the matrix: rows are read in
+ * chunks by hyperslab. Handles the current encoding (anndata >= 0.8, `encoding-type` attrs) and
+ * the old one (compound `obs`/`var` datasets, `raw.X`, `uns/<col>_categories`), X as CSR, CSC or
+ * dense, float or integer.
+ *
+ * The h5wasm `File` is opened by the caller (Node: a real path via h5wasm/node; browser worker:
+ * a WORKERFS-mounted File, see open-browser.ts), so this module has no platform code.
+ */
+import { CellTypistError } from '../types.ts';
+
+/** Minimal structural types of the h5wasm objects used here. */
+export interface H5Attr {
+  value: unknown;
+}
+export interface H5Node {
+  type: string;
+  attrs: Record<string, H5Attr>;
+}
+export interface H5Dataset extends H5Node {
+  shape: number[] | null;
+  dtype: unknown;
+  value: unknown;
+  slice(ranges: Array<[number, number] | []>): unknown;
+}
+export interface H5Group extends H5Node {
+  keys(): string[];
+  get(path: string): H5Dataset | H5Group | null;
+}
+export interface H5File extends H5Group {
+  close(): unknown;
+}
+
+/** A chunk of rows as CSR; `indptr` is relative to the chunk (indptr[0] = 0). */
+export interface CsrChunk {
+  n_rows: number;
+  n_cols: number;
+  data: Float32Array;
+  indices: Int32Array;
+  indptr: Int32Array;
+}
+
+export type MatrixSource = 'X' | 'raw';
+
+export interface MatrixInfo {
+  path: string;
+  encoding: 'csr' | 'csc' | 'dense';
+  n_rows: number;
+  n_cols: number;
+  dtype: string;
+}
+
+export interface ObsColumn {
+  name: string;
+  kind: 'categorical' | 'string' | 'numeric' | 'bool';
+  n_categories?: number;
+}
+
+export interface H5adSummary {
+  n_obs: number;
+  n_vars: number;
+  encoding: 'current' | 'legacy';
+  x: MatrixInfo;
+  raw: MatrixInfo | null;
+  var_columns: string[];
+  obs_columns: ObsColumn[];
+  obsm: { name: string; dims: number }[];
+  has_graph: boolean;
+}
+
+const GROUP = "Group"; // h5wasm OBJECT_TYPE.GROUP
+const DATASET = "Dataset";
+
+function attrString(node: H5Node | null, name: string): string | undefined {
+  const a = node?.attrs?.[name];
+  if (!a) return undefined;
+  const v = a.value;
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v) && typeof v[0] === 'string') return v[0];
+  return undefined;
+}
+
+function attrNumbers(node: H5Node | null, name: string): number[] | undefined {
+  const a = node?.attrs?.[name];
+  if (!a) return undefined;
+  const v = a.value as ArrayLike<number | bigint> | number | bigint;
+  if (typeof v === 'number' || typeof v === 'bigint') return [Number(v)];
+  return Array.from(v as ArrayLike<number | bigint>, Number);
+}
+
+/** Converts whatever h5wasm returned for a numeric slice into a Float32Array. */
+function toFloat32(v: unknown): Float32Array {
+  if (v instanceof Float32Array) return v;
+  if (v instanceof BigInt64Array || v instanceof BigUint64Array) return Float32Array.from(v as BigInt64Array, Number);
+  if (ArrayBuffer.isView(v)) return Float32Array.from(v as unknown as ArrayLike<number>);
+  if (Array.isArray(v)) return Float32Array.from(v.map((x) => (typeof x === 'boolean' ? (x ? 1 : 0) : Number(x))));
+  throw new CellTypistError('corrupt_h5ad', 'unexpected matrix values in the h5ad file');
+}
+
+function toInt(v: unknown): Int32Array | Float64Array {
+  if (v instanceof Int32Array) return v;
+  if (v instanceof BigInt64Array || v instanceof BigUint64Array) return Float64Array.from(v as BigInt64Array, Number);
+  if (ArrayBuffer.isView(v)) return Int32Array.from(v as unknown as ArrayLike<number>);
+  throw new CellTypistError('corrupt_h5ad', 'unexpected index values in the h5ad file');
+}
+
+function decodeStrings(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map((x) => (x instanceof Uint8Array ? new TextDecoder().decode(x) : String(x)));
+  if (typeof v === 'string') return [v];
+  throw new CellTypistError('corrupt_h5ad', 'expected strings in the h5ad file');
+}
+
+/** Reader over one open h5ad file. Call close() when done. */
+export class H5adReader {
+  readonly summary: H5adSummary;
+  private readonly legacy: boolean;
+
+  constructor(private readonly file: H5File) {
+    const keys = new Set(file.keys());
+    if (!keys.has('X')) {
+      const what = keys.size ? `it holds ${[...keys].slice(0, 6).join(', ')}` : 'it is empty';
+      throw new CellTypistError('not_anndata', `this HDF5 file is not an AnnData .h5ad file (no 'X' matrix; ${what}). Export your data with anndata's write_h5ad().`);
+    }
+    const obs = file.get('obs');
+    this.legacy = !!obs && obs.type === DATASET;
+    const x = this.matrixInfo(this.legacy || keys.has('X') ? 'X' : 'X');
+    const rawPath = keys.has('raw') ? 'raw/X' : keys.has('raw.X') ? 'raw.X' : null;
+    const raw = rawPath && this.exists(rawPath) ? this.matrixInfo(rawPath) : null;
+    const obsNames = this.obsNames();
+    if (x.n_rows === 0 || obsNames.length === 0) {
+      throw new CellTypistError('no_cells', 'the file has no cells (0 rows in X): nothing to annotate');
+    }
+    if (x.n_cols === 0) throw new CellTypistError('no_genes', 'the file has no genes (0 columns in X): nothing to annotate');
+    this.summary = {
+      n_obs: x.n_rows,
+      n_vars: x.n_cols,
+      encoding: this.legacy ? 'legacy' : 'current',
+      x,
+      raw,
+      var_columns: this.dataframeColumns('var').map((c) => c.name),
+      obs_columns: this.dataframeColumns('obs'),
+      obsm: this.obsmKeys(),
+      has_graph: this.exists('obsp/connectivities') || this.exists('uns/neighbors/connectivities'),
+    };
+  }
+
+  close(): void {
+    this.file.close();
+  }
+
+  private exists(path: string): boolean {
+    try {
+      return this.file.get(path) != null;
+    } catch {
+      return false;
+    }
+  }
+
+  private node(path: string): H5Dataset | H5Group {
+    const n = this.file.get(path);
+    if (!n) throw new CellTypistError('corrupt_h5ad', `the h5ad file has no '${path}'`);
+    return n;
+  }
+
+  private dataset(path: string): H5Dataset {
+    const n = this.node(path);
+    if (n.type !== DATASET) throw new CellTypistError('corrupt_h5ad', `'${path}' in the h5ad file is not a dataset`);
+    return n as H5Dataset;
+  }
+
+  /** Encoding, shape and dtype of a matrix (X or raw/X). */
+  matrixInfo(path: string): MatrixInfo {
+    const n = this.node(path);
+    if (n.type === GROUP) {
+      const enc = attrString(n, 'encoding-type') ?? attrString(n, 'h5sparse_format');
+      const shape = attrNumbers(n, 'shape') ?? attrNumbers(n, 'h5sparse_shape');
+      if (!shape || shape.length !== 2) throw new CellTypistError('corrupt_h5ad', `the sparse matrix '${path}' has no shape`);
+      const encoding = enc === 'csr_matrix' || enc === 'csr' ? 'csr' : enc === 'csc_matrix' || enc === 'csc' ? 'csc' : null;
+      if (!encoding) throw new CellTypistError('unsupported_h5ad', `'${path}' is stored as '${enc ?? 'unknown'}', not a CSR/CSC sparse matrix or a dense array`);
+      const data = this.dataset(`${path}/data`);
+      return { path, encoding, n_rows: shape[0], n_cols: shape[1], dtype: String(data.dtype) };
+    }
+    const ds = n as H5Dataset;
+    const shape = ds.shape ?? [];
+    if (shape.length !== 2) throw new CellTypistError('corrupt_h5ad', `'${path}' is not a 2-D matrix`);
+    return { path, encoding: 'dense', n_rows: shape[0], n_cols: shape[1], dtype: String(ds.dtype) };
+  }
+
+  matrix(source: MatrixSource): MatrixInfo {
+    if (source === 'X') return this.summary.x;
+    if (!this.summary.raw) throw new CellTypistError('no_raw', 'the file has no raw layer (raw/X)');
+    return this.summary.raw;
+  }
+
+  /** Reads rows [start, end) of X or raw/X as CSR. */
+  readRows(source: MatrixSource, start: number, end: number): CsrChunk {
+    const m = this.matrix(source);
+    end = Math.min(end, m.n_rows);
+    if (m.encoding === 'csr') return this.readCsr(m, start, end);
+    if (m.encoding === 'dense') return this.readDense(m, start, end);
+    return this.readCsc(m, start, end);
+  }
+
+  private readCsr(m: MatrixInfo, start: number, end: number): CsrChunk {
+    const ptr = toInt(this.dataset(`${m.path}/indptr`).slice([[start, end + 1]]));
+    const lo = Number(ptr[0]);
+    const hi = Number(ptr[ptr.length - 1]);
+    if (!(hi >= lo)) throw new CellTypistError('corrupt_h5ad', `corrupt sparse matrix '${m.path}': row pointers decrease`);
+    const n = end - start;
+    const indptr = new Int32Array(n + 1);
+    for (let i = 0; i <= n; i++) indptr[i] = Number(ptr[i]) - lo;
+    const data = hi > lo ? toFloat32(this.dataset(`${m.path}/data`).slice([[lo, hi]])) : new Float32Array(0);
+    const idx = hi > lo ? toInt(this.dataset(`${m.path}/indices`).slice([[lo, hi]])) : new Int32Array(0);
+    const indices = idx instanceof Int32Array ? idx : Int32Array.from(idx);
+    return { n_rows: n, n_cols: m.n_cols, data, indices, indptr };
+  }
+
+  private readDense(m: MatrixInfo, start: number, end: number): CsrChunk {
+    const n = end - start;
+    const block = toFloat32(this.dataset(m.path).slice([[start, end], [0, m.n_cols]]));
+    let nnz = 0;
+    for (let i = 0; i < block.length; i++) if (block[i] !== 0) nnz++;
+    const data = new Float32Array(nnz);
+    const indices = new Int32Array(nnz);
+    const indptr = new Int32Array(n + 1);
+    let k = 0;
+    for (let r = 0; r < n; r++) {
+      const row = r * m.n_cols;
+      for (let c = 0; c < m.n_cols; c++) {
+        const v = block[row + c];
+        if (v !== 0) {
+          data[k] = v;
+          indices[k++] = c;
+        }
+      }
+      indptr[r + 1] = k;
+    }
+    return { n_rows: n, n_cols: m.n_cols, data, indices, indptr };
+  }
+
+  /**
+   * CSC → CSR for a row range: streams the column data in blocks (bounded memory) and keeps the
+   * entries whose row falls in range. Costs one pass over the nonzeros per chunk, so callers
+   * use large chunks for CSC files.
+   */
+  private readCsc(m: MatrixInfo, start: number, end: number): CsrChunk {
+    const colptr = toInt(this.dataset(`${m.path}/indptr`).value);
+    const total = Number(colptr[colptr.length - 1]);
+    const rowsDs = this.dataset(`${m.path}/indices`);
+    const dataDs = this.dataset(`${m.path}/data`);
+    const n = end - start;
+    const counts = new Int32Array(n + 1);
+    const keptRows: number[] = [];
+    const keptCols: number[] = [];
+    const keptVals: number[] = [];
+    const BLOCK = 1 << 22;
+    let col = 0;
+    for (let lo = 0; lo < total; lo += BLOCK) {
+      const hi = Math.min(total, lo + BLOCK);
+      const rows = toInt(rowsDs.slice([[lo, hi]]));
+      let vals: Float32Array | null = null;
+      for (let k = lo; k < hi; k++) {
+        while (Number(colptr[col + 1]) <= k) col++;
+        const r = Number(rows[k - lo]);
+        if (r >= start && r < end) {
+          vals ??= toFloat32(dataDs.slice([[lo, hi]]));
+          keptRows.push(r - start);
+          keptCols.push(col);
+          keptVals.push(vals[k - lo]);
+          counts[r - start + 1]++;
+        }
+      }
+    }
+    for (let r = 0; r < n; r++) counts[r + 1] += counts[r];
+    const indptr = counts;
+    const next = indptr.slice(0, n);
+    const data = new Float32Array(keptVals.length);
+    const indices = new Int32Array(keptVals.length);
+    for (let i = 0; i < keptVals.length; i++) {
+      const dst = next[keptRows[i]]++;
+      data[dst] = keptVals[i];
+      indices[dst] = keptCols[i];
+    }
+    return { n_rows: n, n_cols: m.n_cols, data, indices, indptr };
+  }
+
+  /** Path of the dataframe of genes of a matrix source. */
+  private varPath(source: MatrixSource): string {
+    if (source === 'X') return 'var';
+    return this.exists('raw/var') ? 'raw/var' : 'raw.var';
+  }
+
+  /** Gene names of X or raw: the var index, or a chosen var column. */
+  varNames(source: MatrixSource = 'X', column?: string): string[] {
+    const path = this.varPath(source);
+    const names = column ? this.readColumn(path, column) : this.dataframeIndex(path);
+    if (!Array.isArray(names)) throw new CellTypistError('bad_gene_column', `var column '${column}' is numeric, not gene names`);
+    return names;
+  }
+
+  /** Columns of var (of X or raw). */
+  varColumns(source: MatrixSource = 'X'): string[] {
+    return this.dataframeColumns(this.varPath(source)).map((c) => c.name);
+  }
+
+  obsNames(): string[] {
+    return this.dataframeIndex('obs');
+  }
+
+  /** An obs column: strings for categorical/string columns, numbers otherwise. */
+  readObsColumn(name: string): string[] | Float64Array {
+    return this.readColumn('obs', name);
+  }
+
+  /** obsm keys with their number of dimensions. */
+  obsmKeys(): { name: string; dims: number }[] {
+    const obsm = this.file.get('obsm');
+    if (!obsm) return [];
+    if (obsm.type === GROUP) {
+      return (obsm as H5Group)
+        .keys()
+        .map((k) => ({ k, n: (obsm as H5Group).get(k) }))
+        .filter(({ n }) => n && n.type === DATASET && (n as H5Dataset).shape?.length === 2)
+        .map(({ k, n }) => ({ name: k, dims: (n as H5Dataset).shape![1] }));
+    }
+    const dtype = (obsm as H5Dataset).dtype as { compound_type?: { members: { name: string; shape?: number[] }[] } } | unknown[];
+    if (Array.isArray(dtype)) {
+      return (dtype as [string, string, number[]?][]).map(([name, , shape]) => ({ name, dims: shape?.[0] ?? 1 }));
+    }
+    return [];
+  }
+
+  /** An embedding as row-major float32 (n_obs × dims). */
+  readObsm(name: string): { dims: number; data: Float32Array } {
+    const obsm = this.node('obsm');
+    if (obsm.type === GROUP) {
+      const ds = this.dataset(`obsm/${name}`);
+      const dims = ds.shape?.[1] ?? 1;
+      return { dims, data: toFloat32(ds.value) };
+    }
+    const rows = (obsm as H5Dataset).value as unknown[][];
+    const keys = this.obsmKeys();
+    const i = keys.findIndex((k) => k.name === name);
+    if (i < 0) throw new CellTypistError('no_embedding', `obsm has no '${name}'`);
+    const dims = keys[i].dims;
+    const data = new Float32Array(rows.length * dims);
+    rows.forEach((row, r) => {
+      const v = row[i] as ArrayLike<number>;
+      for (let d = 0; d < dims; d++) data[r * dims + d] = Number(v[d]);
+    });
+    return { dims, data };
+  }
+
+  private dataframeIndex(path: string): string[] {
+    const n = this.node(path);
+    if (n.type === GROUP) {
+      const idx = attrString(n, '_index') ?? '_index';
+      return decodeStrings(this.dataset(`${path}/${idx}`).value);
+    }
+    const rows = (n as H5Dataset).value as unknown[][];
+    return rows.map((r) => String(r[0]));
+  }
+
+  private dataframeColumns(path: string): ObsColumn[] {
+    const n = this.file.get(path);
+    if (!n) return [];
+    if (n.type === GROUP) {
+      const g = n as H5Group;
+      const idx = attrString(g, '_index') ?? '_index';
+      const out: ObsColumn[] = [];
+      for (const k of g.keys()) {
+        if (k === idx || k === '__categories') continue;
+        const c = g.get(k);
+        if (!c) continue;
+        if (c.type === GROUP) {
+          const enc = attrString(c, 'encoding-type');
+          if (enc === 'categorical') {
+            const cats = (c as H5Group).get('categories') as H5Dataset | null;
+            out.push({ name: k, kind: 'categorical', n_categories: cats?.shape?.[0] ?? 0 });
+          } else if (enc === 'nullable-boolean') {
+            out.push({ name: k, kind: 'bool' });
+          } else if (enc === 'nullable-integer') {
+            out.push({ name: k, kind: 'numeric' });
+          }
+          continue;
+        }
+        const ds = c as H5Dataset;
+        if (this.exists(`${path}/__categories/${k}`)) {
+          out.push({ name: k, kind: 'categorical' });
+          continue;
+        }
+        const dt = String(ds.dtype);
+        out.push({ name: k, kind: dt === 'S' || dt.startsWith('S') || dt.startsWith('A') ? 'string' : dt === '?' || dt === 'b1' ? 'bool' : 'numeric' });
+      }
+      return out;
+    }
+    const dtype = (n as H5Dataset).dtype as [string, string][];
+    return dtype.slice(1).map(([name, t]) => {
+      if (this.exists(`uns/${name}_categories`)) return { name, kind: 'categorical' as const };
+      return { name, kind: String(t).startsWith('A') || String(t).startsWith('S') ? ('string' as const) : ('numeric' as const) };
+    });
+  }
+
+  private readColumn(path: string, name: string): string[] | Float64Array {
+    const n = this.node(path);
+    if (n.type === GROUP) {
+      const c = (n as H5Group).get(name);
+      if (!c) {
+        const cols = this.dataframeColumns(path).map((x) => x.name);
+        throw new CellTypistError('no_column', `'${path}' has no column '${name}'${cols.length ? ` (columns: ${cols.slice(0, 12).join(', ')})` : ''}`);
+      }
+      if (c.type === GROUP) {
+        const enc = attrString(c, 'encoding-type');
+        if (enc === 'categorical') {
+          const cats = decodeStrings(((c as H5Group).get('categories') as H5Dataset).value);
+          const codes = toInt(((c as H5Group).get('codes') as H5Dataset).value);
+          return Array.from(codes, (k) => (Number(k) < 0 ? 'nan' : cats[Number(k)]));
+        }
+        const values = (c as H5Group).get('values') as H5Dataset | null;
+        if (values) return Float64Array.from(toFloat32(values.value));
+        throw new CellTypistError('unsupported_h5ad', `column '${name}' has an unsupported encoding '${enc}'`);
+      }
+      const ds = c as H5Dataset;
+      const catsPath = `${path}/__categories/${name}`;
+      if (this.exists(catsPath)) {
+        const cats = decodeStrings(this.dataset(catsPath).value);
+        return Array.from(toInt(ds.value), (k) => (Number(k) < 0 ? 'nan' : cats[Number(k)]));
+      }
+      const v = ds.value;
+      if (Array.isArray(v) && (v.length === 0 || typeof v[0] === 'string')) return v as string[];
+      return Float64Array.from(v as ArrayLike<number>, Number);
+    }
+    // Legacy compound dataframe.
+    const dtype = (n as H5Dataset).dtype as [string, string][];
+    const i = dtype.findIndex(([f]) => f === name);
+    if (i < 0) throw new CellTypistError('no_column', `'${path}' has no column '${name}' (columns: ${dtype.slice(1).map(([f]) => f).join(', ')})`);
+    const rows = (n as H5Dataset).value as unknown[][];
+    const catsPath = `uns/${name}_categories`;
+    if (this.exists(catsPath)) {
+      const cats = decodeStrings(this.dataset(catsPath).value);
+      return rows.map((r) => (Number(r[i]) < 0 ? 'nan' : cats[Number(r[i])]));
+    }
+    if (typeof rows[0]?.[i] === 'string') return rows.map((r) => String(r[i]));
+    return Float64Array.from(rows, (r) => Number(r[i]));
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Node entry point: annotate an .h5ad file on disk with a model file, as CellTypist's
+ * `celltypist.annotate(path, model=...)`.
+ */
+import { readFileSync } from 'node:fs';
+import { annotateReader, loadModel } from './annotate.ts';
+import { openH5adPath } from './h5ad/open-node.ts';
+import { type AnnotateOptions, type AnnotationResult, CellTypistError, type ModelInfo, type ProgressCallback } from './types.ts';
+import type { Variant } from './wasm/core.ts';
+import { loadCore } from './wasm/load.ts';
+
+export { openH5adPath } from './h5ad/open-node.ts';
+export * from './index.ts';
+
+export interface NodeAnnotateOptions extends AnnotateOptions {
+  /** 'auto' (threads), 'simd' or 'simd-threads'. */
+  variant?: 'auto' | Variant;
+  /** Scoring threads for the threaded build (default: 2). */
+  n_threads?: number;
+  signal?: AbortSignal;
+}
+
+function readModelBytes(model: string | Uint8Array): Uint8Array {
+  if (typeof model !== 'string') return model;
+  try {
+    return readFileSync(model);
+  } catch {
+    throw new CellTypistError('not_found', `cannot read the model file '${model}'`);
+  }
+}
+
+/** Annotates the h5ad file at `input` with the model (.pkl path or bytes). */
+export async function annotate(
+  input: string,
+  model: string | Uint8Array,
+  options: NodeAnnotateOptions = {},
+  onProgress?: ProgressCallback,
+): Promise<AnnotationResult> {
+  const { core, variant } = await loadCore({ variant: options.variant });
+  onProgress?.({ stage: 'load_model', fraction: 0 });
+  const m = loadModel(core, readModelBytes(model));
+  try {
+    const reader = await openH5adPath(input);
+    try {
+      return await annotateReader(reader, m, options, {
+        core,
+        variant,
+        n_threads: variant === 'simd-threads' ? (options.n_threads ?? 2) : 1,
+        signal: options.signal,
+        onProgress,
+      });
+    } finally {
+      reader.close();
+    }
+  } finally {
+    m.delete();
+  }
+}
+
+/** Metadata of a model file. */
+export async function modelInfo(model: string | Uint8Array, topN = 0): Promise<ModelInfo & { markers?: Record<string, string[]> }> {
+  const { core } = await loadCore({ variant: 'simd' });
+  const m = loadModel(core, readModelBytes(model));
+  try {
+    const labels = m.labels();
+    const info: ModelInfo & { markers?: Record<string, string[]> } = {
+      labels,
+      n_features: m.n_features(),
+      estimator: m.estimator(),
+      description: m.description(),
+    };
+    if (topN > 0) info.markers = Object.fromEntries(labels.map((l) => [l, m.top_markers(l, topN, true)]));
+    return info;
+  } finally {
+    m.delete();
+  }
+}
