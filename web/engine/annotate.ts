@@ -8,6 +8,7 @@ import type { H5adReader } from './h5ad/read.ts';
 import { type AnnotateOptions, type AnnotationResult, CellTypistError, type ProgressCallback } from './types.ts';
 import type { CoreModel, CoreModule, Variant } from './wasm/core.ts';
 import { HeapBuffer } from './wasm/heap.ts';
+import { unrefPthreadWorkers } from './wasm/load.ts';
 
 export interface AnnotateContext {
   core: CoreModule;
@@ -131,6 +132,7 @@ export async function annotateReader(
       await tick();
     }
   } finally {
+    if (ctx.variant === 'simd-threads') unrefPthreadWorkers(core); // workers started on demand
     predictor.delete();
     for (const b of [data, indices, indptr, dec, prob]) b.free();
   }

@@ -60,11 +60,23 @@ async function loadNode(variant: Variant): Promise<CoreModule> {
   }
   const require = createRequire(import.meta.url);
   const factory = require(js) as (m: object) => Promise<CoreModule>;
-  return factory({
+  const core = await factory({
     wasmBinary: readFileSync(path.join(dir, `${file}.wasm`)),
     locateFile: (f: string) => path.join(dir, f),
     mainScriptUrlOrBlob: js,
   });
+  unrefPthreadWorkers(core);
+  return core;
+}
+
+/**
+ * Emscripten's pthread pool keeps Node alive after the work is done; the workers are only
+ * needed while the main thread is inside a (synchronous) wasm call, so unref them.
+ */
+export function unrefPthreadWorkers(core: CoreModule): void {
+  const pt = (core as unknown as { PThread?: { unusedWorkers?: { unref?: () => void }[]; runningWorkers?: { unref?: () => void }[] } }).PThread;
+  if (!pt) return;
+  for (const w of [...(pt.unusedWorkers ?? []), ...(pt.runningWorkers ?? [])]) w.unref?.();
 }
 
 async function loadBrowser(variant: Variant, baseUrl: string): Promise<CoreModule> {

@@ -1,0 +1,79 @@
+// Parity of the WASM engine (both builds) with CellTypist 1.7.1 on every fixture, through the
+// public Node API.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { annotate } from './node.ts';
+import { FIXTURE_CASES, column, maxDelta, numeric, readCsv, sharedPath } from './testing/fixtures.ts';
+
+for (const variant of ['simd', 'simd-threads'] as const) {
+  describe(`wasm ${variant} parity with CellTypist`, () => {
+    for (const c of FIXTURE_CASES) {
+      it(c.name, async () => {
+        const r = await annotate(sharedPath(c.input), sharedPath(c.model), {
+          variant,
+          mode: c.mode,
+          p_thres: 0.5,
+          majority_voting: c.over_clustering !== undefined,
+          over_clustering: c.over_clustering,
+          min_prop: c.min_prop,
+          chunk_rows: 300, // several chunks, one partial
+        });
+        const dir = sharedPath(c.expected);
+        const labels = readCsv(`${dir}/predicted_labels.csv`);
+        const dec = readCsv(`${dir}/decision_matrix.csv`);
+        const prob = readCsv(`${dir}/probability_matrix.csv`);
+        assert.deepEqual(r.cell_ids, labels.index);
+        assert.deepEqual(r.labels, dec.header);
+        assert.deepEqual(r.predicted_labels, column(labels, 'predicted_labels'));
+        const d = maxDelta(r.decision_matrix!, numeric(dec));
+        const p = maxDelta(r.probability_matrix!, numeric(prob));
+        const conf = maxDelta(r.conf_score, column(labels, 'conf_score').map(Number));
+        console.log(`  [parity ${variant}] ${c.name}: max|dD| ${d.abs.toExponential(2)} (rel ${d.rel.toExponential(2)}), max|dP| ${p.abs.toExponential(2)}, features ${r.stats.n_features_used}/${r.stats.n_features_model}`);
+        assert.ok(d.rel <= 1e-4, `decision rel delta ${d.rel}`);
+        assert.ok(p.abs <= 1e-5, `probability delta ${p.abs}`);
+        assert.ok(conf.abs <= 1e-5, `conf delta ${conf.abs}`);
+        if (c.over_clustering) {
+          assert.deepEqual(r.over_clustering, column(labels, 'over_clustering'));
+          assert.deepEqual(r.majority_voting, column(labels, 'majority_voting'));
+        }
+      });
+    }
+  });
+}
+
+describe('engine errors', () => {
+  it('refuses a legacy model with a clear message', async () => {
+    await assert.rejects(
+      annotate(sharedPath('fixtures/synthetic/query_1k.h5ad'), sharedPath('fixtures/models/legacy_2020_sgd.pkl'), { variant: 'simd' }),
+      /legacy CellTypist model format/,
+    );
+  });
+  it('says which obs column is missing', async () => {
+    await assert.rejects(
+      annotate(sharedPath('fixtures/synthetic/query_1k.h5ad'), sharedPath('fixtures/models/toy_lr.pkl'), {
+        variant: 'simd',
+        majority_voting: true,
+        over_clustering: 'no_such_column',
+      }),
+      /has no column 'no_such_column' \(columns: cell_type, /,
+    );
+  });
+  it('rejects a model file given as data and data given as model', async () => {
+    await assert.rejects(
+      annotate(sharedPath('fixtures/models/toy_lr.pkl'), sharedPath('fixtures/models/toy_lr.pkl'), { variant: 'simd' }),
+      /looks like a Python pickle/,
+    );
+    await assert.rejects(
+      annotate(sharedPath('fixtures/synthetic/query_1k.h5ad'), sharedPath('fixtures/synthetic/query_1k.h5ad'), { variant: 'simd' }),
+      /not a Python pickle/,
+    );
+  });
+  it('honours cancellation', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    await assert.rejects(
+      annotate(sharedPath('fixtures/synthetic/query_1k.h5ad'), sharedPath('fixtures/models/toy_lr.pkl'), { variant: 'simd', signal: ac.signal }),
+      /cancelled/,
+    );
+  });
+});
