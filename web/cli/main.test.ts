@@ -1,0 +1,74 @@
+// The CLI end to end: spawn it like a user would and compare its files with CellTypist's.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { FIXTURE_CASES, column, maxDelta, numeric, parseCsv, readCsv, repoPath, sharedPath } from '../engine/testing/fixtures.ts';
+
+const BIN = repoPath('web/cli/bin.mjs');
+
+function cli(args: string[]) {
+  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NODE_PATH: '/usr/share/nodejs' } });
+}
+
+describe('celltypist-wasm annotate (CLI) parity with CellTypist', () => {
+  for (const c of FIXTURE_CASES) {
+    it(c.name, () => {
+      const out = mkdtempSync(path.join(tmpdir(), 'ctw-cli-'));
+      const args = ['annotate', '-i', sharedPath(c.input), '-m', sharedPath(c.model), '-o', out, '--mode', c.mode, '--quiet', '--variant', 'simd'];
+      if (c.over_clustering) args.push('--majority-voting', '--over-clustering', c.over_clustering, '--min-prop', String(c.min_prop ?? 0));
+      const r = cli(args);
+      assert.equal(r.status, 0, r.stderr);
+      const dir = sharedPath(c.expected);
+      const got = readCsv(path.join(out, 'predicted_labels.csv'));
+      const want = readCsv(`${dir}/predicted_labels.csv`);
+      // Automatic over-clustering runs are checked here for their labels only.
+      if (!c.expected.endsWith('majority_voting_auto')) assert.deepEqual(got.header, want.header);
+      assert.deepEqual(got.index, want.index);
+      assert.deepEqual(column(got, 'predicted_labels'), column(want, 'predicted_labels'));
+      if (c.over_clustering) assert.deepEqual(column(got, 'majority_voting'), column(want, 'majority_voting'));
+      for (const m of ['decision_matrix.csv', 'probability_matrix.csv']) {
+        const g = parseCsv(readFileSync(path.join(out, m), 'utf8'));
+        const w = readCsv(`${dir}/${m}`);
+        assert.deepEqual(g.header, w.header);
+        const d = maxDelta(numeric(g), numeric(w));
+        assert.ok(d.rel <= 1e-4, `${m}: ${d.rel}`);
+      }
+    });
+  }
+});
+
+describe('CLI usage and errors', () => {
+  it('prints usage and exits 2 without a command', () => {
+    const r = cli([]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /usage:/);
+  });
+  it('rejects unknown options with usage', () => {
+    const r = cli(['annotate', '--bogus']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /Unknown option '--bogus'/);
+  });
+  it('explains raw counts instead of crashing', () => {
+    const r = cli(['annotate', '-i', sharedPath('fixtures/models/toy_lr.pkl'), '-m', sharedPath('fixtures/models/toy_lr.pkl'), '--quiet']);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /error: .*looks like a Python pickle/);
+  });
+  it('prefix and prob_match with majority voting', () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'ctw-cli-'));
+    const r = cli(['annotate', '-i', sharedPath('fixtures/synthetic/query_1k.h5ad'), '-m', sharedPath('fixtures/models/toy_lr.pkl'), '-o', out, '--prefix', 'run1_', '--mode', 'prob_match', '--p-thres', '0.5', '--majority-voting', '--over-clustering', 'given_clusters', '--min-prop', '0.6']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /1,346 of 1,495 model genes found/);
+    const got = readCsv(path.join(out, 'run1_predicted_labels.csv'));
+    const want = readCsv(sharedPath('fixtures/expected/toy_lr__query_1k/prob_match_p0.5_majority_voting_given_minprop0.6/predicted_labels.csv'));
+    assert.deepEqual(column(got, 'majority_voting'), column(want, 'majority_voting'));
+  });
+  it('models --show lists cell types and top markers', () => {
+    const r = cli(['models', '--show', sharedPath('fixtures/models/toy_lr.pkl'), '--top', '3']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /LogisticRegression, 6 cell types, 1,495 genes/);
+    assert.match(r.stdout, /  B cells: \w+, \w+, \w+/);
+  });
+});

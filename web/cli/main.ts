@@ -1,0 +1,156 @@
+/**
+ * celltypist-wasm CLI. Flags and output files mirror CellTypist's `celltypist` command:
+ *
+ *   celltypist-wasm annotate --input data.h5ad --model model.pkl --outdir out [--mode best_match|prob_match]
+ *       [--p-thres 0.5] [--majority-voting] [--over-clustering OBS_KEY] [--min-prop 0] [--prefix P]
+ *       [--gene-column COL] [--variant auto|simd|simd-threads] [--threads N] [--quiet]
+ *   celltypist-wasm models --show model.pkl [--top 10]
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { toTable } from '../engine/export/csv.ts';
+import { annotate, CellTypistError, modelInfo } from '../engine/node.ts';
+import { progressPrinter } from './progress.ts';
+
+const USAGE = `usage:
+  celltypist-wasm annotate -i DATA.h5ad -m MODEL.pkl [-o OUTDIR] [options]
+  celltypist-wasm models --show MODEL.pkl [--top N]
+
+annotate options (as CellTypist's command line):
+  -i, --input, --indata PATH   query .h5ad (log1p-normalized to 10,000 counts in X or raw/X)
+  -m, --model PATH             CellTypist model .pkl
+  -o, --outdir DIR             output folder (default: current folder)
+  --mode best_match|prob_match (default best_match)
+  --p-thres P                  probability cut-off for prob_match (default 0.5)
+  --majority-voting            refine labels by majority voting over clusters
+  --over-clustering KEY        obs column with the over-clustering
+  --min-prop P                 minimum majority share, else Heterogeneous (default 0)
+  --prefix P                   prefix for output file names
+  --gene-column COL            var column with gene symbols (default: var index)
+  --variant auto|simd|simd-threads   WebAssembly build (default auto)
+  --threads N                  scoring threads for the threaded build (default 2)
+  --quiet                      no progress output
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === 'annotate') return await annotateCommand(rest);
+    if (command === 'models') return await modelsCommand(rest);
+    if (command === '--help' || command === '-h' || command === 'help') {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    process.stderr.write(`${command ? `unknown command '${command}'\n` : ''}${USAGE}`);
+    return 2;
+  } catch (e) {
+    if (e instanceof CellTypistError) {
+      process.stderr.write(`\nerror: ${e.message}\n`);
+      return 1;
+    }
+    if (e instanceof TypeError && /Unknown option|argument/.test(e.message)) {
+      process.stderr.write(`error: ${e.message}\n${USAGE}`);
+      return 2;
+    }
+    process.stderr.write(`\nerror: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
+
+function number(v: string | undefined, name: string, fallback: number): number {
+  if (v === undefined) return fallback;
+  const x = Number(v);
+  if (!Number.isFinite(x)) throw new CellTypistError('bad_option', `--${name} expects a number, got '${v}'`);
+  return x;
+}
+
+async function annotateCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      input: { type: 'string', short: 'i' },
+      indata: { type: 'string' },
+      model: { type: 'string', short: 'm' },
+      outdir: { type: 'string', short: 'o' },
+      mode: { type: 'string' },
+      'p-thres': { type: 'string' },
+      'majority-voting': { type: 'boolean' },
+      'over-clustering': { type: 'string' },
+      'min-prop': { type: 'string' },
+      prefix: { type: 'string' },
+      'gene-column': { type: 'string' },
+      variant: { type: 'string' },
+      threads: { type: 'string' },
+      quiet: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  const input = values.input ?? values.indata;
+  if (!input || !values.model) {
+    process.stderr.write(`error: --input and --model are required\n${USAGE}`);
+    return 2;
+  }
+  const mode = (values.mode ?? 'best_match').replace(' ', '_');
+  if (mode !== 'best_match' && mode !== 'prob_match') throw new CellTypistError('bad_option', `--mode must be best_match or prob_match, not '${values.mode}'`);
+  const variant = (values.variant ?? 'auto') as 'auto' | 'simd' | 'simd-threads';
+  if (!['auto', 'simd', 'simd-threads'].includes(variant)) throw new CellTypistError('bad_option', `--variant must be auto, simd or simd-threads`);
+  if (values['over-clustering'] && !values['majority-voting']) {
+    process.stderr.write('note: --over-clustering has no effect without --majority-voting\n');
+  }
+  const outdir = values.outdir ?? '.';
+  const quiet = values.quiet ?? false;
+  const result = await annotate(
+    input,
+    values.model,
+    {
+      mode,
+      p_thres: number(values['p-thres'], 'p-thres', 0.5),
+      majority_voting: values['majority-voting'] ?? false,
+      over_clustering: values['over-clustering'],
+      min_prop: number(values['min-prop'], 'min-prop', 0),
+      gene_column: values['gene-column'],
+      variant,
+      n_threads: number(values.threads, 'threads', 2),
+    },
+    progressPrinter(process.stderr, quiet),
+  );
+  mkdirSync(outdir, { recursive: true });
+  const files = toTable(result, values.prefix ?? '');
+  for (const f of files) writeFileSync(path.join(outdir, f.name), f.content);
+  if (!quiet) {
+    const s = result.stats;
+    for (const w of s.warnings) process.stderr.write(`warning: ${w}\n`);
+    process.stderr.write(
+      `${s.n_features_used.toLocaleString('en-US')} of ${s.n_features_model.toLocaleString('en-US')} model genes found in the data (${s.matrix}); ` +
+        `${s.n_cells.toLocaleString('en-US')} cells annotated in ${s.timings.total.toFixed(2)} s (${s.engine_variant})\n` +
+        `wrote ${files.map((f) => path.join(outdir, f.name)).join(', ')}\n`,
+    );
+  }
+  return 0;
+}
+
+async function modelsCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { show: { type: 'string' }, top: { type: 'string' }, json: { type: 'boolean' } }, strict: true });
+  if (!values.show) {
+    process.stderr.write(`error: give a model file with --show MODEL.pkl\n${USAGE}`);
+    return 2;
+  }
+  const info = await modelInfo(values.show, number(values.top, 'top', 0));
+  if (values.json) {
+    process.stdout.write(JSON.stringify(info, null, 2) + '\n');
+    return 0;
+  }
+  const d = info.description;
+  process.stdout.write(
+    `${path.basename(values.show)}: ${info.estimator}, ${info.labels.length} cell types, ${info.n_features.toLocaleString('en-US')} genes\n` +
+      (d.details ? `details: ${d.details}\n` : '') +
+      (d.version ? `version: ${d.version}\n` : '') +
+      (d.date ? `date: ${d.date}\n` : '') +
+      (d.source ? `source: ${d.source}\n` : '') +
+      'cell types:\n' +
+      info.labels.map((l) => `  ${l}${info.markers ? `: ${info.markers[l].join(', ')}` : ''}`).join('\n') +
+      '\n',
+  );
+  return 0;
+}
