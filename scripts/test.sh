@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: native GoogleTest (CTest), the wasm engine under Node, Playwright e2e.
-# Installs what it needs first (scripts/setup.sh). Exit status is non-zero if any suite fails.
+# Runs every test: native GoogleTest suites (CTest), then the WebAssembly engine and CLI under
+# Node. Installs what it needs first (scripts/setup.sh). Non-zero exit if any suite fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
@@ -12,9 +12,7 @@ run() { local name=$1; shift; echo "=== $name"; "$@" || failed+=("$name"); }
 run native bash scripts/test-native.sh
 run wasm-build bash scripts/build-wasm.sh
 run typecheck npx tsc -p tsconfig.json --noEmit
-run engine npm run --silent test:wasm
-run web-build npm run --silent build:web
-run e2e npm run --silent test:e2e
+run engine bash scripts/test-engine.sh
 
 if [ ${#failed[@]} -gt 0 ]; then
     echo "FAILED suites: ${failed[*]}"
