@@ -52,6 +52,9 @@ export async function annotateReader(
   const pThres = options.p_thres ?? 0.5;
   const chunkRows = Math.max(1, options.chunk_rows ?? 4096);
   const keepMatrices = options.return_matrices ?? true;
+  // Nonzeros per chunk: bounds the memory of one chunk (data + indices, in h5wasm, JS and
+  // wasm) to a few tens of MB whatever the density.
+  const nnzBudget = 2_000_000;
   if (mode !== 'best_match' && mode !== 'prob_match') {
     throw new CellTypistError('bad_option', `mode must be 'best_match' or 'prob_match', not '${mode}'`);
   }
@@ -88,9 +91,9 @@ export async function annotateReader(
   timings.load = (performance.now() - t0) / 1000;
   const tPredict = performance.now();
   try {
-    for (let start = 0; start < n; start += chunkRows) {
+    for (let start = 0, end = 0; start < n; start = end) {
       checkAbort(signal);
-      const end = Math.min(n, start + chunkRows);
+      end = reader.chunkEnd(choice.source, start, chunkRows, nnzBudget);
       const rows = end - start;
       const chunk = reader.readRows(choice.source, start, end);
       for (let i = 0; i < chunk.data.length; i++) {

@@ -57,18 +57,23 @@ export async function annotate(
   }
 }
 
-/** Metadata of a model file. */
-export async function modelInfo(model: string | Uint8Array, topN = 0): Promise<ModelInfo & { markers?: Record<string, string[]> }> {
+/** Metadata of a model file (with top-N markers per cell type, and the gene list if asked). */
+export async function modelInfo(
+  model: string | Uint8Array,
+  topN = 0,
+  withFeatures = false,
+): Promise<ModelInfo & { markers?: Record<string, string[]>; features?: string[] }> {
   const { core } = await loadCore({ variant: 'simd' });
   const m = loadModel(core, readModelBytes(model));
   try {
     const labels = m.labels();
-    const info: ModelInfo & { markers?: Record<string, string[]> } = {
+    const info: ModelInfo & { markers?: Record<string, string[]>; features?: string[] } = {
       labels,
       n_features: m.n_features(),
       estimator: m.estimator(),
       description: m.description(),
     };
+    if (withFeatures) info.features = m.features();
     if (topN > 0) info.markers = Object.fromEntries(labels.map((l) => [l, m.top_markers(l, topN, true)]));
     return info;
   } finally {

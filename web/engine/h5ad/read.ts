@@ -192,6 +192,21 @@ export class H5adReader {
     return this.summary.raw;
   }
 
+  /**
+   * End of the next chunk starting at `start`: at most `maxRows` rows and, for CSR, at most
+   * `nnzBudget` nonzeros (at least one row), so memory per chunk is bounded for dense-ish data.
+   */
+  chunkEnd(source: MatrixSource, start: number, maxRows: number, nnzBudget: number): number {
+    const m = this.matrix(source);
+    const end = Math.min(m.n_rows, start + maxRows);
+    if (m.encoding !== 'csr') return end;
+    const ptr = toInt(this.dataset(`${m.path}/indptr`).slice([[start, end + 1]]));
+    const lo = Number(ptr[0]);
+    let r = 1;
+    while (r < ptr.length - 1 && Number(ptr[r + 1]) - lo <= nnzBudget) r++;
+    return start + r;
+  }
+
   /** Reads rows [start, end) of X or raw/X as CSR. */
   readRows(source: MatrixSource, start: number, end: number): CsrChunk {
     const m = this.matrix(source);

@@ -1,0 +1,103 @@
+/**
+ * Generates a large synthetic query .h5ad (log1p-normalized to 10,000 counts, CSR, written in
+ * row chunks with bounded memory) shaped like 10x data and like ../shared/bench's query:
+ * the model's genes (5% dropped) plus extra genes, shuffled; ~15% of genes nonzero per cell.
+ *
+ *   tsx scripts/make-synthetic-h5ad.ts --out FILE [--cells 20000] [--genes 19639]
+ *        [--density 0.15] [--model ../shared/bench/bench98.pkl] [--seed 1]
+ */
+import { parseArgs } from 'node:util';
+import { modelInfo } from '../web/engine/node.ts';
+import { CsrWriter, type WGroup, WRITE_LIBVER, writeDataframe, writeRootSkeleton } from '../web/engine/h5ad/write.ts';
+
+/** Small, fast, seeded PRNG (mulberry32). */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export async function makeSynthetic(opts: { out: string; cells: number; genes: number; density: number; model?: string; seed: number }) {
+  const rand = rng(opts.seed);
+  const features = opts.model ? (await modelInfo(opts.model, 0, true)).features ?? [] : [];
+  const genes = features.filter(() => rand() > 0.05);
+  for (let i = 0; genes.length < opts.genes; i++) genes.push(`XGENE${String(i).padStart(5, '0')}`);
+  for (let i = genes.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [genes[i], genes[j]] = [genes[j], genes[i]];
+  }
+  const h5 = (await import('h5wasm/node')).default;
+  await h5.ready;
+  const f = new h5.File(opts.out, 'w', { libver: WRITE_LIBVER });
+  const root = f as unknown as WGroup;
+  writeRootSkeleton(root);
+  const nG = genes.length;
+  const chunk = 2048;
+  const w = new CsrWriter(root, 'X', nG);
+  const cellIds: string[] = [];
+  const samples: string[] = [];
+  const t0 = performance.now();
+  for (let start = 0; start < opts.cells; start += chunk) {
+    const rows = Math.min(chunk, opts.cells - start);
+    const cap = Math.ceil(rows * nG * opts.density * 1.3) + nG;
+    const data = new Float32Array(cap);
+    const indices = new Int32Array(cap);
+    const indptr = new Int32Array(rows + 1);
+    let k = 0;
+    for (let r = 0; r < rows; r++) {
+      const rowStart = k;
+      let total = 0;
+      // Cell-specific depth makes the density vary around the target.
+      const p = opts.density * (0.6 + 0.8 * rand());
+      for (let g = 0; g < nG; g++) {
+        if (rand() < p && k < cap) {
+          const c = 1 + Math.floor(-Math.log(1 - rand()) * 2.5); // geometric-like counts
+          data[k] = c;
+          indices[k++] = g;
+          total += c;
+        }
+      }
+      for (let q = rowStart; q < k; q++) data[q] = Math.log1p((data[q] / total) * 1e4);
+      indptr[r + 1] = k;
+      cellIds.push(`cell${start + r}`);
+      samples.push(`S${1 + ((start + r) % 3)}`);
+    }
+    w.append(data.subarray(0, k), indices.subarray(0, k), indptr);
+  }
+  w.finish();
+  writeDataframe(root, 'obs', cellIds, { sample: samples });
+  writeDataframe(root, 'var', genes, {});
+  f.close();
+  return { seconds: (performance.now() - t0) / 1000, genes: nG };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({
+    options: {
+      out: { type: 'string' },
+      cells: { type: 'string', default: '20000' },
+      genes: { type: 'string', default: '19639' },
+      density: { type: 'string', default: '0.15' },
+      model: { type: 'string' },
+      seed: { type: 'string', default: '1' },
+    },
+  });
+  if (!values.out) {
+    console.error('usage: make-synthetic-h5ad.ts --out FILE [--cells N] [--genes N] [--density 0.15] [--model M.pkl] [--seed 1]');
+    process.exit(2);
+  }
+  const r = await makeSynthetic({
+    out: values.out,
+    cells: Number(values.cells),
+    genes: Number(values.genes),
+    density: Number(values.density),
+    model: values.model,
+    seed: Number(values.seed),
+  });
+  console.log(`wrote ${values.out}: ${values.cells} cells x ${r.genes} genes in ${r.seconds.toFixed(1)} s`);
+}
