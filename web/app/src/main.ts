@@ -1,0 +1,308 @@
+/**
+ * The celltypist-wasm page: pick data and model, run annotation in the worker, show the
+ * embedding coloured by label, the legend with counts, and downloads. Everything stays local.
+ */
+import { predictedLabelsCsv, matrixCsv } from '../../engine/export/csv.ts';
+import type { AnnotationResult, ModelInfo, Mode } from '../../engine/types.ts';
+import type { H5adSummary } from '../../engine/h5ad/read.ts';
+import { EmbeddingPlot, colorOf } from './plot.ts';
+import type { Request, Response } from './protocol.ts';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'classic' });
+let nextId = 1;
+const pending = new Map<number, { resolve: (r: Response) => void; reject: (e: Error) => void; onProgress?: (r: Response) => void }>();
+
+worker.onmessage = (ev: MessageEvent<Response>) => {
+  const m = ev.data;
+  if (m.type === 'ready') {
+    const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+    $('engine-status').textContent =
+      m.variant === 'simd-threads'
+        ? 'Engine: WebAssembly SIMD + threads.'
+        : `Engine: WebAssembly SIMD (single thread${isolated ? '' : ': this page is not cross-origin isolated, so threads are off'}).`;
+    $('engine-status').dataset.variant = m.variant;
+    return;
+  }
+  const p = pending.get(m.id);
+  if (!p) {
+    if (m.type === 'error') showError(m.message);
+    return;
+  }
+  if (m.type === 'progress') return p.onProgress?.(m);
+  pending.delete(m.id);
+  if (m.type === 'error') p.reject(Object.assign(new Error(m.message), { code: m.code }));
+  else p.resolve(m);
+};
+worker.onerror = (e) => showError(`The annotation worker failed to start: ${e.message}`);
+
+function call(req: Omit<Request, 'id'> & { type: Request['type'] }, onProgress?: (r: Response) => void): { id: number; done: Promise<Response> } {
+  const id = nextId++;
+  const done = new Promise<Response>((resolve, reject) => pending.set(id, { resolve, reject, onProgress }));
+  worker.postMessage({ ...req, id });
+  return { id, done };
+}
+
+// ---- state --------------------------------------------------------------------------------
+let dataFile: File | null = null;
+let summary: H5adSummary | null = null;
+let modelBytes: Uint8Array | null = null;
+let modelInfo: ModelInfo | null = null;
+let result: AnnotationResult | null = null;
+let embedding: { name: string; dims: number; data: Float32Array } | null = null;
+let highlighted: string | null = null;
+const plot = new EmbeddingPlot($('plot'), onHover);
+
+function showError(msg: string) {
+  $('error').textContent = msg;
+}
+function clearError() {
+  $('error').textContent = '';
+}
+function updateRun() {
+  ($('run') as HTMLButtonElement).disabled = !(dataFile && modelBytes && summary);
+}
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+// ---- inputs -------------------------------------------------------------------------------
+async function setData(file: File) {
+  clearError();
+  dataFile = file;
+  summary = null;
+  updateRun();
+  $('data-summary').textContent = `Reading ${file.name} …`;
+  try {
+    const r = (await call({ type: 'summary', file } as Request).done) as Extract<Response, { type: 'summary' }>;
+    summary = r.summary;
+    const s = r.summary;
+    const kinds: Record<string, string> = {
+      log1p_10k: 'log1p-normalized to 10,000 counts ✓',
+      log1p_other_total: 'log1p-normalized, but not to 10,000 counts',
+      raw_counts: 'raw counts',
+      scaled: 'scaled (X); raw/X is used',
+      invalid: 'not usable as is',
+      unknown: 'unrecognized normalization',
+    };
+    $('data-summary').textContent =
+      `${file.name}: ${fmt(s.n_obs)} cells × ${fmt(s.n_vars)} genes (${s.x.encoding}${s.raw ? ', with raw' : ''}, ${s.encoding} encoding)\n` +
+      `Expression: ${kinds[r.kind] ?? r.kind}\n` +
+      `Embeddings: ${s.obsm.map((o) => o.name).join(', ') || 'none'}\n` +
+      `obs columns: ${s.obs_columns.map((c) => c.name).join(', ') || 'none'}` +
+      (r.warnings.length ? `\n⚠ ${r.warnings.join('\n⚠ ')}` : '');
+    const sel = $('cluster-col') as HTMLSelectElement;
+    sel.innerHTML = '';
+    for (const c of s.obs_columns.filter((c) => c.kind === 'categorical' || c.kind === 'string')) sel.add(new Option(c.name, c.name));
+    const emb = $('embedding') as HTMLSelectElement;
+    emb.innerHTML = '';
+    for (const o of s.obsm.filter((o) => o.dims >= 2)) emb.add(new Option(o.name, o.name, o.name === 'X_umap', o.name === 'X_umap'));
+  } catch (e) {
+    $('data-summary').textContent = '';
+    dataFile = null;
+    showError((e as Error).message);
+  }
+  updateRun();
+}
+
+async function setModel(bytes: Uint8Array, name: string) {
+  clearError();
+  modelBytes = null;
+  updateRun();
+  try {
+    const r = (await call({ type: 'model', bytes } as Request).done) as Extract<Response, { type: 'model' }>;
+    modelBytes = bytes;
+    modelInfo = r.info;
+    const d = r.info.description;
+    $('model-summary').textContent = `${name}: ${r.info.labels.length} cell types, ${fmt(r.info.n_features)} genes${d.details ? `\n${d.details}` : ''}${d.version ? ` (${d.version})` : ''}`;
+  } catch (e) {
+    $('model-summary').textContent = '';
+    showError((e as Error).message);
+  }
+  updateRun();
+}
+
+function dropZone(label: HTMLElement, input: HTMLInputElement, onFile: (f: File) => void) {
+  input.addEventListener('change', () => input.files?.[0] && onFile(input.files[0]));
+  label.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    label.classList.add('over');
+  });
+  label.addEventListener('dragleave', () => label.classList.remove('over'));
+  label.addEventListener('drop', (e) => {
+    e.preventDefault();
+    label.classList.remove('over');
+    const f = e.dataTransfer?.files?.[0];
+    if (f) onFile(f);
+  });
+}
+dropZone($('data-drop'), $('data-file') as HTMLInputElement, setData);
+dropZone($('model-file').parentElement!, $('model-file') as HTMLInputElement, async (f) => setModel(new Uint8Array(await f.arrayBuffer()), f.name));
+
+$('load-demo').addEventListener('click', async () => {
+  const [d, m] = await Promise.all([fetch('./demo/demo.h5ad'), fetch('./demo/demo_model.pkl')]);
+  await setModel(new Uint8Array(await m.arrayBuffer()), 'demo_model.pkl');
+  await setData(new File([await d.blob()], 'demo.h5ad'));
+  ($('majority') as HTMLInputElement).checked = true;
+  ($('cluster-col') as HTMLSelectElement).value = 'leiden';
+});
+
+// ---- run ----------------------------------------------------------------------------------
+let running: number | null = null;
+$('run').addEventListener('click', async () => {
+  if (!dataFile || !modelBytes) return;
+  clearError();
+  const majority = ($('majority') as HTMLInputElement).checked;
+  const options = {
+    mode: ($('mode') as HTMLSelectElement).value as Mode,
+    p_thres: Number(($('p-thres') as HTMLInputElement).value),
+    majority_voting: majority,
+    over_clustering: majority ? ($('cluster-col') as HTMLSelectElement).value || undefined : undefined,
+    min_prop: Number(($('min-prop') as HTMLInputElement).value),
+  };
+  const emb = ($('embedding') as HTMLSelectElement).value || undefined;
+  ($('run') as HTMLButtonElement).disabled = true;
+  ($('cancel') as HTMLButtonElement).disabled = false;
+  const bar = $('progress') as HTMLProgressElement;
+  const { id, done } = call({ type: 'annotate', file: dataFile, model: modelBytes, options, embedding: emb } as Request, (m) => {
+    if (m.type !== 'progress') return;
+    bar.value = m.progress.fraction;
+    $('progress-text').textContent = `${m.progress.stage}: ${m.progress.message ?? ''}`;
+  });
+  running = id;
+  try {
+    const r = (await done) as Extract<Response, { type: 'result' }>;
+    result = r.result;
+    embedding = r.embedding;
+    bar.value = 1;
+    $('progress-text').textContent = `done in ${r.result.stats.timings.total.toFixed(2)} s`;
+    showResults();
+  } catch (e) {
+    showError((e as Error).message);
+    bar.value = 0;
+    $('progress-text').textContent = '';
+  } finally {
+    running = null;
+    ($('cancel') as HTMLButtonElement).disabled = true;
+    updateRun();
+  }
+});
+$('cancel').addEventListener('click', () => running !== null && worker.postMessage({ type: 'cancel', id: running }));
+
+// ---- results ------------------------------------------------------------------------------
+function labelsFor(by: string): string[] {
+  return by === 'majority_voting' && result!.majority_voting ? result!.majority_voting : result!.predicted_labels;
+}
+
+function colors(): Uint8Array {
+  const r = result!;
+  const by = ($('color-by') as HTMLSelectElement).value;
+  const out = new Uint8Array(r.cell_ids.length * 4);
+  if (by === 'conf_score') {
+    for (let i = 0; i < r.cell_ids.length; i++) {
+      const c = r.conf_score[i];
+      out.set([Math.round(255 * (1 - c)), Math.round(80 + 120 * c), Math.round(255 * c), 230], 4 * i);
+    }
+    return out;
+  }
+  const labels = labelsFor(by);
+  const order = [...new Set(labels)].sort();
+  const idx = new Map(order.map((l, i) => [l, i]));
+  for (let i = 0; i < labels.length; i++) {
+    const [R, G, B] = colorOf(idx.get(labels[i])!);
+    const dim = highlighted !== null && labels[i] !== highlighted;
+    out.set(dim ? [210, 210, 210, 90] : [R, G, B, 230], 4 * i);
+  }
+  return out;
+}
+
+function legend() {
+  const by = ($('color-by') as HTMLSelectElement).value;
+  const tbody = ($('legend') as HTMLTableElement).tBodies[0];
+  tbody.innerHTML = '';
+  const labels = labelsFor(by === 'conf_score' ? 'predicted_labels' : by);
+  const counts = new Map<string, number>();
+  for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+  const order = [...counts.keys()].sort();
+  order.forEach((l, i) => {
+    const tr = tbody.insertRow();
+    tr.dataset.label = l;
+    if (highlighted !== null && highlighted !== l) tr.classList.add('dim');
+    const [R, G, B] = colorOf(i);
+    tr.insertCell().innerHTML = `<span class="swatch" style="background: rgb(${R},${G},${B})"></span>`;
+    tr.insertCell().textContent = l;
+    tr.insertCell().textContent = fmt(counts.get(l)!);
+    tr.addEventListener('click', () => {
+      highlighted = highlighted === l ? null : l;
+      legend();
+      plot.setColors(colors());
+    });
+  });
+}
+
+function showResults() {
+  const r = result!;
+  $('results').hidden = false;
+  const s = r.stats;
+  $('result-summary').textContent =
+    `${fmt(s.n_cells)} cells annotated with ${modelInfo?.labels.length ?? r.labels.length} cell types (${s.mode.replace('_', ' ')}); ` +
+    `${fmt(s.n_features_used)} of ${fmt(s.n_features_model)} model genes found in ${s.matrix}; engine ${s.engine_variant}.` +
+    (s.warnings.length ? `\n⚠ ${s.warnings.join('\n⚠ ')}` : '');
+  const cb = $('color-by') as HTMLSelectElement;
+  cb.innerHTML = '';
+  cb.add(new Option('predicted labels', 'predicted_labels'));
+  if (r.majority_voting) cb.add(new Option('majority voting', 'majority_voting', true, true));
+  cb.add(new Option('confidence', 'conf_score'));
+  legend();
+  if (embedding && embedding.dims >= 2) {
+    const n = r.cell_ids.length;
+    const pos = new Float32Array(n * 2);
+    for (let i = 0; i < n; i++) {
+      pos[2 * i] = embedding.data[i * embedding.dims];
+      pos[2 * i + 1] = embedding.data[i * embedding.dims + 1];
+    }
+    $('plot').hidden = false;
+    plot.setData({ positions: pos, colors: colors(), n });
+  } else {
+    $('plot').textContent = 'This file has no 2-D embedding in obsm (X_umap, X_tsne, …).';
+  }
+  document.body.dataset.state = 'results';
+}
+
+$('color-by').addEventListener('change', () => {
+  highlighted = null;
+  legend();
+  plot.setColors(colors());
+});
+
+function onHover(i: number, x: number, y: number) {
+  const tip = $('tooltip');
+  if (i < 0 || !result) {
+    tip.hidden = true;
+    return;
+  }
+  const r = result;
+  const L = r.labels.length;
+  let top = '';
+  if (r.probability_matrix) {
+    const p = Array.from(r.probability_matrix.subarray(i * L, (i + 1) * L)).map((v, k) => [v, k] as const);
+    p.sort((a, b) => b[0] - a[0]);
+    top = p.slice(0, 3).map(([v, k]) => `${r.labels[k]}: ${v.toFixed(3)}`).join('<br>');
+  }
+  tip.innerHTML = `<b>${r.cell_ids[i]}</b><br>${r.predicted_labels[i]}${r.majority_voting ? ` → ${r.majority_voting[i]}` : ''}<br>confidence ${r.conf_score[i].toFixed(3)}<br>${top}`;
+  tip.style.left = `${x + 12}px`;
+  tip.style.top = `${y + 12}px`;
+  tip.hidden = false;
+}
+
+function download(name: string, content: string | Blob) {
+  const blob = content instanceof Blob ? content : new Blob([content], { type: 'text/csv' });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+$('dl-labels').addEventListener('click', () => result && download('predicted_labels.csv', predictedLabelsCsv(result)));
+$('dl-decision').addEventListener('click', () => result?.decision_matrix && download('decision_matrix.csv', matrixCsv(result, result.decision_matrix)));
+$('dl-probability').addEventListener('click', () => result?.probability_matrix && download('probability_matrix.csv', matrixCsv(result, result.probability_matrix)));
+$('dl-png').addEventListener('click', async () => download('celltypist_plot.png', await (await fetch(plot.toPng())).blob()));

@@ -1,0 +1,17 @@
+/** Messages between the page and the annotation worker (one protocol, typed both ways). */
+import type { AnnotateOptions, AnnotationResult, ModelInfo, Progress } from '../../engine/types.ts';
+import type { H5adSummary } from '../../engine/h5ad/read.ts';
+
+export type Request =
+  | { type: 'summary'; id: number; file: File }
+  | { type: 'model'; id: number; bytes: Uint8Array }
+  | { type: 'annotate'; id: number; file: File; model: Uint8Array; options: AnnotateOptions; embedding?: string }
+  | { type: 'cancel'; id: number };
+
+export type Response =
+  | { type: 'ready'; variant: string }
+  | { type: 'summary'; id: number; summary: H5adSummary; kind: string; warnings: string[] }
+  | { type: 'model'; id: number; info: ModelInfo }
+  | { type: 'progress'; id: number; progress: Progress }
+  | { type: 'result'; id: number; result: AnnotationResult; embedding: { name: string; dims: number; data: Float32Array } | null }
+  | { type: 'error'; id: number; code: string; message: string };

@@ -1,0 +1,107 @@
+/**
+ * The annotation worker: reads the dropped File lazily through h5wasm's WORKERFS (never loaded
+ * whole), runs the wasm core, posts progress and the result (transferable buffers).
+ */
+import h5wasm from 'h5wasm';
+import { annotateReader, loadModel } from '../../engine/annotate.ts';
+import { chooseInput } from '../../engine/h5ad/normalization.ts';
+import { H5adReader, type H5File } from '../../engine/h5ad/read.ts';
+import { checkHdf5Signature } from '../../engine/h5ad/signature.ts';
+import { CellTypistError } from '../../engine/types.ts';
+import { loadCore } from '../../engine/wasm/load.ts';
+import type { Request, Response } from './protocol.ts';
+
+const post = (m: Response, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
+const aborts = new Map<number, AbortController>();
+// Built: /assets/worker-*.js; dev: /src/worker.ts. The core lives in /wasm/ (public folder).
+const wasmBase = new URL('../wasm/', self.location.href).href;
+
+let mounted = false;
+async function open(file: File): Promise<H5adReader> {
+  const head = new Uint8Array(await file.slice(0, 4096).arrayBuffer());
+  checkHdf5Signature(head, file.size, file.name);
+  const { FS } = (await h5wasm.ready) as unknown as { FS: any };
+  if (mounted) FS.unmount('/work');
+  else FS.mkdir('/work');
+  FS.mount(FS.filesystems.WORKERFS, { files: [file] }, '/work');
+  mounted = true;
+  let f: H5File;
+  try {
+    f = new h5wasm.File(`/work/${file.name}`, 'r') as unknown as H5File;
+  } catch (e) {
+    throw new CellTypistError('corrupt_h5ad', `'${file.name}' could not be opened as HDF5: the file is probably truncated or corrupt (${(e as Error).message})`);
+  }
+  return new H5adReader(f);
+}
+
+function fail(id: number, e: unknown) {
+  const code = e instanceof CellTypistError ? e.code : 'error';
+  post({ type: 'error', id, code, message: (e as Error).message ?? String(e) });
+}
+
+self.onmessage = async (ev: MessageEvent<Request>) => {
+  const msg = ev.data;
+  if (msg.type === 'cancel') {
+    aborts.get(msg.id)?.abort();
+    return;
+  }
+  try {
+    if (msg.type === 'summary') {
+      const r = await open(msg.file);
+      try {
+        let kind = 'unknown';
+        let warnings: string[] = [];
+        try {
+          const c = chooseInput(r);
+          kind = c.verdict.kind;
+          warnings = c.warnings;
+        } catch (e) {
+          warnings = [(e as Error).message];
+          kind = 'invalid';
+        }
+        post({ type: 'summary', id: msg.id, summary: r.summary, kind, warnings });
+      } finally {
+        r.close();
+      }
+    } else if (msg.type === 'model') {
+      const { core } = await loadCore({ baseUrl: wasmBase });
+      const m = loadModel(core, msg.bytes);
+      try {
+        post({ type: 'model', id: msg.id, info: { labels: m.labels(), n_features: m.n_features(), estimator: m.estimator(), description: m.description() } });
+      } finally {
+        m.delete();
+      }
+    } else if (msg.type === 'annotate') {
+      const ac = new AbortController();
+      aborts.set(msg.id, ac);
+      const { core, variant } = await loadCore({ baseUrl: wasmBase });
+      const model = loadModel(core, msg.model);
+      const reader = await open(msg.file);
+      try {
+        const result = await annotateReader(reader, model, msg.options, {
+          core,
+          variant,
+          n_threads: variant === 'simd-threads' ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2)) : 1,
+          signal: ac.signal,
+          onProgress: (progress) => post({ type: 'progress', id: msg.id, progress }),
+        });
+        const emb = msg.embedding ? { name: msg.embedding, ...reader.readObsm(msg.embedding) } : null;
+        const transfer: Transferable[] = [result.conf_score.buffer];
+        if (result.decision_matrix) transfer.push(result.decision_matrix.buffer);
+        if (result.probability_matrix) transfer.push(result.probability_matrix.buffer);
+        if (emb) transfer.push(emb.data.buffer);
+        post({ type: 'result', id: msg.id, result, embedding: emb }, transfer);
+      } finally {
+        aborts.delete(msg.id);
+        reader.close();
+        model.delete();
+      }
+    }
+  } catch (e) {
+    fail(msg.id, e);
+  }
+};
+
+loadCore({ baseUrl: wasmBase })
+  .then(({ variant }) => post({ type: 'ready', variant }))
+  .catch((e) => fail(0, e));
