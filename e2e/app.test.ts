@@ -1,0 +1,167 @@
+// End-to-end: the production build of the app in Debian's Chromium (playwright-core), served on
+// loopback with and without cross-origin isolation. Compares what the page exports with
+// CellTypist's reference outputs.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { column, parseCsv, readCsv, repoPath, sharedPath } from '../web/engine/testing/fixtures.ts';
+import { serveStatic } from './support/serve.ts';
+
+const ARGS = ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const DIST = repoPath('dist/app');
+
+let browser: Browser;
+let server: Awaited<ReturnType<typeof serveStatic>>;
+const requests: string[] = [];
+
+async function openApp(url: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(url);
+  await page.waitForSelector('#engine-status:not(:empty)', { timeout: 30000 });
+  return page;
+}
+
+async function waitRunnable(page: Page) {
+  await page.waitForFunction(() => !(document.getElementById('run') as HTMLButtonElement).disabled || document.getElementById('error')!.textContent !== '', null, { timeout: 30000 });
+  assert.equal(await page.textContent('#error'), '');
+}
+
+async function runAndWait(page: Page) {
+  await page.evaluate(() => delete document.body.dataset.state);
+  await page.click('#run');
+  await page.waitForFunction(() => document.body.dataset.state === 'results' || document.getElementById('error')!.textContent !== '', null, { timeout: 60000 });
+  assert.equal(await page.textContent('#error'), '');
+}
+
+/** Counts plot pixels that are neither background nor empty. */
+async function coloredPixels(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const src = document.querySelector('#plot canvas') as HTMLCanvasElement;
+    const c = document.createElement('canvas');
+    c.width = src.width;
+    c.height = src.height;
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(src, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && !(d[i] > 240 && d[i + 1] > 240 && d[i + 2] > 240)) n++;
+    return n;
+  });
+}
+
+async function downloadText(page: Page, button: string): Promise<string> {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+  return readFileSync((await dl.path())!, 'utf8');
+}
+
+before(async () => {
+  if (!existsSync(`${DIST}/index.html`) || !existsSync(`${DIST}/wasm/ct-simd.wasm`)) {
+    execFileSync('npx', ['vite', 'build', '--config', 'web/app/vite.config.ts'], { cwd: repoPath('.'), stdio: 'ignore' });
+  }
+  server = await serveStatic(DIST, true);
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('app (production build, cross-origin isolated)', () => {
+  it('demo: annotates, plots and legends without any download', async () => {
+    const page = await openApp(server.url);
+    assert.match((await page.textContent('#engine-status'))!, /SIMD \+ threads/);
+    await page.click('#load-demo');
+    await waitRunnable(page);
+    assert.match((await page.textContent('#data-summary'))!, /1,500 cells × 400 genes/);
+    await runAndWait(page);
+    assert.match((await page.textContent('#result-summary'))!, /1,500 cells annotated with 6 cell types/);
+    const rows = await page.$$eval('#legend tbody tr', (trs) => trs.map((t) => (t as HTMLElement).dataset.label));
+    assert.equal(rows.length, 6);
+    await page.waitForTimeout(500);
+    const colored = await coloredPixels(page);
+    assert.ok(colored > 2000, `plot looks blank (${colored} coloured pixels)`);
+    // Clicking a legend row highlights it (others dimmed).
+    await page.click('#legend tbody tr:first-child');
+    assert.equal(await page.$$eval('#legend tbody tr.dim', (t) => t.length), 5);
+    await page.screenshot({ path: repoPath('e2e/out/demo.png') }).catch(() => {});
+    await page.close();
+  });
+
+  it('CellTypist parity: query_1k + toy_lr, prob match with majority voting (exported CSV)', async () => {
+    const page = await openApp(server.url);
+    await page.setInputFiles('#model-file', sharedPath('fixtures/models/toy_lr.pkl'));
+    await page.setInputFiles('#data-file', sharedPath('fixtures/synthetic/query_1k.h5ad'));
+    await waitRunnable(page);
+    assert.match((await page.textContent('#model-summary'))!, /6 cell types, 1,495 genes/);
+    await page.selectOption('#mode', 'prob_match');
+    await page.fill('#p-thres', '0.5');
+    await page.check('#majority');
+    await page.selectOption('#cluster-col', 'given_clusters');
+    await page.fill('#min-prop', '0.6');
+    await runAndWait(page);
+    assert.match((await page.textContent('#result-summary'))!, /1,346 of 1,495 model genes/);
+    const got = parseCsv(await downloadText(page, '#dl-labels'));
+    const want = readCsv(sharedPath('fixtures/expected/toy_lr__query_1k/prob_match_p0.5_majority_voting_given_minprop0.6/predicted_labels.csv'));
+    assert.deepEqual(got.header, want.header);
+    assert.deepEqual(got.index, want.index);
+    assert.deepEqual(column(got, 'predicted_labels'), column(want, 'predicted_labels'));
+    assert.deepEqual(column(got, 'majority_voting'), column(want, 'majority_voting'));
+    const conf = column(got, 'conf_score').map(Number);
+    column(want, 'conf_score').forEach((v, i) => assert.ok(Math.abs(Number(v) - conf[i]) <= 1e-5));
+    const prob = parseCsv(await downloadText(page, '#dl-probability'));
+    assert.deepEqual(prob.header, ['B cells', 'CD4+ T cells', 'CD8+ T cells', 'Classical monocytes', 'NK cells', 'Platelets']);
+    await page.close();
+  });
+
+  it('legacy-encoded real data falls back to raw/X and says so', async () => {
+    const page = await openApp(server.url);
+    await page.setInputFiles('#model-file', sharedPath('fixtures/models/pbmc68k_bulk.pkl'));
+    await page.setInputFiles('#data-file', sharedPath('fixtures/real/pbmc68k_reduced.h5ad'));
+    await waitRunnable(page);
+    assert.match((await page.textContent('#data-summary'))!, /700 cells × 765 genes \(dense, with raw, legacy encoding\)/);
+    await runAndWait(page);
+    assert.match((await page.textContent('#result-summary'))!, /found in raw\/X/);
+    const got = parseCsv(await downloadText(page, '#dl-labels'));
+    const want = readCsv(sharedPath('fixtures/real/expected/pbmc68k_bulk__pbmc68k_reduced/best_match/predicted_labels.csv'));
+    assert.deepEqual(column(got, 'predicted_labels'), column(want, 'predicted_labels'));
+    await page.close();
+  });
+
+  it('clear messages for wrong files, no crash', async () => {
+    const page = await openApp(server.url);
+    await page.setInputFiles('#data-file', sharedPath('fixtures/models/toy_lr.pkl'));
+    await page.waitForFunction(() => document.getElementById('error')!.textContent !== '');
+    assert.match((await page.textContent('#error'))!, /looks like a Python pickle/);
+    await page.setInputFiles('#model-file', sharedPath('fixtures/models/legacy_2020_sgd.pkl'));
+    await page.waitForFunction(() => /legacy/.test(document.getElementById('error')!.textContent!));
+    assert.match((await page.textContent('#error'))!, /Download the current version/);
+    await page.close();
+  });
+
+  it('made no request outside the app origin', () => {
+    const foreign = requests.filter((u) => !u.startsWith(server.url) && !u.startsWith('blob:') && !u.startsWith('data:'));
+    assert.deepEqual(foreign, []);
+    assert.ok(requests.length > 3);
+  });
+});
+
+describe('app without cross-origin isolation', () => {
+  it('falls back to the SIMD-only build and says so', async () => {
+    const plain = await serveStatic(DIST, false);
+    try {
+      const page = await openApp(plain.url);
+      assert.match((await page.textContent('#engine-status'))!, /SIMD \(single thread: this page is not cross-origin isolated/);
+      await page.click('#load-demo');
+      await waitRunnable(page);
+      await runAndWait(page);
+      assert.match((await page.textContent('#result-summary'))!, /engine simd\./);
+      await page.close();
+    } finally {
+      await plain.close();
+    }
+  });
+});
