@@ -7,7 +7,8 @@ bash scripts/setup.sh || exit 1
 export NODE_PATH=/usr/share/nodejs
 
 failed=()
-run() { local name=$1; shift; echo "=== $name"; "$@" || failed+=("$name"); }
+passed=0
+run() { local name=$1; shift; echo "=== $name"; if "$@"; then passed=$((passed + 1)); else failed+=("$name"); fi; }
 
 run native bash scripts/test-native.sh
 run wasm-build bash scripts/build-wasm.sh
@@ -16,8 +17,8 @@ run engine bash scripts/test-engine.sh
 run web-build npx vite build --config web/app/vite.config.ts --logLevel warn
 run e2e node --import tsx --test --test-concurrency=1 e2e/app.test.ts
 
+echo "suites: $passed passed, ${#failed[@]} failed"
 if [ ${#failed[@]} -gt 0 ]; then
     echo "FAILED suites: ${failed[*]}"
     exit 1
 fi
-echo "all suites passed"
