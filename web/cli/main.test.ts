@@ -72,3 +72,31 @@ describe('CLI usage and errors', () => {
     assert.match(r.stdout, /  B cells: \w+, \w+, \w+/);
   });
 });
+
+describe('annotated h5ad export (--write-h5ad)', () => {
+  it('adds CellTypist columns that our reader and Python anndata read back', async (t) => {
+    const out = mkdtempSync(path.join(tmpdir(), 'ctw-cli-'));
+    const r = cli(['annotate', '-i', sharedPath('fixtures/synthetic/query_1k.h5ad'), '-m', sharedPath('fixtures/models/toy_lr.pkl'), '-o', out, '--majority-voting', '--over-clustering', 'given_clusters', '--min-prop', '0.6', '--write-h5ad', '--quiet']);
+    assert.equal(r.status, 0, r.stderr);
+    const want = readCsv(sharedPath('fixtures/expected/toy_lr__query_1k/majority_voting_given_minprop0.6/predicted_labels.csv'));
+    const { openH5adPath } = await import('../engine/h5ad/open-node.ts');
+    const reader = await openH5adPath(path.join(out, 'annotated.h5ad'));
+    assert.deepEqual(reader.readObsColumn('predicted_labels'), column(want, 'predicted_labels'));
+    assert.deepEqual(reader.readObsColumn('majority_voting'), column(want, 'majority_voting'));
+    assert.equal(reader.readObsm('probability_matrix').dims, 6);
+    assert.deepEqual([reader.summary.n_obs, reader.summary.n_vars], [1000, 1550]);
+    reader.close();
+    const py = spawnSync('/usr/bin/python3', ['-c', 'import anndata'], { encoding: 'utf8' });
+    if (py.status !== 0) return t.skip('python3-anndata not installed');
+    const check = spawnSync('/usr/bin/python3', ['-c', `import anndata as ad; a = ad.read_h5ad(${JSON.stringify(path.join(out, 'annotated.h5ad'))}); print(a.obs['majority_voting'].value_counts()['Heterogeneous'], a.obsm['probability_matrix'].shape, list(a.obs.columns)[-4:])`], { encoding: 'utf8' });
+    assert.equal(check.status, 0, check.stderr);
+    assert.equal(check.stdout.trim(), "185 (1000, 6) ['predicted_labels', 'over_clustering', 'majority_voting', 'conf_score']");
+  });
+
+  it('refuses legacy-encoded inputs with a clear message', () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'ctw-cli-'));
+    const r = cli(['annotate', '-i', sharedPath('fixtures/real/pbmc68k_reduced.h5ad'), '-m', sharedPath('fixtures/models/pbmc68k_bulk.pkl'), '-o', out, '--write-h5ad', '--quiet']);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /old \(anndata < 0.8\) encoding/);
+  });
+});

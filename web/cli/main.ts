@@ -6,10 +6,11 @@
  *       [--gene-column COL] [--variant auto|simd|simd-threads] [--threads N] [--quiet]
  *   celltypist-wasm models --show model.pkl [--top 10]
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { toTable } from '../engine/export/csv.ts';
+import { addAnnotations } from '../engine/export/h5ad.ts';
 import { annotate, CellTypistError, modelInfo } from '../engine/node.ts';
 import { progressPrinter } from './progress.ts';
 
@@ -28,6 +29,7 @@ annotate options (as CellTypist's command line):
   --min-prop P                 minimum majority share, else Heterogeneous (default 0)
   --prefix P                   prefix for output file names
   --gene-column COL            var column with gene symbols (default: var index)
+  --write-h5ad                 also write OUTDIR/[PREFIX]annotated.h5ad (the input + CellTypist's obs columns)
   --variant auto|simd|simd-threads   WebAssembly build (default auto)
   --threads N                  scoring threads for the threaded build (default 2)
   --quiet                      no progress output
@@ -80,6 +82,7 @@ async function annotateCommand(args: string[]): Promise<number> {
       'min-prop': { type: 'string' },
       prefix: { type: 'string' },
       'gene-column': { type: 'string' },
+      'write-h5ad': { type: 'boolean' },
       variant: { type: 'string' },
       threads: { type: 'string' },
       quiet: { type: 'boolean' },
@@ -118,6 +121,14 @@ async function annotateCommand(args: string[]): Promise<number> {
   mkdirSync(outdir, { recursive: true });
   const files = toTable(result, values.prefix ?? '');
   for (const f of files) writeFileSync(path.join(outdir, f.name), f.content);
+  if (values['write-h5ad']) {
+    const out = path.join(outdir, `${values.prefix ?? ''}annotated.h5ad`);
+    copyFileSync(input, out);
+    const h5 = (await import('h5wasm/node')).default;
+    await h5.ready;
+    addAnnotations(h5 as never, out, result, { probabilities: true });
+    files.push({ name: path.basename(out), content: '' });
+  }
   if (!quiet) {
     const s = result.stats;
     for (const w of s.warnings) process.stderr.write(`warning: ${w}\n`);
