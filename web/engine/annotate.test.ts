@@ -77,3 +77,22 @@ describe('engine errors', () => {
     );
   });
 });
+
+describe('annotate in a Node worker thread', () => {
+  it('gives the same result as the main thread, with progress', async () => {
+    const { annotateInWorker } = await import('./node.ts');
+    const stages = new Set<string>();
+    const r = await annotateInWorker(sharedPath('fixtures/synthetic/query_1k.h5ad'), sharedPath('fixtures/models/toy_lr.pkl'), { variant: 'simd', chunk_rows: 256 }, (p) => stages.add(p.stage));
+    const want = readCsv(sharedPath('fixtures/expected/toy_lr__query_1k/best_match/predicted_labels.csv'));
+    assert.deepEqual(r.predicted_labels, column(want, 'predicted_labels'));
+    assert.ok(r.conf_score instanceof Float64Array);
+    assert.ok(stages.has('predict'));
+  });
+  it('reports errors from the worker as CellTypistError', async () => {
+    const { annotateInWorker } = await import('./node.ts');
+    await assert.rejects(
+      annotateInWorker(sharedPath('fixtures/synthetic/query_1k.h5ad'), sharedPath('fixtures/models/legacy_2020_sgd.pkl'), { variant: 'simd' }),
+      (e: Error) => e.name === 'CellTypistError' && /legacy/.test(e.message),
+    );
+  });
+});

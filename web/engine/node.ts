@@ -57,6 +57,37 @@ export async function annotate(
   }
 }
 
+/**
+ * Same as `annotate`, in a worker thread: the calling thread stays free (servers, UIs).
+ * Cancel with `options.signal`.
+ */
+export async function annotateInWorker(
+  input: string,
+  model: string | Uint8Array,
+  options: NodeAnnotateOptions = {},
+  onProgress?: ProgressCallback,
+): Promise<AnnotationResult> {
+  const { Worker } = await import('node:worker_threads');
+  const { signal, ...rest } = options;
+  const worker = new Worker(new URL('./node-worker.mjs', import.meta.url), { workerData: { input, model, options: rest } });
+  const onAbort = () => worker.postMessage({ type: 'cancel' });
+  signal?.addEventListener('abort', onAbort);
+  try {
+    return await new Promise<AnnotationResult>((resolve, reject) => {
+      worker.on('message', (m: { type: string; progress?: Parameters<ProgressCallback>[0]; result?: AnnotationResult; code?: string; message?: string }) => {
+        if (m.type === 'progress') onProgress?.(m.progress!);
+        else if (m.type === 'result') resolve(m.result!);
+        else if (m.type === 'error') reject(new CellTypistError(m.code!, m.message!));
+      });
+      worker.on('error', reject);
+      worker.on('exit', (code) => reject(new CellTypistError('worker_exit', `the annotation worker stopped (exit code ${code})`)));
+    });
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    await worker.terminate();
+  }
+}
+
 /** Metadata of a model file (with top-N markers per cell type, and the gene list if asked). */
 export async function modelInfo(
   model: string | Uint8Array,
