@@ -100,3 +100,45 @@ describe('annotated h5ad export (--write-h5ad)', () => {
     assert.match(r.stderr, /old \(anndata < 0.8\) encoding/);
   });
 });
+
+describe('catalog models in the CLI (local fake CDN)', () => {
+  it('lists the catalog, downloads a model by name once, then uses the cache', async () => {
+    const { startFakeCdn } = await import('../../e2e/support/fake-cdn.ts');
+    const { createHash } = await import('node:crypto');
+    const { writeFileSync } = await import('node:fs');
+    const cdn = await startFakeCdn(path.resolve(sharedPath('.')));
+    const tmp = mkdtempSync(path.join(tmpdir(), 'ctw-cat-'));
+    const sha = createHash('sha256').update(readFileSync(sharedPath('fixtures/models/toy_lr.pkl'))).digest('hex');
+    const reg = { format: 1, catalog_url: 'https://celltypist.cog.sanger.ac.uk/models/models.json', catalog_last_update: '2026-01-01', models: [{ name: 'Toy_LR', file: 'toy_lr.pkl', url: `${cdn.url}fixtures/models/toy_lr.pkl`, mirrors: [], version: 'v1', date: '', details: 'toy model', n_cell_types: 6, source: '', default: true, size: null, sha256: sha }] };
+    writeFileSync(path.join(tmp, 'registry.json'), JSON.stringify(reg));
+    const env = { ...process.env, NODE_PATH: '/usr/share/nodejs', CELLTYPIST_WASM_REGISTRY: path.join(tmp, 'registry.json'), CELLTYPIST_WASM_CACHE: path.join(tmp, 'cache') };
+    // Async spawn: the fake CDN serves from this process, so its event loop must keep running.
+    const { execFile } = await import('node:child_process');
+    const run = (args: string[]) =>
+      new Promise<{ status: number; stdout: string; stderr: string }>((resolve) =>
+        execFile(process.execPath, [BIN, ...args], { env, encoding: 'utf8' }, (err, stdout, stderr) =>
+          resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        ),
+      );
+    try {
+      const list = await run(['models']);
+      assert.equal(list.status, 0, list.stderr);
+      assert.match(list.stdout, /\*  Toy_LR +v1 +6 types  toy model/);
+      const a = await run(['annotate', '-i', sharedPath('fixtures/synthetic/query_1k.h5ad'), '-m', 'Toy_LR', '-o', path.join(tmp, 'out')]);
+      assert.equal(a.status, 0, a.stderr);
+      assert.match(a.stderr, /model Toy_LR v1 downloaded from http:\/\/127\.0\.0\.1/);
+      const want = readCsv(sharedPath('fixtures/expected/toy_lr__query_1k/best_match/predicted_labels.csv'));
+      assert.deepEqual(column(readCsv(path.join(tmp, 'out/predicted_labels.csv')), 'predicted_labels'), column(want, 'predicted_labels'));
+      await cdn.stop();
+      const b = await run(['annotate', '-i', sharedPath('fixtures/synthetic/query_1k.h5ad'), '-m', 'toy_lr', '-o', path.join(tmp, 'out2')]);
+      assert.equal(b.status, 0, b.stderr);
+      assert.match(b.stderr, /model Toy_LR v1 from the cache/);
+      assert.match((await run(['models'])).stdout, /\*✓ Toy_LR/);
+      const bad = await run(['annotate', '-i', sharedPath('fixtures/synthetic/query_1k.h5ad'), '-m', 'Toy_XX']);
+      assert.equal(bad.status, 1);
+      assert.match(bad.stderr, /no model 'Toy_XX' in the catalog \(did you mean Toy_LR\?\)/);
+    } finally {
+      await cdn.stop().catch(() => {});
+    }
+  });
+});

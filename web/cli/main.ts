@@ -13,14 +13,41 @@ import { toTable } from '../engine/export/csv.ts';
 import { addAnnotations } from '../engine/export/h5ad.ts';
 import { annotate, CellTypistError, modelInfo } from '../engine/node.ts';
 import { progressPrinter } from './progress.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { fetchModel } from '../engine/models/fetch.ts';
+import { FileStore } from '../engine/models/file-store.ts';
+import { findModel, parseRegistry, type Registry } from '../engine/models/registry.ts';
+
+/** The model registry: $CELLTYPIST_WASM_REGISTRY or the one shipped in models/. */
+function registry(): Registry {
+  const file = process.env.CELLTYPIST_WASM_REGISTRY ?? fileURLToPath(new URL('../../models/registry.json', import.meta.url));
+  return parseRegistry(JSON.parse(readFileSync(file, 'utf8')));
+}
+
+/** A model argument is a .pkl path, or a catalog name downloaded (verified, cached) on first use. */
+async function resolveModel(arg: string, quiet: boolean): Promise<string | Uint8Array> {
+  if (existsSync(arg)) return arg;
+  if (/[\\/]/.test(arg)) throw new CellTypistError('not_found', `cannot read the model file '${arg}'`);
+  const m = findModel(registry(), arg);
+  const show = progressPrinter(process.stderr, quiet);
+  const { bytes, from } = await fetchModel(m, {
+    store: new FileStore(),
+    onProgress: (p) => show({ stage: 'load_model', fraction: p.total ? p.loaded / p.total : 0, message: `${m.file} ${(p.loaded / 1e6).toFixed(1)} MB` }),
+  });
+  if (!quiet) process.stderr.write(`\nmodel ${m.name} ${m.version} ${from === 'cache' ? 'from the cache' : `downloaded from ${from}`}\n`);
+  return bytes;
+}
 
 const USAGE = `usage:
   celltypist-wasm annotate -i DATA.h5ad -m MODEL.pkl [-o OUTDIR] [options]
-  celltypist-wasm models --show MODEL.pkl [--top N]
+  celltypist-wasm models [--json]                       list the CellTypist model catalog
+  celltypist-wasm models --show MODEL.pkl|NAME [--top N]   cell types (and top markers) of a model
+  celltypist-wasm models --download NAME                 download a catalog model into the cache
 
 annotate options (as CellTypist's command line):
   -i, --input, --indata PATH   query .h5ad (log1p-normalized to 10,000 counts in X or raw/X)
-  -m, --model PATH             CellTypist model .pkl
+  -m, --model PATH|NAME        CellTypist model .pkl, or a catalog name (downloaded, verified, cached)
   -o, --outdir DIR             output folder (default: current folder)
   --mode best_match|prob_match (default best_match)
   --p-thres P                  probability cut-off for prob_match (default 0.5)
@@ -105,7 +132,7 @@ async function annotateCommand(args: string[]): Promise<number> {
   const quiet = values.quiet ?? false;
   const result = await annotate(
     input,
-    values.model,
+    await resolveModel(values.model, quiet),
     {
       mode,
       p_thres: number(values['p-thres'], 'p-thres', 0.5),
@@ -142,19 +169,34 @@ async function annotateCommand(args: string[]): Promise<number> {
 }
 
 async function modelsCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { show: { type: 'string' }, top: { type: 'string' }, json: { type: 'boolean' } }, strict: true });
-  if (!values.show) {
-    process.stderr.write(`error: give a model file with --show MODEL.pkl\n${USAGE}`);
-    return 2;
+  const { values } = parseArgs({ args, options: { show: { type: 'string' }, top: { type: 'string' }, json: { type: 'boolean' }, download: { type: 'string' } }, strict: true });
+  if (values.download) {
+    await resolveModel(values.download, false);
+    return 0;
   }
-  const info = await modelInfo(values.show, number(values.top, 'top', 0));
+  if (!values.show) {
+    const reg = registry();
+    const cached = new Set(await new FileStore().list());
+    if (values.json) {
+      process.stdout.write(JSON.stringify(reg.models, null, 2) + '\n');
+      return 0;
+    }
+    process.stdout.write(`${reg.models.length} CellTypist models (catalog of ${reg.catalog_last_update.slice(0, 10)}; * default, ✓ cached):\n`);
+    for (const m of reg.models) {
+      const mark = `${m.default ? '*' : ' '}${cached.has(`${m.name}@${m.version}`) ? '✓' : ' '}`;
+      process.stdout.write(`${mark} ${m.name.padEnd(44)} ${m.version.padEnd(4)} ${String(m.n_cell_types).padStart(4)} types  ${m.details}\n`);
+    }
+    return 0;
+  }
+  const info = await modelInfo(await resolveModel(values.show, true), number(values.top, 'top', 0));
+  const title = existsSync(values.show) ? path.basename(values.show) : values.show;
   if (values.json) {
     process.stdout.write(JSON.stringify(info, null, 2) + '\n');
     return 0;
   }
   const d = info.description;
   process.stdout.write(
-    `${path.basename(values.show)}: ${info.estimator}, ${info.labels.length} cell types, ${info.n_features.toLocaleString('en-US')} genes\n` +
+    `${title}: ${info.estimator}, ${info.labels.length} cell types, ${info.n_features.toLocaleString('en-US')} genes\n` +
       (d.details ? `details: ${d.details}\n` : '') +
       (d.version ? `version: ${d.version}\n` : '') +
       (d.date ? `date: ${d.date}\n` : '') +
