@@ -7,6 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { column, parseCsv, readCsv, repoPath, sharedPath } from '../web/engine/testing/fixtures.ts';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { type FakeCdn, startFakeCdn } from './support/fake-cdn.ts';
 import { serveStatic } from './support/serve.ts';
 
 const ARGS = ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -57,15 +60,32 @@ async function downloadText(page: Page, button: string): Promise<string> {
   return readFileSync((await dl.path())!, 'utf8');
 }
 
+let cdn: FakeCdn;
+const toySha = createHash('sha256').update(readFileSync(sharedPath('fixtures/models/toy_lr.pkl'))).digest('hex');
+
 before(async () => {
-  if (!existsSync(`${DIST}/index.html`) || !existsSync(`${DIST}/wasm/ct-simd.wasm`)) {
-    execFileSync('npx', ['vite', 'build', '--config', 'web/app/vite.config.ts'], { cwd: repoPath('.'), stdio: 'ignore' });
-  }
+  // The fake CDN serves ../shared plus a registry naming it; the app is built so that its CSP
+  // allows exactly this loopback origin besides the real model hosts.
+  const routes: Record<string, string> = {};
+  cdn = await startFakeCdn(path.resolve(sharedPath('.')), routes);
+  routes['/registry.json'] = JSON.stringify({
+    format: 1,
+    catalog_url: `${cdn.url}models.json`,
+    catalog_last_update: '2026-01-01',
+    models: [{ name: 'Toy_LR', file: 'toy_lr.pkl', url: `${cdn.url}fixtures/models/toy_lr.pkl`, mirrors: [], version: 'v1', date: '2024-01-01', details: 'toy model', n_cell_types: 6, source: '', default: true, size: null, sha256: toySha }],
+  });
+  if (!existsSync(`${DIST}/wasm/ct-simd.wasm`)) execFileSync('bash', ['scripts/build-wasm.sh'], { cwd: repoPath('.'), stdio: 'ignore' });
+  execFileSync('npx', ['vite', 'build', '--config', 'web/app/vite.config.ts', '--logLevel', 'error'], {
+    cwd: repoPath('.'),
+    stdio: 'ignore',
+    env: { ...process.env, CT_EXTRA_CONNECT: cdn.url.replace(/\/$/, '') },
+  });
   server = await serveStatic(DIST, true);
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
 });
 
 after(async () => {
+  await cdn?.stop().catch(() => {});
   await browser?.close();
   await server?.close();
 });
@@ -142,8 +162,36 @@ describe('app (production build, cross-origin isolated)', () => {
     await page.close();
   });
 
-  it('made no request outside the app origin', () => {
-    const foreign = requests.filter((u) => !u.startsWith(server.url) && !u.startsWith('blob:') && !u.startsWith('data:'));
+  it('catalog model: downloaded from the CDN with progress, then served from the cache offline', async () => {
+    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+    const visit = async () => {
+      const page = await context.newPage();
+      page.on('request', (r) => requests.push(r.url()));
+      await page.goto(`${server.url}?registry=${encodeURIComponent(`${cdn.url}registry.json`)}`);
+      await page.waitForSelector('#catalog option', { state: 'attached' });
+      await page.click('#catalog-load');
+      await page.waitForFunction(() => document.getElementById('model-summary')!.dataset.source || document.getElementById('error')!.textContent);
+      assert.equal(await page.textContent('#error'), '');
+      await page.setInputFiles('#data-file', sharedPath('fixtures/synthetic/query_1k.h5ad'));
+      await waitRunnable(page);
+      await runAndWait(page);
+      const got = parseCsv(await downloadText(page, '#dl-labels'));
+      const want = readCsv(sharedPath('fixtures/expected/toy_lr__query_1k/best_match/predicted_labels.csv'));
+      assert.deepEqual(column(got, 'predicted_labels'), column(want, 'predicted_labels'));
+      const source = await page.$eval('#model-summary', (e) => (e as HTMLElement).dataset.source);
+      await page.close();
+      return source;
+    };
+    const before = cdn.requests.filter((u) => u.endsWith('toy_lr.pkl')).length;
+    assert.equal(await visit(), 'network');
+    assert.equal(cdn.requests.filter((u) => u.endsWith('toy_lr.pkl')).length, before + 1);
+    await cdn.stop();
+    assert.equal(await visit(), 'cache');
+    await context.close();
+  });
+
+  it('made no request outside the app origin and the model CDN', () => {
+    const foreign = requests.filter((u) => !u.startsWith(server.url) && !u.startsWith(cdn.url) && !u.startsWith('blob:') && !u.startsWith('data:'));
     assert.deepEqual(foreign, []);
     assert.ok(requests.length > 3);
   });

@@ -13,12 +13,18 @@ export interface FakeCdn {
   stop(): Promise<void>;
 }
 
-export async function startFakeCdn(root: string): Promise<FakeCdn> {
+/** `extra`: path → JSON body routes, read at request time (may be filled after start). */
+export async function startFakeCdn(root: string, extra: Record<string, string> = {}): Promise<FakeCdn> {
   const requests: string[] = [];
   const server = http.createServer((req, res) => {
     requests.push(req.url ?? '');
     const file = path.join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
     const headers = { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' };
+    const route = extra[new URL(req.url ?? '/', 'http://x').pathname];
+    if (route !== undefined) {
+      res.writeHead(200, { ...headers, 'Content-Type': 'application/json' }).end(route);
+      return;
+    }
     if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory()) {
       res.writeHead(404, headers).end('not found');
       return;
@@ -27,9 +33,9 @@ export async function startFakeCdn(root: string): Promise<FakeCdn> {
     createReadStream(file).pipe(res);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
+  const bound = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${bound}/`,
     requests,
     stop: () =>
       new Promise((r) => {

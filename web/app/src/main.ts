@@ -7,6 +7,8 @@ import type { AnnotationResult, ModelInfo, Mode } from '../../engine/types.ts';
 import type { H5adSummary } from '../../engine/h5ad/read.ts';
 import { EmbeddingPlot, colorOf } from './plot.ts';
 import type { Request, Response } from './protocol.ts';
+import { getModel, loadRegistry, store } from './catalog.ts';
+import type { Registry } from '../../engine/models/registry.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -137,6 +139,55 @@ function dropZone(label: HTMLElement, input: HTMLInputElement, onFile: (f: File)
 }
 dropZone($('data-drop'), $('data-file') as HTMLInputElement, setData);
 dropZone($('model-file').parentElement!, $('model-file') as HTMLInputElement, async (f) => setModel(new Uint8Array(await f.arrayBuffer()), f.name));
+
+// ---- catalog ------------------------------------------------------------------------------
+let registry: Registry | null = null;
+async function showCached() {
+  const keys = await store.list();
+  const box = $('cached');
+  box.textContent = keys.length ? 'Cached for offline use: ' : '';
+  for (const k of keys) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'cached-model';
+    b.textContent = `${k} ✕`;
+    b.title = 'remove from the cache';
+    b.addEventListener('click', async () => {
+      await store.delete(k);
+      showCached();
+    });
+    box.append(b);
+  }
+}
+loadRegistry()
+  .then((reg) => {
+    registry = reg;
+    const sel = $('catalog') as HTMLSelectElement;
+    for (const m of reg.models) sel.add(new Option(`${m.name} (${m.n_cell_types} types, ${m.version})`, m.name, m.default, m.default));
+    return showCached();
+  })
+  .catch((e) => showError((e as Error).message));
+$('catalog-load').addEventListener('click', async () => {
+  const m = registry?.models.find((x) => x.name === ($('catalog') as HTMLSelectElement).value);
+  if (!m) return;
+  clearError();
+  const bar = $('model-progress') as HTMLProgressElement;
+  bar.hidden = false;
+  bar.value = 0;
+  try {
+    const { bytes, from } = await getModel(m, (f, text) => {
+      bar.value = f;
+      $('model-summary').textContent = `Downloading ${m.file}: ${text}`;
+    });
+    await setModel(bytes, `${m.name} ${m.version}${from === 'cache' ? ' (from cache)' : ''}`);
+    $('model-summary').dataset.source = from === 'cache' ? 'cache' : 'network';
+    showCached();
+  } catch (e) {
+    showError((e as Error).message);
+  } finally {
+    bar.hidden = true;
+  }
+});
 
 $('load-demo').addEventListener('click', async () => {
   const [d, m] = await Promise.all([fetch('./demo/demo.h5ad'), fetch('./demo/demo_model.pkl')]);
