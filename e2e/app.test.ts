@@ -107,6 +107,13 @@ describe('app (production build, cross-origin isolated)', () => {
     // Clicking a legend row highlights it (others dimmed).
     await page.click('#legend tbody tr:first-child');
     assert.equal(await page.$$eval('#legend tbody tr.dim', (t) => t.length), 5);
+    // Proportions per sample: three donors, each row sums to 100%.
+    await page.selectOption('#group-by', 'sample');
+    const rowsP = await page.$$eval('#proportions tbody tr', (trs) => trs.map((t) => Array.from(t.querySelectorAll('td'), (c) => c.textContent!)));
+    assert.deepEqual(rowsP.map((r) => r[0]), ['donor1', 'donor2', 'donor3']);
+    for (const r of rowsP) assert.ok(Math.abs(r.slice(2).reduce((a, v) => a + parseFloat(v), 0) - 100) < 0.5);
+    const csv = await downloadText(page, '#dl-proportions');
+    assert.match(csv, /^group,cell_type,count,proportion\ndonor1,B cells,\d+,0\.\d+/);
     await page.screenshot({ path: repoPath('e2e/out/demo.png') }).catch(() => {});
     await page.close();
   });

@@ -2,7 +2,7 @@
  * The celltypist-wasm page: pick data and model, run annotation in the worker, show the
  * embedding coloured by label, the legend with counts, and downloads. Everything stays local.
  */
-import { predictedLabelsCsv, matrixCsv } from '../../engine/export/csv.ts';
+import { predictedLabelsCsv, matrixCsv, proportionsCsv } from '../../engine/export/csv.ts';
 import type { AnnotationResult, ModelInfo, Mode } from '../../engine/types.ts';
 import type { H5adSummary } from '../../engine/h5ad/read.ts';
 import { EmbeddingPlot, colorOf } from './plot.ts';
@@ -54,6 +54,7 @@ let modelInfo: ModelInfo | null = null;
 let result: AnnotationResult | null = null;
 let embedding: { name: string; dims: number; data: Float32Array } | null = null;
 let highlighted: string | null = null;
+let groups: Record<string, string[]> = {};
 const plot = new EmbeddingPlot($('plot'), onHover);
 
 function showError(msg: string) {
@@ -224,6 +225,7 @@ $('run').addEventListener('click', async () => {
     const r = (await done) as Extract<Response, { type: 'result' }>;
     result = r.result;
     embedding = r.embedding;
+    groups = r.groups;
     bar.value = 1;
     $('progress-text').textContent = `done in ${r.result.stats.timings.total.toFixed(2)} s`;
     showResults();
@@ -316,12 +318,49 @@ function showResults() {
   } else {
     $('plot').textContent = 'This file has no 2-D embedding in obsm (X_umap, X_tsne, …).';
   }
+  const gb = $('group-by') as HTMLSelectElement;
+  gb.innerHTML = '';
+  for (const name of Object.keys(groups)) gb.add(new Option(name, name, name === 'sample', name === 'sample'));
+  proportions();
   document.body.dataset.state = 'results';
 }
+
+/** Table of label proportions (%) per group of the chosen obs column. */
+function proportions() {
+  const table = $('proportions') as HTMLTableElement;
+  table.innerHTML = '';
+  const col = ($('group-by') as HTMLSelectElement).value;
+  const g = groups[col];
+  if (!result || !g) return;
+  const by = ($('color-by') as HTMLSelectElement).value;
+  const labels = labelsFor(by === 'conf_score' ? 'predicted_labels' : by);
+  const names = [...new Set(labels)].sort();
+  const keys = [...new Set(g)].sort();
+  const counts = new Map<string, Map<string, number>>(keys.map((k) => [k, new Map()]));
+  labels.forEach((l, i) => counts.get(g[i])!.set(l, (counts.get(g[i])!.get(l) ?? 0) + 1));
+  const head = table.createTHead().insertRow();
+  for (const h of [col, 'cells', ...names]) head.insertCell().textContent = h;
+  const body = table.createTBody();
+  for (const k of keys) {
+    const row = body.insertRow();
+    const total = [...counts.get(k)!.values()].reduce((a, b) => a + b, 0);
+    row.insertCell().textContent = k;
+    row.insertCell().textContent = fmt(total);
+    for (const n of names) row.insertCell().textContent = `${((100 * (counts.get(k)!.get(n) ?? 0)) / total).toFixed(1)}%`;
+  }
+}
+$('group-by').addEventListener('change', proportions);
+$('dl-proportions').addEventListener('click', () => {
+  const col = ($('group-by') as HTMLSelectElement).value;
+  if (!result || !groups[col]) return;
+  const by = ($('color-by') as HTMLSelectElement).value;
+  download(`proportions_by_${col}.csv`, proportionsCsv(labelsFor(by === 'conf_score' ? 'predicted_labels' : by), groups[col]));
+});
 
 $('color-by').addEventListener('change', () => {
   highlighted = null;
   legend();
+  proportions();
   plot.setColors(colors());
 });
 

@@ -13,5 +13,12 @@ export type Response =
   | { type: 'summary'; id: number; summary: H5adSummary; kind: string; warnings: string[] }
   | { type: 'model'; id: number; info: ModelInfo }
   | { type: 'progress'; id: number; progress: Progress }
-  | { type: 'result'; id: number; result: AnnotationResult; embedding: { name: string; dims: number; data: Float32Array } | null }
+  | {
+      type: 'result';
+      id: number;
+      result: AnnotationResult;
+      embedding: { name: string; dims: number; data: Float32Array } | null;
+      /** Categorical/string obs columns with ≤ 500 distinct values, for proportions per sample. */
+      groups: Record<string, string[]>;
+    }
   | { type: 'error'; id: number; code: string; message: string };

@@ -90,7 +90,13 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
         if (result.decision_matrix) transfer.push(result.decision_matrix.buffer);
         if (result.probability_matrix) transfer.push(result.probability_matrix.buffer);
         if (emb) transfer.push(emb.data.buffer);
-        post({ type: 'result', id: msg.id, result, embedding: emb }, transfer);
+        const groups: Record<string, string[]> = {};
+        for (const c of reader.summary.obs_columns) {
+          if ((c.kind !== 'categorical' && c.kind !== 'string') || (c.n_categories ?? 0) > 500) continue;
+          const v = reader.readObsColumn(c.name);
+          if (Array.isArray(v) && new Set(v).size <= 500) groups[c.name] = v;
+        }
+        post({ type: 'result', id: msg.id, result, embedding: emb, groups }, transfer);
       } finally {
         aborts.delete(msg.id);
         reader.close();
