@@ -19,10 +19,16 @@ let browser: Browser;
 let server: Awaited<ReturnType<typeof serveStatic>>;
 const requests: string[] = [];
 
-async function openApp(url: string): Promise<Page> {
+/** Opens a page, recording every request it makes. */
+async function openPage(url: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
   page.on('request', (r) => requests.push(r.url()));
   await page.goto(url);
+  return page;
+}
+
+async function openApp(url: string): Promise<Page> {
+  const page = await openPage(url);
   await page.waitForSelector('#engine-status:not(:empty)', { timeout: 30000 });
   return page;
 }
@@ -201,6 +207,18 @@ describe('app (production build, cross-origin isolated)', () => {
     const foreign = requests.filter((u) => !u.startsWith(server.url) && !u.startsWith(cdn.url) && !u.startsWith('blob:') && !u.startsWith('data:'));
     assert.deepEqual(foreign, []);
     assert.ok(requests.length > 3);
+  });
+});
+
+describe('<celltypist-annotator> web component', () => {
+  it('annotates inside a portal page and fires an annotated event', async () => {
+    const page = await openPage(`${server.url}component-example.html`);
+    await page.click('#demo');
+    await page.waitForFunction(() => document.body.dataset.annotated, null, { timeout: 30000 });
+    assert.equal(await page.evaluate(() => document.body.dataset.annotated), '1500');
+    const rows = await page.evaluate(() => document.getElementById('annotator')!.shadowRoot!.querySelectorAll('tbody tr').length);
+    assert.equal(rows, 6);
+    await page.close();
   });
 });
 

@@ -25,7 +25,18 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
   publicDir: 'public',
-  build: { outDir: fileURLToPath(new URL('../../dist/app', import.meta.url)), emptyOutDir: true, target: 'es2022' },
+  build: {
+    outDir: fileURLToPath(new URL('../../dist/app', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2022',
+    // The app, and an example page embedding the <celltypist-annotator> web component.
+    rollupOptions: {
+      input: {
+        main: fileURLToPath(new URL('index.html', import.meta.url)),
+        component: fileURLToPath(new URL('component-example.html', import.meta.url)),
+      },
+    },
+  },
   // Classic (iife) worker: it loads the Emscripten core with importScripts.
   worker: { format: 'iife' },
   plugins: [cspFromRegistry()],

@@ -1,0 +1,185 @@
+/**
+ * <celltypist-annotator>: CellTypist annotation as a drop-in element for data portals. The data
+ * is read and annotated in a Web Worker on the visitor's machine; nothing is uploaded.
+ *
+ * Attributes
+ *   model-url   URL of a CellTypist .pkl (same origin or an allowed model host); or call setModel()
+ *   embedding   obsm key to plot (default X_umap)
+ *   mode        best_match (default) | prob_match;  p-thres  (default 0.5)
+ *   over-clustering  obs column for majority voting (optional); min-prop (default 0)
+ * Methods
+ *   setModel(bytes: Uint8Array): Promise<ModelInfo>
+ *   annotate(file: File): Promise<AnnotationResult>    (also triggered by dropping a file on it)
+ * Events
+ *   'progress' (detail: Progress), 'annotated' (detail: AnnotationResult), 'error' (detail: {code, message})
+ */
+import type { AnnotationResult, ModelInfo, Mode, Progress } from '../engine/types.ts';
+import { EmbeddingPlot, colorOf } from '../app/src/plot.ts';
+import type { Request, Response } from '../app/src/protocol.ts';
+
+const STYLE = `
+:host { display: block; font-family: system-ui, sans-serif; border: 1px solid #ccd; border-radius: 8px; padding: 10px; }
+.drop { border: 2px dashed #8aa; border-radius: 6px; padding: 12px; text-align: center; cursor: pointer; }
+.drop.over { background: #e8f3ff; }
+.row { display: flex; gap: 10px; margin-top: 8px; }
+.plot { position: relative; flex: 1; height: 360px; border: 1px solid #eee; }
+table { font-size: 12px; border-collapse: collapse; }
+td { padding: 1px 6px; }
+.sw { display: inline-block; width: 10px; height: 10px; border-radius: 2px; }
+.err { color: #a00; }
+progress { width: 100%; }
+`;
+
+export class CellTypistAnnotator extends HTMLElement {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private pending = new Map<number, { resolve: (r: Response) => void; reject: (e: Error) => void }>();
+  private model: Uint8Array | null = null;
+  private modelLoading: Promise<ModelInfo> | null = null;
+  private plot: EmbeddingPlot | null = null;
+  private readonly root: ShadowRoot;
+
+  constructor() {
+    super();
+    this.root = this.attachShadow({ mode: 'open' });
+    this.root.innerHTML = `<style>${STYLE}</style>
+      <label class="drop" part="drop"><input type="file" accept=".h5ad" hidden /><span>Drop an .h5ad file to annotate it in your browser (nothing is uploaded)</span></label>
+      <progress max="1" value="0"></progress><div class="status" part="status"></div><div class="err" role="alert"></div>
+      <div class="row"><div class="plot"></div><table><tbody></tbody></table></div>`;
+  }
+
+  connectedCallback() {
+    this.worker = new Worker(new URL('../app/src/worker.ts', import.meta.url), { type: 'classic' });
+    this.worker.onmessage = (ev: MessageEvent<Response>) => this.onMessage(ev.data);
+    const drop = this.root.querySelector('.drop') as HTMLElement;
+    const input = this.root.querySelector('input') as HTMLInputElement;
+    input.addEventListener('change', () => input.files?.[0] && this.annotate(input.files[0]).catch(() => {}));
+    drop.addEventListener('dragover', (e) => {
+      e.preventDefault();
+      drop.classList.add('over');
+    });
+    drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+    drop.addEventListener('drop', (e) => {
+      e.preventDefault();
+      drop.classList.remove('over');
+      const f = e.dataTransfer?.files?.[0];
+      if (f) this.annotate(f).catch(() => {});
+    });
+    const url = this.getAttribute('model-url');
+    if (url) {
+      this.modelLoading = fetch(url)
+        .then((r) => {
+          if (!r.ok) throw new Error(`cannot download the model ${url}: HTTP ${r.status}`);
+          return r.arrayBuffer();
+        })
+        .then((b) => this.setModel(new Uint8Array(b)));
+      this.modelLoading.catch((e) => this.fail('model', (e as Error).message));
+    }
+  }
+
+  disconnectedCallback() {
+    this.worker?.terminate();
+    this.worker = null;
+  }
+
+  private call(req: Omit<Request, 'id'>): Promise<Response> {
+    if (!this.worker) return Promise.reject(new Error('<celltypist-annotator> is not attached to a document'));
+    const id = this.nextId++;
+    const p = new Promise<Response>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    this.worker.postMessage({ ...req, id });
+    return p;
+  }
+
+  private onMessage(m: Response) {
+    if (m.type === 'ready') return;
+    if (m.type === 'progress') {
+      (this.root.querySelector('progress') as HTMLProgressElement).value = m.progress.fraction;
+      this.status(`${m.progress.stage}: ${m.progress.message ?? ''}`);
+      this.dispatchEvent(new CustomEvent<Progress>('progress', { detail: m.progress }));
+      return;
+    }
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    this.pending.delete(m.id);
+    if (m.type === 'error') p.reject(Object.assign(new Error(m.message), { code: m.code }));
+    else p.resolve(m);
+  }
+
+  private status(text: string) {
+    (this.root.querySelector('.status') as HTMLElement).textContent = text;
+  }
+
+  private fail(code: string, message: string) {
+    (this.root.querySelector('.err') as HTMLElement).textContent = message;
+    this.dispatchEvent(new CustomEvent('error', { detail: { code, message } }));
+  }
+
+  /** Loads a CellTypist model (.pkl bytes) for the next annotations. */
+  async setModel(bytes: Uint8Array): Promise<ModelInfo> {
+    const r = (await this.call({ type: 'model', bytes } as Omit<Request, 'id'>)) as Extract<Response, { type: 'model' }>;
+    this.model = bytes;
+    this.status(`model: ${r.info.labels.length} cell types, ${r.info.n_features.toLocaleString('en-US')} genes`);
+    return r.info;
+  }
+
+  /** Annotates an .h5ad File with the loaded model; renders and returns the result. */
+  async annotate(file: File): Promise<AnnotationResult> {
+    (this.root.querySelector('.err') as HTMLElement).textContent = '';
+    try {
+      if (!this.model && this.modelLoading) await this.modelLoading;
+      if (!this.model) throw new Error('no model: set the model-url attribute or call setModel()');
+      const over = this.getAttribute('over-clustering') ?? undefined;
+      const r = (await this.call({
+        type: 'annotate',
+        file,
+        model: this.model,
+        embedding: this.getAttribute('embedding') ?? 'X_umap',
+        options: {
+          mode: (this.getAttribute('mode') ?? 'best_match') as Mode,
+          p_thres: Number(this.getAttribute('p-thres') ?? 0.5),
+          majority_voting: !!over,
+          over_clustering: over,
+          min_prop: Number(this.getAttribute('min-prop') ?? 0),
+        },
+      } as Omit<Request, 'id'>)) as Extract<Response, { type: 'result' }>;
+      this.render(r.result, r.embedding);
+      this.dispatchEvent(new CustomEvent<AnnotationResult>('annotated', { detail: r.result }));
+      return r.result;
+    } catch (e) {
+      this.fail((e as { code?: string }).code ?? 'error', (e as Error).message);
+      throw e;
+    }
+  }
+
+  private render(r: AnnotationResult, emb: { dims: number; data: Float32Array } | null) {
+    const labels = r.majority_voting ?? r.predicted_labels;
+    const names = [...new Set(labels)].sort();
+    const idx = new Map(names.map((n, i) => [n, i]));
+    const counts = new Map<string, number>();
+    for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+    const tbody = this.root.querySelector('tbody')!;
+    tbody.innerHTML = '';
+    names.forEach((n, i) => {
+      const [R, G, B] = colorOf(i);
+      const tr = tbody.insertRow();
+      tr.insertCell().innerHTML = `<span class="sw" style="background:rgb(${R},${G},${B})"></span>`;
+      tr.insertCell().textContent = n;
+      tr.insertCell().textContent = counts.get(n)!.toLocaleString('en-US');
+    });
+    this.status(`${r.stats.n_cells.toLocaleString('en-US')} cells annotated (${r.stats.n_features_used.toLocaleString('en-US')} of ${r.stats.n_features_model.toLocaleString('en-US')} model genes found)`);
+    if (!emb || emb.dims < 2) return;
+    const n = r.cell_ids.length;
+    const positions = new Float32Array(2 * n);
+    const colors = new Uint8Array(4 * n);
+    for (let i = 0; i < n; i++) {
+      positions[2 * i] = emb.data[i * emb.dims];
+      positions[2 * i + 1] = emb.data[i * emb.dims + 1];
+      const [R, G, B] = colorOf(idx.get(labels[i])!);
+      colors.set([R, G, B, 230], 4 * i);
+    }
+    this.plot ??= new EmbeddingPlot(this.root.querySelector('.plot') as HTMLElement, () => {});
+    this.plot.setData({ positions, colors, n });
+  }
+}
+
+if (!customElements.get('celltypist-annotator')) customElements.define('celltypist-annotator', CellTypistAnnotator);
