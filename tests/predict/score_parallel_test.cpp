@@ -19,8 +19,8 @@ TEST(ScoreParallel, IdenticalToSingleThreadForAnyThreadCount) {
     p.score(q.X.data.data(), q.X.indices.data(), q.X.indptr.data(), n, ref.data(), refp.data());
     for (std::size_t threads : {2u, 3u, 8u}) {
         std::vector<double> d(n * L), pr(n * L);
-        score_parallel(p, q.X.data.data(), q.X.indices.data(), q.X.indptr.data(), n, d.data(), pr.data(),
-                       {threads, 16});
+        score_parallel(p, q.X.data.data(), q.X.indices.data(), q.X.indptr.data(), n, d.data(),
+                       pr.data(), {threads, 16});
         EXPECT_EQ(d, ref) << threads << " threads";
         EXPECT_EQ(pr, refp) << threads << " threads";
     }
@@ -41,8 +41,9 @@ TEST(ScoreParallel, ErrorsFromWorkerThreadsPropagate) {
     std::vector<std::int64_t> ptr(1001);
     for (std::size_t i = 0; i <= 1000; ++i) ptr[i] = static_cast<std::int64_t>(i);
     std::vector<double> d(3000);
-    EXPECT_THROW(score_parallel(p, data.data(), idx.data(), ptr.data(), 1000, d.data(), nullptr, {4, 10}),
-                 std::invalid_argument);
+    EXPECT_THROW(
+        score_parallel(p, data.data(), idx.data(), ptr.data(), 1000, d.data(), nullptr, {4, 10}),
+        std::invalid_argument);
 }
 
 }  // namespace

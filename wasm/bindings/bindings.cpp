@@ -17,6 +17,7 @@
 #include "model/pickle_reader.hpp"
 #include "predict/labels.hpp"
 #include "predict/make_unique.hpp"
+#include "predict/normalize.hpp"
 #include "predict/predictor.hpp"
 #include "predict/score_parallel.hpp"
 #include "voting/majority_vote.hpp"
@@ -47,7 +48,7 @@ val strings_to(const std::vector<std::string>& v) {
 
 /// A loaded model, owned by the JS object (call .delete()).
 class Model {
-public:
+  public:
     Model(std::uintptr_t bytes, std::size_t size) {
         try {
             model_ = ct::model::read_model(ptr<const std::uint8_t>(bytes), size);
@@ -59,7 +60,8 @@ public:
     val features() const { return strings_to(model_.features); }
     std::size_t n_features() const { return model_.n_features(); }
     std::string estimator() const {
-        return model_.estimator == ct::model::Estimator::SGDClassifier ? "SGDClassifier" : "LogisticRegression";
+        return model_.estimator == ct::model::Estimator::SGDClassifier ? "SGDClassifier"
+                                                                       : "LogisticRegression";
     }
     val description() const {
         val d = val::object();
@@ -80,13 +82,13 @@ public:
     }
     const ct::model::Model& get() const { return model_; }
 
-private:
+  private:
     ct::model::Model model_;
 };
 
 /// A model matched to a query's genes; scores CSR chunks that live in the wasm heap.
 class Predictor {
-public:
+  public:
     Predictor(const Model& model, const val& genes) {
         try {
             p_ = std::make_unique<ct::predict::Predictor>(model.get(), strings_from(genes));
@@ -97,20 +99,22 @@ public:
     std::size_t n_labels() const { return p_->n_labels(); }
     std::size_t n_features_used() const { return p_->n_features_used(); }
     /// indptr is int32 relative to the chunk (JS-friendly); converted to int64 here.
-    void score(std::uintptr_t data, std::uintptr_t indices, std::uintptr_t indptr, std::size_t n_rows,
-               std::uintptr_t decision, std::uintptr_t probability, std::size_t n_threads) {
+    void score(std::uintptr_t data, std::uintptr_t indices, std::uintptr_t indptr,
+               std::size_t n_rows, std::uintptr_t decision, std::uintptr_t probability,
+               std::size_t n_threads) {
         try {
             const auto* ip = ptr<const std::int32_t>(indptr);
             indptr64_.assign(ip, ip + n_rows + 1);
-            ct::predict::score_parallel(*p_, ptr<const float>(data), ptr<const std::int32_t>(indices),
-                                        indptr64_.data(), n_rows, decision ? ptr<double>(decision) : nullptr,
-                                        probability ? ptr<double>(probability) : nullptr, {n_threads});
+            ct::predict::score_parallel(
+                *p_, ptr<const float>(data), ptr<const std::int32_t>(indices), indptr64_.data(),
+                n_rows, decision ? ptr<double>(decision) : nullptr,
+                probability ? ptr<double>(probability) : nullptr, {n_threads});
         } catch (const std::exception& e) {
             throw_js(e);
         }
     }
 
-private:
+  private:
     std::unique_ptr<ct::predict::Predictor> p_;
     std::vector<std::int64_t> indptr64_;
 };
@@ -123,19 +127,34 @@ val best_match(std::uintptr_t decision, std::size_t n_rows, std::size_t n_labels
 }
 
 val prob_match(std::uintptr_t probability, std::size_t n_rows, const val& labels, double p_thres) {
-    return strings_to(ct::predict::prob_match(ptr<const double>(probability), n_rows, strings_from(labels), p_thres));
+    return strings_to(ct::predict::prob_match(ptr<const double>(probability), n_rows,
+                                              strings_from(labels), p_thres));
 }
 
-val make_unique(const val& names) { return strings_to(ct::predict::make_unique(strings_from(names))); }
+val make_unique(const val& names) {
+    return strings_to(ct::predict::make_unique(strings_from(names)));
+}
 
 val majority_vote(const val& predicted, const val& clusters, double min_prop) {
     try {
-        const auto r = ct::voting::majority_vote(strings_from(predicted), strings_from(clusters), {min_prop});
+        const auto r =
+            ct::voting::majority_vote(strings_from(predicted), strings_from(clusters), {min_prop});
         val out = val::object();
         out.set("majority_voting", strings_to(r.majority_voting));
         out.set("clusters", strings_to(r.clusters));
         out.set("winner", strings_to(r.winner));
         return out;
+    } catch (const std::exception& e) {
+        throw_js(e);
+    }
+}
+
+/// In-place normalize_total(1e4) + log1p of a CSR chunk in the heap (int32 chunk-relative indptr).
+void normalize_log1p(std::uintptr_t data, std::uintptr_t indptr, std::size_t n_rows) {
+    try {
+        const auto* ip = ptr<const std::int32_t>(indptr);
+        std::vector<std::int64_t> p64(ip, ip + n_rows + 1);
+        ct::predict::normalize_log1p(ptr<float>(data), p64.data(), n_rows);
     } catch (const std::exception& e) {
         throw_js(e);
     }
@@ -163,5 +182,6 @@ EMSCRIPTEN_BINDINGS(celltypist) {
     emscripten::function("prob_match", &prob_match);
     emscripten::function("make_unique", &make_unique);
     emscripten::function("majority_vote", &majority_vote);
+    emscripten::function("normalize_log1p", &normalize_log1p);
     emscripten::function("hardware_threads", &hardware_threads);
 }

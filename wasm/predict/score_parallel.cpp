@@ -8,10 +8,11 @@
 namespace ct::predict {
 
 void score_parallel(const Predictor& predictor, const float* data, const std::int32_t* indices,
-                    const std::int64_t* indptr, std::size_t n_rows, double* decision, double* probability,
-                    const ParallelOptions& options) {
+                    const std::int64_t* indptr, std::size_t n_rows, double* decision,
+                    double* probability, const ParallelOptions& options) {
     const std::size_t per = std::max<std::size_t>(options.min_rows_per_thread, 1);
-    const std::size_t threads = std::max<std::size_t>(1, std::min(options.n_threads, (n_rows + per - 1) / per));
+    const std::size_t threads =
+        std::max<std::size_t>(1, std::min(options.n_threads, (n_rows + per - 1) / per));
     if (threads <= 1) {
         predictor.score(data, indices, indptr, n_rows, decision, probability);
         return;
@@ -24,7 +25,8 @@ void score_parallel(const Predictor& predictor, const float* data, const std::in
         if (lo >= hi) return;
         try {
             const std::int64_t off = indptr[lo] - indptr[0];
-            predictor.score(data + off, indices + off, indptr + lo, hi - lo, decision ? decision + lo * L : nullptr,
+            predictor.score(data + off, indices + off, indptr + lo, hi - lo,
+                            decision ? decision + lo * L : nullptr,
                             probability ? probability + lo * L : nullptr);
         } catch (...) {
             errors[t] = std::current_exception();

@@ -20,7 +20,7 @@ struct ParallelOptions {
 
 /// Same contract as Predictor::score, split over threads.
 void score_parallel(const Predictor& predictor, const float* data, const std::int32_t* indices,
-                    const std::int64_t* indptr, std::size_t n_rows, double* decision, double* probability,
-                    const ParallelOptions& options = {});
+                    const std::int64_t* indptr, std::size_t n_rows, double* decision,
+                    double* probability, const ParallelOptions& options = {});
 
 }  // namespace ct::predict

@@ -56,6 +56,7 @@ annotate options (as CellTypist's command line):
   --min-prop P                 minimum majority share, else Heterogeneous (default 0)
   --prefix P                   prefix for output file names
   --gene-column COL            var column with gene symbols (default: var index)
+  --normalize                  if the data holds raw counts, normalize to 10,000 per cell + log1p on the fly
   --write-h5ad                 also write OUTDIR/[PREFIX]annotated.h5ad (the input + CellTypist's obs columns)
   --variant auto|simd|simd-threads   WebAssembly build (default auto)
   --threads N                  scoring threads for the threaded build (default 2)
@@ -110,6 +111,7 @@ async function annotateCommand(args: string[]): Promise<number> {
       prefix: { type: 'string' },
       'gene-column': { type: 'string' },
       'write-h5ad': { type: 'boolean' },
+      normalize: { type: 'boolean' },
       variant: { type: 'string' },
       threads: { type: 'string' },
       quiet: { type: 'boolean' },
@@ -140,6 +142,7 @@ async function annotateCommand(args: string[]): Promise<number> {
       over_clustering: values['over-clustering'],
       min_prop: number(values['min-prop'], 'min-prop', 0),
       gene_column: values['gene-column'],
+      normalize_counts: values.normalize ?? false,
       variant,
       n_threads: number(values.threads, 'threads', 2),
     },

@@ -96,3 +96,45 @@ describe('annotate in a Node worker thread', () => {
     );
   });
 });
+
+describe('raw counts', () => {
+  // A copy of query_1k whose X holds its raw counts (layers/counts), written with our writer.
+  async function countsFile(): Promise<string> {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const h5 = (await import('h5wasm/node')).default;
+    await h5.ready;
+    const { CsrWriter, WRITE_LIBVER, writeDataframe, writeRootSkeleton } = await import('./h5ad/write.ts');
+    const { openH5adPath } = await import('./h5ad/open-node.ts');
+    const src = new h5.File(sharedPath('fixtures/synthetic/query_1k.h5ad'), 'r');
+    const get = (p: string) => (src.get(p) as unknown as { value: unknown }).value;
+    const reader = await openH5adPath(sharedPath('fixtures/synthetic/query_1k.h5ad'));
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'ctw-counts-')), 'counts.h5ad');
+    const f = new h5.File(out, 'w', { libver: WRITE_LIBVER });
+    const root = f as unknown as import('./h5ad/write.ts').WGroup;
+    writeRootSkeleton(root);
+    const w = new CsrWriter(root, 'X', reader.summary.n_vars);
+    w.append(get('layers/counts/data') as Float32Array, get('layers/counts/indices') as Int32Array, Array.from(get('layers/counts/indptr') as Int32Array));
+    w.finish();
+    writeDataframe(root, 'obs', reader.obsNames(), {});
+    writeDataframe(root, 'var', reader.varNames(), {});
+    f.close();
+    src.close();
+    reader.close();
+    return out;
+  }
+
+  it('are refused with advice by default, and normalized in-stream on request (CellTypist labels)', async () => {
+    const file = await countsFile();
+    await assert.rejects(annotate(file, sharedPath('fixtures/models/toy_lr.pkl'), { variant: 'simd' }), /holds raw counts .*--normalize/);
+    const r = await annotate(file, sharedPath('fixtures/models/toy_lr.pkl'), { variant: 'simd', normalize_counts: true });
+    assert.match(r.stats.matrix, /normalized in-stream/);
+    assert.match(r.stats.warnings[0], /normalized to 10,000 counts per cell/);
+    const dir = sharedPath('fixtures/expected/toy_lr__query_1k/best_match');
+    assert.deepEqual(r.predicted_labels, column(readCsv(`${dir}/predicted_labels.csv`), 'predicted_labels'));
+    const d = maxDelta(r.decision_matrix!, numeric(readCsv(`${dir}/decision_matrix.csv`)));
+    console.log(`  [normalize] decision max rel delta vs CellTypist on scanpy-normalized X: ${d.rel.toExponential(2)}`);
+    assert.ok(d.rel <= 1e-4);
+  });
+});

@@ -61,7 +61,7 @@ export async function annotateReader(
   if (!(pThres >= 0 && pThres <= 1)) throw new CellTypistError('bad_option', `p_thres must be between 0 and 1, not ${pThres}`);
 
   onProgress?.({ stage: 'read', fraction: 0, message: 'checking the expression matrix' });
-  const choice = chooseInput(reader);
+  const choice = chooseInput(reader, { normalize_counts: options.normalize_counts });
   const info = reader.matrix(choice.source);
   const cellIds = reader.obsNames();
   const rawGenes = reader.varNames(choice.source, options.gene_column);
@@ -111,6 +111,7 @@ export async function annotateReader(
       (indices.view(chunk.indices.length) as Int32Array).set(chunk.indices);
       (indptr.view(rows + 1) as Int32Array).set(chunk.indptr);
       try {
+        if (choice.normalize) core.normalize_log1p(pData, pPtr, rows);
         predictor.score(pData, pIdx, pPtr, rows, pDec, pProb, ctx.n_threads ?? 1);
       } catch (e) {
         throw new CellTypistError('predict_failed', (e as Error).message);
@@ -155,7 +156,7 @@ export async function annotateReader(
       n_features_used: nUsed,
       mode,
       p_thres: pThres,
-      matrix: choice.source === 'X' ? 'X' : 'raw/X',
+      matrix: (choice.source === 'X' ? 'X' : 'raw/X') + (choice.normalize ? ' (raw counts, normalized in-stream)' : ''),
       warnings,
       engine_variant: ctx.variant,
       timings,

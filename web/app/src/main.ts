@@ -210,6 +210,7 @@ $('run').addEventListener('click', async () => {
     majority_voting: majority,
     over_clustering: majority ? ($('cluster-col') as HTMLSelectElement).value || undefined : undefined,
     min_prop: Number(($('min-prop') as HTMLInputElement).value),
+    normalize_counts: ($('normalize') as HTMLInputElement).checked,
   };
   const emb = ($('embedding') as HTMLSelectElement).value || undefined;
   ($('run') as HTMLButtonElement).disabled = true;

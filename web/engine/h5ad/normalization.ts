@@ -23,6 +23,8 @@ export interface MatrixVerdict {
 
 export interface InputChoice {
   source: MatrixSource;
+  /** Raw counts to be normalized in-stream (normalize_total 1e4 + log1p) before prediction. */
+  normalize: boolean;
   verdict: MatrixVerdict;
   warnings: string[];
 }
@@ -89,19 +91,33 @@ function describe(v: MatrixVerdict): string {
  * Chooses the matrix CellTypist would use (X, else raw/X) or throws a CellTypistError that says
  * exactly what is wrong and what to do.
  */
-export function chooseInput(reader: H5adReader): InputChoice {
+export function chooseInput(reader: H5adReader, options: { normalize_counts?: boolean } = {}): InputChoice {
   const warnings: string[] = [];
   const x = inspectMatrix(reader, 'X');
   let chosen = x;
+  const normalized = (v: MatrixVerdict): InputChoice => ({
+    source: v.source,
+    normalize: true,
+    verdict: v,
+    warnings: [
+      `${describe(v)}: normalized to 10,000 counts per cell and log1p-transformed on the fly (as scanpy's normalize_total(target_sum=1e4) + log1p), as CellTypist expects.`,
+    ],
+  });
+  // Counts with a usable raw/X: CellTypist's own rule (raw/X) wins; otherwise normalize if asked.
+  if (options.normalize_counts && x.kind === 'raw_counts') {
+    const raw = reader.summary.raw ? inspectMatrix(reader, 'raw') : null;
+    if (!(raw && raw.usable && raw.kind !== 'raw_counts')) return normalized(x);
+  }
   if (!x.usable) {
     const raw = reader.summary.raw ? inspectMatrix(reader, 'raw') : null;
-    if (raw && raw.usable) {
+    if (raw && raw.usable && !(options.normalize_counts && raw.kind === 'raw_counts')) {
       chosen = raw;
       warnings.push(`${describe(x)}, so raw/X is used, as CellTypist does.`);
     } else {
       const parts = [describe(x)];
       if (raw) parts.push(describe(raw));
       else parts.push('the file has no raw layer');
+      if (options.normalize_counts && raw?.kind === 'raw_counts') return normalized(raw);
       const counts = x.kind === 'raw_counts' || raw?.kind === 'raw_counts';
       const advice = counts
         ? 'CellTypist expects log1p-normalized expression (10,000 counts per cell). Normalize first (scanpy: sc.pp.normalize_total(adata, target_sum=1e4); sc.pp.log1p(adata)), or let celltypist-wasm do it: enable "normalize raw counts" (CLI: --normalize).'
@@ -117,5 +133,5 @@ export function chooseInput(reader: H5adReader): InputChoice {
         'CellTypist expects all genes, log1p-normalized to 10,000 counts per cell; predictions may be less accurate.',
     );
   }
-  return { source: chosen.source, verdict: chosen, warnings };
+  return { source: chosen.source, normalize: false, verdict: chosen, warnings };
 }

@@ -47,6 +47,8 @@ export interface CoreModule {
     clusters: string[];
     winner: string[];
   };
+  /** In place: normalize each CSR row to 10,000 and log1p (scanpy normalize_total + log1p). */
+  normalize_log1p(data: number, indptr: number, nRows: number): void;
   hardware_threads(): number;
 }
 
