@@ -1,7 +1,8 @@
 // Native prediction benchmark (not a test): cells/second of the sparse predictor on a large
 // synthetic CSR matrix, single- and multi-threaded.
 //
-//   predict_bench [--cells 200000] [--genes 20000] [--nnz 2000] [--types 98] [--model PATH] [--threads N]
+//   predict_bench [--cells 200000] [--genes 20000] [--nnz 2000] [--types 98] [--model PATH]
+//   [--threads N]
 //
 // With --model, a real CellTypist .pkl (e.g. ../shared/bench/bench98.pkl) is used and the
 // query genes are its features plus extra genes; otherwise a random model over all genes.
@@ -32,17 +33,24 @@ static double peak_rss_mb() {
 }
 
 int main(int argc, char** argv) {
-    std::size_t cells = 200000, genes = 20000, nnz = 2000, types = 98, threads = std::thread::hardware_concurrency();
+    std::size_t cells = 200000, genes = 20000, nnz = 2000, types = 98,
+                threads = std::thread::hardware_concurrency();
     std::string model_path;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string a = argv[i];
         const std::string v = argv[i + 1];
-        if (a == "--cells") cells = std::stoul(v);
-        else if (a == "--genes") genes = std::stoul(v);
-        else if (a == "--nnz") nnz = std::stoul(v);
-        else if (a == "--types") types = std::stoul(v);
-        else if (a == "--model") model_path = v;
-        else if (a == "--threads") threads = std::stoul(v);
+        if (a == "--cells")
+            cells = std::stoul(v);
+        else if (a == "--genes")
+            genes = std::stoul(v);
+        else if (a == "--nnz")
+            nnz = std::stoul(v);
+        else if (a == "--types")
+            types = std::stoul(v);
+        else if (a == "--model")
+            model_path = v;
+        else if (a == "--threads")
+            threads = std::stoul(v);
         else {
             std::fprintf(stderr, "unknown option %s\n", a.c_str());
             return 2;
@@ -52,7 +60,8 @@ int main(int argc, char** argv) {
     model::Model m;
     if (!model_path.empty()) {
         std::ifstream in(model_path, std::ios::binary);
-        std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                                        std::istreambuf_iterator<char>());
         m = model::read_model(bytes.data(), bytes.size());
     } else {
         m.labels.resize(types);
@@ -97,22 +106,29 @@ int main(int argc, char** argv) {
     ptr[chunk] = static_cast<std::int64_t>(chunk * nnz);
     std::vector<double> dec(chunk * L), prob(chunk * L);
 
-    std::printf("predict_bench: %zu cells x %zu genes, %zu nonzeros/cell, %zu cell types, %zu/%zu model genes used\n",
-                cells, query.size(), nnz, L, p.n_features_used(), m.n_features());
+    std::printf(
+        "predict_bench: %zu cells x %zu genes, %zu nonzeros/cell, %zu cell types, %zu/%zu model "
+        "genes used\n",
+        cells, query.size(), nnz, L, p.n_features_used(), m.n_features());
     for (std::size_t t : {std::size_t{1}, threads}) {
         const auto t0 = std::chrono::steady_clock::now();
         std::size_t done = 0;
         double checksum = 0;
         while (done < cells) {
             const std::size_t rows = std::min(chunk, cells - done);
-            predict::score_parallel(p, data.data(), idx.data(), ptr.data(), rows, dec.data(), prob.data(), {t});
+            predict::score_parallel(p, data.data(), idx.data(), ptr.data(), rows, dec.data(),
+                                    prob.data(), {t});
             const auto best = predict::best_match(dec.data(), rows, L);
             checksum += best[0] + prob[0];
             done += rows;
         }
-        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        std::printf("  native %zu thread%s: %.2f s, %.0f cells/s (20k cells: %.3f s; CellTypist 4.86 s -> %.0fx) [checksum %.3f]\n",
-                    t, t == 1 ? " " : "s", s, cells / s, 20000.0 * s / cells, 4.86 / (20000.0 * s / cells), checksum);
+        const double s =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        std::printf(
+            "  native %zu thread%s: %.2f s, %.0f cells/s (20k cells: %.3f s; CellTypist 4.86 s -> "
+            "%.0fx) [checksum %.3f]\n",
+            t, t == 1 ? " " : "s", s, cells / s, 20000.0 * s / cells, 4.86 / (20000.0 * s / cells),
+            checksum);
         if (threads == 1) break;
     }
     std::printf("  peak RSS %.0f MB\n", peak_rss_mb());
