@@ -7,20 +7,10 @@
  *        [--density 0.15] [--model ../shared/bench/bench98.pkl] [--seed 1]
  */
 import { parseArgs } from 'node:util';
+import { seededRandom as rng } from './seeded-random.ts';
 import { modelInfo } from '../web/engine/node.ts';
 import { CsrWriter, type WGroup, WRITE_LIBVER, writeDataframe, writeRootSkeleton } from '../web/engine/h5ad/write.ts';
 
-/** Small, fast, seeded PRNG (mulberry32). */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export async function makeSynthetic(opts: { out: string; cells: number; genes: number; density: number; model?: string; seed: number }) {
   const rand = rng(opts.seed);

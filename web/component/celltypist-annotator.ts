@@ -14,6 +14,7 @@
  *   'progress' (detail: Progress), 'annotated' (detail: AnnotationResult), 'error' (detail: {code, message})
  */
 import type { AnnotationResult, ModelInfo, Mode, Progress } from '../engine/types.ts';
+import { dropZone } from '../app/src/drop-zone.ts';
 import { EmbeddingPlot, colorOf } from '../app/src/plot.ts';
 import type { Request, Response } from '../app/src/protocol.ts';
 
@@ -51,19 +52,8 @@ export class CellTypistAnnotator extends HTMLElement {
   connectedCallback() {
     this.worker = new Worker(new URL('../app/src/worker.ts', import.meta.url), { type: 'classic' });
     this.worker.onmessage = (ev: MessageEvent<Response>) => this.onMessage(ev.data);
-    const drop = this.root.querySelector('.drop') as HTMLElement;
-    const input = this.root.querySelector('input') as HTMLInputElement;
-    input.addEventListener('change', () => input.files?.[0] && this.annotate(input.files[0]).catch(() => {}));
-    drop.addEventListener('dragover', (e) => {
-      e.preventDefault();
-      drop.classList.add('over');
-    });
-    drop.addEventListener('dragleave', () => drop.classList.remove('over'));
-    drop.addEventListener('drop', (e) => {
-      e.preventDefault();
-      drop.classList.remove('over');
-      const f = e.dataTransfer?.files?.[0];
-      if (f) this.annotate(f).catch(() => {});
+    dropZone(this.root.querySelector('.drop') as HTMLElement, this.root.querySelector('input') as HTMLInputElement, (f) => {
+      this.annotate(f).catch(() => {}); // errors are shown in the element and sent as 'error' events
     });
     const url = this.getAttribute('model-url');
     if (url) {

@@ -5,6 +5,7 @@
 import { predictedLabelsCsv, matrixCsv, proportionsCsv } from '../../engine/export/csv.ts';
 import type { AnnotationResult, ModelInfo, Mode } from '../../engine/types.ts';
 import type { H5adSummary } from '../../engine/h5ad/read.ts';
+import { dropZone } from './drop-zone.ts';
 import { EmbeddingPlot, colorOf } from './plot.ts';
 import type { Request, Response } from './protocol.ts';
 import { getModel, loadRegistry, store } from './catalog.ts';
@@ -124,20 +125,6 @@ async function setModel(bytes: Uint8Array, name: string) {
   updateRun();
 }
 
-function dropZone(label: HTMLElement, input: HTMLInputElement, onFile: (f: File) => void) {
-  input.addEventListener('change', () => input.files?.[0] && onFile(input.files[0]));
-  label.addEventListener('dragover', (e) => {
-    e.preventDefault();
-    label.classList.add('over');
-  });
-  label.addEventListener('dragleave', () => label.classList.remove('over'));
-  label.addEventListener('drop', (e) => {
-    e.preventDefault();
-    label.classList.remove('over');
-    const f = e.dataTransfer?.files?.[0];
-    if (f) onFile(f);
-  });
-}
 dropZone($('data-drop'), $('data-file') as HTMLInputElement, setData);
 dropZone($('model-file').parentElement!, $('model-file') as HTMLInputElement, async (f) => setModel(new Uint8Array(await f.arrayBuffer()), f.name));
 

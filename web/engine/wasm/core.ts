@@ -3,20 +3,15 @@
  * talks to the core through this interface.
  */
 
+import type { ModelInfo } from '../types.ts';
+
 /** A loaded model (free with `.delete()`). */
 export interface CoreModel {
   labels(): string[];
   features(): string[];
   n_features(): number;
   estimator(): 'LogisticRegression' | 'SGDClassifier';
-  description(): {
-    date: string;
-    details: string;
-    url: string;
-    source: string;
-    version: string;
-    number_celltypes: number;
-  };
+  description(): ModelInfo['description'];
   top_markers(cellType: string, topN: number, onlyPositive: boolean): string[];
   delete(): void;
 }
