@@ -9,17 +9,12 @@ export function pyFloat(x: number): string {
   if (Number.isNaN(x)) return 'nan';
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  // toExponential() without digits gives the shortest round-trip digits, like Python's repr.
   const [mant, expStr] = x.toExponential().split('e');
   const exp = Number(expStr);
-  if (exp < -4 || exp >= 16) {
-    const m = mant.includes('.') ? mant : mant;
-    return `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  }
+  if (exp < -4 || exp >= 16) return `${mant}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  // In this range JS's String() is positional too (it switches to exponents only beyond it).
   const s = String(x);
-  if (s.includes('e')) {
-    // JS switches to exponent at 1e21 / 1e-7; Python at 1e16 / 1e-4: expand.
-    return x.toFixed(Math.max(0, -exp + (mant.replace(/[-.]/g, '').length - 1)));
-  }
   return s.includes('.') ? s : `${s}.0`;
 }
 

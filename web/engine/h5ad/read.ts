@@ -123,7 +123,7 @@ export class H5adReader {
     }
     const obs = file.get('obs');
     this.legacy = !!obs && obs.type === DATASET;
-    const x = this.matrixInfo(this.legacy || keys.has('X') ? 'X' : 'X');
+    const x = this.matrixInfo('X');
     const rawPath = keys.has('raw') ? 'raw/X' : keys.has('raw.X') ? 'raw.X' : null;
     const raw = rawPath && this.exists(rawPath) ? this.matrixInfo(rawPath) : null;
     const obsNames = this.obsNames();
