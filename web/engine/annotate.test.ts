@@ -138,3 +138,39 @@ describe('raw counts', () => {
     assert.ok(d.rel <= 1e-4);
   });
 });
+
+describe('gene identifiers in real-world files', () => {
+  it('uses the symbol column when the var index holds Ensembl IDs', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const h5 = (await import('h5wasm/node')).default;
+    await h5.ready;
+    const { CsrWriter, WRITE_LIBVER, writeDataframe, writeRootSkeleton } = await import('./h5ad/write.ts');
+    const { openH5adPath } = await import('./h5ad/open-node.ts');
+    const reader = await openH5adPath(sharedPath('fixtures/synthetic/query_1k.h5ad'));
+    const chunk = reader.readRows('X', 0, reader.summary.n_obs);
+    const symbols = reader.varNames();
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'ctw-ens-')), 'ensembl.h5ad');
+    const f = new h5.File(out, 'w', { libver: WRITE_LIBVER });
+    const root = f as unknown as import('./h5ad/write.ts').WGroup;
+    writeRootSkeleton(root);
+    const w = new CsrWriter(root, 'X', symbols.length);
+    w.append(chunk.data, chunk.indices, chunk.indptr);
+    w.finish();
+    writeDataframe(root, 'obs', reader.obsNames(), {});
+    writeDataframe(root, 'var', symbols.map((_, i) => `ENSG${String(i + 1).padStart(11, '0')}.1`), { feature_name: symbols });
+    f.close();
+    reader.close();
+    const r = await annotate(out, sharedPath('fixtures/models/toy_lr.pkl'), { variant: 'simd' });
+    assert.match(r.stats.warnings.join(' '), /Ensembl gene IDs; gene symbols are taken from var column 'feature_name'/);
+    assert.deepEqual(r.predicted_labels, column(readCsv(sharedPath('fixtures/expected/toy_lr__query_1k/best_match/predicted_labels.csv')), 'predicted_labels'));
+  });
+
+  it('says when the data has mouse genes and the model is human', async () => {
+    const r = await annotate(sharedPath('fixtures/real/pbmc68k_mouse_genes.h5ad'), sharedPath('fixtures/models/pbmc68k_bulk.pkl'), { variant: 'simd' });
+    // 596 of the 765 genes were renamed to mouse symbols, so under a quarter of the model matches.
+    assert.ok(r.stats.n_features_used < 0.25 * 765, String(r.stats.n_features_used));
+    assert.match(r.stats.warnings.join(' '), /only \d+ of the model's 765 genes .* looks like mouse genes .* a human model/);
+  });
+});

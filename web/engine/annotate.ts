@@ -4,6 +4,7 @@
  * Memory stays bounded by the chunk size plus the outputs.
  */
 import { chooseInput } from './h5ad/normalization.ts';
+import { explainOverlap, findSymbolColumn, looksLikeEnsembl, minOverlap } from './genes/identifiers.ts';
 import type { H5adReader } from './h5ad/read.ts';
 import { type AnnotateOptions, type AnnotationResult, CellTypistError, type ProgressCallback } from './types.ts';
 import type { CoreModel, CoreModule, Variant } from './wasm/core.ts';
@@ -64,7 +65,15 @@ export async function annotateReader(
   const choice = chooseInput(reader, { normalize_counts: options.normalize_counts });
   const info = reader.matrix(choice.source);
   const cellIds = reader.obsNames();
-  const rawGenes = reader.varNames(choice.source, options.gene_column);
+  const warnings = [...choice.warnings];
+  let geneColumn = options.gene_column;
+  const indexGenes = reader.varNames(choice.source);
+  if (!geneColumn && looksLikeEnsembl(indexGenes)) {
+    // As CELLxGENE and many pipelines store it: Ensembl IDs in the index, symbols in a column.
+    geneColumn = findSymbolColumn(reader.varColumns(choice.source));
+    if (geneColumn) warnings.push(`the var index holds Ensembl gene IDs; gene symbols are taken from var column '${geneColumn}'.`);
+  }
+  const rawGenes = geneColumn ? reader.varNames(choice.source, geneColumn) : indexGenes;
   const genes = core.make_unique(rawGenes);
   const labels = model.labels();
   const L = labels.length;
@@ -74,11 +83,17 @@ export async function annotateReader(
   try {
     predictor = new core.Predictor(model, genes);
   } catch (e) {
-    throw new CellTypistError('no_overlap', (e as Error).message);
+    throw new CellTypistError('no_overlap', `${explainOverlap(genes, model.features(), 0)} (${(e as Error).message})`);
   }
-  const warnings = [...choice.warnings];
   const nUsed = predictor.n_features_used();
   const nModel = model.n_features();
+  if (nUsed < minOverlap(nModel)) {
+    predictor.delete();
+    throw new CellTypistError('low_overlap', explainOverlap(genes, model.features(), nUsed));
+  }
+  if (nUsed < 0.5 * nModel) {
+    warnings.push(`${explainOverlap(genes, model.features(), nUsed)} Predictions may be unreliable.`);
+  }
   const data = new HeapBuffer(core, 'f32');
   const indices = new HeapBuffer(core, 'i32');
   const indptr = new HeapBuffer(core, 'i32');
