@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 need=()
 for pkg in build-essential cmake emscripten libeigen3-dev libhdf5-dev libgtest-dev chromium \
-    clang python3-sklearn python3-h5py; do
+    clang libclang-rt-14-dev python3-sklearn python3-h5py python3-anndata; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -11,6 +11,7 @@ passed=0
 run() { local name=$1; shift; echo "=== $name"; if "$@"; then passed=$((passed + 1)); else failed+=("$name"); fi; }
 
 run native bash scripts/test-native.sh
+run fuzz bash scripts/fuzz.sh 20
 run wasm-build bash scripts/build-wasm.sh
 run typecheck npx tsc -p tsconfig.json --noEmit
 run engine bash scripts/test-engine.sh
