@@ -22,5 +22,12 @@ TEST(Labels, ConfScoreIsMaxProbability) {
     EXPECT_EQ(conf_score(p, 2, 3), (std::vector<double>{0.9, 0.5}));
 }
 
+TEST(Labels, ConfScoreOfVotedLabelElseMax) {
+    const double p[] = {0.9, 0.2, 0.7, 0.5, 0.1, 0.4};
+    EXPECT_EQ(conf_score_of(p, 2, {"A", "B", "C"}, {"C", "Heterogeneous"}),
+              (std::vector<double>{0.7, 0.5}));
+    EXPECT_THROW(conf_score_of(p, 2, {"A", "B", "C"}, {"C"}), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace ct::predict

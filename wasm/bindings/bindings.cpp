@@ -131,6 +131,19 @@ val prob_match(std::uintptr_t probability, std::size_t n_rows, const val& labels
                                               strings_from(labels), p_thres));
 }
 
+val conf_score_of(std::uintptr_t probability, std::size_t n_rows, const val& labels,
+                  const val& cell_labels) {
+    try {
+        const auto c = ct::predict::conf_score_of(ptr<const double>(probability), n_rows,
+                                                  strings_from(labels), strings_from(cell_labels));
+        val out = val::global("Float64Array").new_(c.size());
+        out.call<void>("set", val(emscripten::typed_memory_view(c.size(), c.data())));
+        return out;
+    } catch (const std::exception& e) {
+        throw_js(e);
+    }
+}
+
 val make_unique(const val& names) {
     return strings_to(ct::predict::make_unique(strings_from(names)));
 }
@@ -181,6 +194,7 @@ EMSCRIPTEN_BINDINGS(celltypist) {
     emscripten::function("best_match", &best_match);
     emscripten::function("prob_match", &prob_match);
     emscripten::function("make_unique", &make_unique);
+    emscripten::function("conf_score_of", &conf_score_of);
     emscripten::function("majority_vote", &majority_vote);
     emscripten::function("normalize_log1p", &normalize_log1p);
     emscripten::function("hardware_threads", &hardware_threads);

@@ -1,6 +1,8 @@
 #include "predict/labels.hpp"
 
 #include <algorithm>
+#include <stdexcept>
+#include <unordered_map>
 
 namespace ct::predict {
 
@@ -43,6 +45,21 @@ std::vector<double> conf_score(const double* probability, std::size_t n_rows,
         if (n_labels)
             out[r] =
                 *std::max_element(probability + r * n_labels, probability + (r + 1) * n_labels);
+    }
+    return out;
+}
+
+std::vector<double> conf_score_of(const double* probability, std::size_t n_rows,
+                                  const std::vector<std::string>& labels,
+                                  const std::vector<std::string>& cell_labels) {
+    if (cell_labels.size() != n_rows)
+        throw std::invalid_argument("conf_score_of: one label per cell is needed");
+    std::unordered_map<std::string, std::size_t> column;
+    for (std::size_t c = 0; c < labels.size(); ++c) column.emplace(labels[c], c);
+    std::vector<double> out = conf_score(probability, n_rows, labels.size());
+    for (std::size_t r = 0; r < n_rows; ++r) {
+        const auto it = column.find(cell_labels[r]);
+        if (it != column.end()) out[r] = probability[r * labels.size() + it->second];
     }
     return out;
 }

@@ -24,4 +24,11 @@ std::vector<std::string> prob_match(const double* probability, std::size_t n_row
 /// `conf_score`: the maximum probability per row (also in prob_match mode, as CellTypist).
 std::vector<double> conf_score(const double* probability, std::size_t n_rows, std::size_t n_labels);
 
+/// `conf_score` as CellTypist's `to_adata(insert_conf_by='majority_voting')`: the probability
+/// of each cell's voted label when it is a model label, else (Heterogeneous, A|B, Unassigned)
+/// the maximum probability.
+std::vector<double> conf_score_of(const double* probability, std::size_t n_rows,
+                                  const std::vector<std::string>& labels,
+                                  const std::vector<std::string>& cell_labels);
+
 }  // namespace ct::predict

@@ -56,6 +56,7 @@ annotate options (as CellTypist's command line):
   --min-prop P                 minimum majority share, else Heterogeneous (default 0)
   --prefix P                   prefix for output file names
   --gene-column COL            var column with gene symbols (default: var index)
+  --conf-by predicted_labels|majority_voting   label whose probability is conf_score (default predicted_labels)
   --normalize                  if the data holds raw counts, normalize to 10,000 per cell + log1p on the fly
   --write-h5ad                 also write OUTDIR/[PREFIX]annotated.h5ad (the input + CellTypist's obs columns)
   --variant auto|simd|simd-threads   WebAssembly build (default auto)
@@ -112,6 +113,7 @@ async function annotateCommand(args: string[]): Promise<number> {
       'gene-column': { type: 'string' },
       'write-h5ad': { type: 'boolean' },
       normalize: { type: 'boolean' },
+      'conf-by': { type: 'string' },
       variant: { type: 'string' },
       threads: { type: 'string' },
       quiet: { type: 'boolean' },
@@ -143,6 +145,7 @@ async function annotateCommand(args: string[]): Promise<number> {
       min_prop: number(values['min-prop'], 'min-prop', 0),
       gene_column: values['gene-column'],
       normalize_counts: values.normalize ?? false,
+      insert_conf_by: values['conf-by'] === 'majority_voting' ? 'majority_voting' : 'predicted_labels',
       variant,
       n_threads: number(values.threads, 'threads', 2),
     },

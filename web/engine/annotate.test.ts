@@ -174,3 +174,25 @@ describe('gene identifiers in real-world files', () => {
     assert.match(r.stats.warnings.join(' '), /only \d+ of the model's 765 genes .* looks like mouse genes .* a human model/);
   });
 });
+
+describe('insert_conf_by', () => {
+  it("'majority_voting' gives the voted label's probability, or the max when the vote is not a model label", async () => {
+    const r = await annotate(sharedPath('fixtures/synthetic/query_1k.h5ad'), sharedPath('fixtures/models/toy_lr.pkl'), {
+      variant: 'simd',
+      majority_voting: true,
+      over_clustering: 'given_clusters',
+      min_prop: 0.6,
+      insert_conf_by: 'majority_voting',
+    });
+    const L = r.labels.length;
+    let checked = 0;
+    for (let i = 0; i < r.cell_ids.length; i++) {
+      const row = Array.from(r.probability_matrix!.subarray(i * L, (i + 1) * L));
+      const k = r.labels.indexOf(r.majority_voting![i]);
+      assert.equal(r.conf_score[i], k >= 0 ? row[k] : Math.max(...row));
+      if (k >= 0 && r.majority_voting![i] !== r.predicted_labels[i]) checked++;
+    }
+    assert.ok(checked > 0, 'some cells were outvoted');
+    await assert.rejects(annotate(sharedPath('fixtures/synthetic/query_1k.h5ad'), sharedPath('fixtures/models/toy_lr.pkl'), { variant: 'simd', insert_conf_by: 'majority_voting' }), /needs majority voting/);
+  });
+});

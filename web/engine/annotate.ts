@@ -59,6 +59,9 @@ export async function annotateReader(
   if (mode !== 'best_match' && mode !== 'prob_match') {
     throw new CellTypistError('bad_option', `mode must be 'best_match' or 'prob_match', not '${mode}'`);
   }
+  if (options.insert_conf_by === 'majority_voting' && !options.majority_voting) {
+    throw new CellTypistError('bad_option', "insert_conf_by 'majority_voting' needs majority voting: turn it on, or use 'predicted_labels'");
+  }
   if (!(pThres >= 0 && pThres <= 1)) throw new CellTypistError('bad_option', `p_thres must be between 0 and 1, not ${pThres}`);
 
   onProgress?.({ stage: 'read', fraction: 0, message: 'checking the expression matrix' });
@@ -196,6 +199,15 @@ export async function annotateReader(
     const vote = core.majority_vote(predicted, clusters, options.min_prop ?? 0);
     result.over_clustering = clusters;
     result.majority_voting = vote.majority_voting;
+    if (options.insert_conf_by === 'majority_voting') {
+      if (!probability) throw new CellTypistError('bad_option', "insert_conf_by 'majority_voting' needs the probability matrix (return_matrices)");
+      const buf = new HeapBuffer(core, 'f64');
+      try {
+        result.conf_score = core.conf_score_of(buf.write(probability), n, labels, vote.majority_voting);
+      } finally {
+        buf.free();
+      }
+    }
     timings.voting = (performance.now() - tVote) / 1000;
     onProgress?.({ stage: 'voting', fraction: 1 });
   }

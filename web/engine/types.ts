@@ -28,6 +28,8 @@ export interface AnnotateOptions {
   normalize_counts?: boolean;
   /** Compute a 2-D UMAP layout when the file has no embedding (default false). */
   compute_umap?: boolean;
+  /** conf_score of the predicted label (default, 'predicted_labels') or of the majority-voting label ('majority_voting'), as CellTypist's to_adata(insert_conf_by). */
+  insert_conf_by?: 'predicted_labels' | 'majority_voting';
   /** Seed for over-clustering / UMAP (default 0). */
   seed?: number;
 }

@@ -37,6 +37,8 @@ export interface CoreModule {
   best_match(decision: number, nRows: number, nLabels: number): Int32Array;
   prob_match(probability: number, nRows: number, labels: string[], pThres: number): string[];
   make_unique(names: string[]): string[];
+  /** Probability of each cell's label when it is a model label, else the row max. */
+  conf_score_of(probability: number, nRows: number, labels: string[], cellLabels: string[]): Float64Array;
   majority_vote(predicted: string[], clusters: string[], minProp: number): {
     majority_voting: string[];
     clusters: string[];
