@@ -145,6 +145,16 @@ describe('app (production build, cross-origin isolated)', () => {
     assert.deepEqual(column(got, 'majority_voting'), column(want, 'majority_voting'));
     const conf = column(got, 'conf_score').map(Number);
     column(want, 'conf_score').forEach((v, i) => assert.ok(Math.abs(Number(v) - conf[i]) <= 1e-5));
+    // Annotated .h5ad: our reader finds CellTypist's columns in the downloaded file.
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#dl-h5ad')]);
+    const { openH5adPath } = await import('../web/engine/h5ad/open-node.ts');
+    const { copyFileSync } = await import('node:fs');
+    const saved = repoPath('e2e/out/annotated.h5ad');
+    copyFileSync((await dl.path())!, saved);
+    const reader = await openH5adPath(saved);
+    assert.deepEqual(reader.readObsColumn('majority_voting'), column(want, 'majority_voting'));
+    assert.equal(reader.readObsm('probability_matrix').dims, 6);
+    reader.close();
     const prob = parseCsv(await downloadText(page, '#dl-probability'));
     assert.deepEqual(prob.header, ['B cells', 'CD4+ T cells', 'CD8+ T cells', 'Classical monocytes', 'NK cells', 'Platelets']);
     await page.close();
@@ -169,6 +179,11 @@ describe('app (production build, cross-origin isolated)', () => {
     await page.setInputFiles('#data-file', sharedPath('fixtures/models/toy_lr.pkl'));
     await page.waitForFunction(() => document.getElementById('error')!.textContent !== '');
     assert.match((await page.textContent('#error'))!, /looks like a Python pickle/);
+    // A pasted URL outside the allowed hosts is blocked by the CSP, with advice.
+    await page.fill('#model-url', 'http://127.0.0.2:9/evil.pkl');
+    await page.click('#model-url-load');
+    await page.waitForFunction(() => /could not download/.test(document.getElementById('error')!.textContent!));
+    assert.match((await page.textContent('#error'))!, /drop it here instead/);
     await page.setInputFiles('#model-file', sharedPath('fixtures/models/legacy_2020_sgd.pkl'));
     await page.waitForFunction(() => /legacy/.test(document.getElementById('error')!.textContent!));
     assert.match((await page.textContent('#error'))!, /Download the current version/);

@@ -6,6 +6,7 @@ import { predictedLabelsCsv, matrixCsv, proportionsCsv } from '../../engine/expo
 import type { AnnotationResult, ModelInfo, Mode } from '../../engine/types.ts';
 import type { H5adSummary } from '../../engine/h5ad/read.ts';
 import { dropZone } from './drop-zone.ts';
+import { fetchBytes } from '../../engine/models/fetch.ts';
 import { EmbeddingPlot, colorOf } from './plot.ts';
 import type { Request, Response } from './protocol.ts';
 import { getModel, loadRegistry, store } from './catalog.ts';
@@ -174,6 +175,19 @@ $('catalog-load').addEventListener('click', async () => {
     showError((e as Error).message);
   } finally {
     bar.hidden = true;
+  }
+});
+
+$('model-url-load').addEventListener('click', async () => {
+  const url = ($('model-url') as HTMLInputElement).value.trim();
+  if (!url) return;
+  clearError();
+  try {
+    const bytes = await fetchBytes(url, { onProgress: (p) => ($('model-summary').textContent = `Downloading: ${(p.loaded / 1e6).toFixed(1)} MB`) });
+    await setModel(bytes, url.split('/').pop() ?? url);
+  } catch (e) {
+    // A host outside the page's Content-Security-Policy fails as a network error.
+    showError(`could not download ${url}: ${(e as Error).message}. Only the model hosts of the catalog can be contacted from this page; download the file and drop it here instead.`);
   }
 });
 
@@ -383,4 +397,14 @@ function download(name: string, content: string | Blob) {
 $('dl-labels').addEventListener('click', () => result && download('predicted_labels.csv', predictedLabelsCsv(result)));
 $('dl-decision').addEventListener('click', () => result?.decision_matrix && download('decision_matrix.csv', matrixCsv(result, result.decision_matrix)));
 $('dl-probability').addEventListener('click', () => result?.probability_matrix && download('probability_matrix.csv', matrixCsv(result, result.probability_matrix)));
+$('dl-h5ad').addEventListener('click', async () => {
+  if (!result || !dataFile) return;
+  clearError();
+  try {
+    const r = (await call({ type: 'export-h5ad', file: dataFile, result } as Request).done) as Extract<Response, { type: 'h5ad' }>;
+    download(dataFile.name.replace(/\.h5ad$/i, '') + '_celltypist.h5ad', new Blob([r.bytes as unknown as BlobPart], { type: 'application/x-hdf5' }));
+  } catch (e) {
+    showError((e as Error).message);
+  }
+});
 $('dl-png').addEventListener('click', async () => download('celltypist_plot.png', await (await fetch(plot.toPng())).blob()));

@@ -6,7 +6,9 @@ export type Request =
   | { type: 'summary'; id: number; file: File }
   | { type: 'model'; id: number; bytes: Uint8Array }
   | { type: 'annotate'; id: number; file: File; model: Uint8Array; options: AnnotateOptions; embedding?: string }
-  | { type: 'cancel'; id: number };
+  | { type: 'cancel'; id: number }
+  /** Annotated .h5ad: the input file plus the result columns (the file is copied in memory). */
+  | { type: 'export-h5ad'; id: number; file: File; result: AnnotationResult };
 
 export type Response =
   | { type: 'ready'; variant: string }
@@ -21,4 +23,5 @@ export type Response =
       /** Categorical/string obs columns with ≤ 500 distinct values, for proportions per sample. */
       groups: Record<string, string[]>;
     }
+  | { type: 'h5ad'; id: number; bytes: Uint8Array }
   | { type: 'error'; id: number; code: string; message: string };
