@@ -83,7 +83,8 @@ class Pickler {
     }
     this.u8(0x75); // SETITEMS
   }
-  dtype(code: string, byteorder: string) {
+  /** numpy dtype; `flags` as numpy pickles them (63 for object dtypes: their arrays pickle as lists). */
+  dtype(code: string, byteorder: string, flags = 0) {
     this.global('numpy', 'dtype');
     this.str(code);
     this.bool(false);
@@ -97,7 +98,7 @@ class Pickler {
     this.none();
     this.int(-1);
     this.int(-1);
-    this.int(0);
+    this.int(flags);
     this.u8(0x74, 0x62); // TUPLE BUILD
   }
   array(shape: number[], values: Float64Array | string[]) {
@@ -113,7 +114,7 @@ class Pickler {
     for (const s of shape) this.int(s);
     this.u8(0x74);
     if (Array.isArray(values)) {
-      this.dtype('O8', '|');
+      this.dtype('O8', '|', 63);
       this.bool(false);
       this.u8(0x5d, 0x28); // EMPTY_LIST MARK
       for (const s of values) this.str(s);

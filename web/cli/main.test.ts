@@ -142,3 +142,27 @@ describe('catalog models in the CLI (local fake CDN)', () => {
     }
   });
 });
+
+describe('embedded demo model', () => {
+  it('is a real CellTypist/sklearn pickle: Python loads it and predicts like us', async (t) => {
+    const probe = spawnSync('/usr/bin/python3', ['-c', 'import sklearn, anndata'], { encoding: 'utf8' });
+    if (probe.status !== 0) return t.skip('python3-sklearn / python3-anndata not installed');
+    const out = mkdtempSync(path.join(tmpdir(), 'ctw-demo-'));
+    const model = repoPath('web/app/public/demo/demo_model.pkl');
+    const data = repoPath('web/app/public/demo/demo.h5ad');
+    const r = cli(['annotate', '-i', data, '-m', model, '-o', out, '--quiet', '--variant', 'simd']);
+    assert.equal(r.status, 0, r.stderr);
+    const py = `
+import pickle, numpy as np, anndata as ad, pandas as pd
+m = pickle.load(open(${JSON.stringify(model)}, 'rb'))
+a = ad.read_h5ad(${JSON.stringify(data)})
+Xs = np.clip((a.X.toarray() - m['Scaler_'].mean_) / m['Scaler_'].scale_, None, 10)
+ours = pd.read_csv(${JSON.stringify(path.join(out, 'decision_matrix.csv'))}, index_col=0).values
+print(float(np.abs(m['Model'].decision_function(Xs) - ours).max()), m['description']['number_celltypes'])`;
+    const check = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8' });
+    assert.equal(check.status, 0, check.stderr);
+    const [delta, n] = check.stdout.trim().split(' ').map(Number);
+    assert.ok(delta < 1e-9, `decision delta ${delta}`);
+    assert.equal(n, 6);
+  });
+});
