@@ -350,6 +350,13 @@ H5ad read_h5ad(const std::string& path, bool use_raw) {
     out.obs_names = dataframe_index(f, "obs");
     read_obs(f, out);
     read_obsm(f, out);
+    for (const char* g : {"obsp/connectivities", "uns/neighbors/connectivities"}) {
+        if (!exists(f, g)) continue;
+        out.connectivities = read_matrix(f, g);
+        out.connectivity_weights =
+            read_numeric<double>(f, std::string(g) + "/data", H5T_NATIVE_DOUBLE);
+        break;
+    }
     return out;
 }
 

@@ -33,6 +33,10 @@ struct H5ad {
     std::map<std::string, std::vector<std::string>> obs;
     /// obsm embeddings, row-major n_obs x k (as double).
     std::map<std::string, std::pair<std::size_t, std::vector<double>>> obsm;
+    /// The neighbour graph (obsp/connectivities, or uns/neighbors/connectivities in old
+    /// files) as CSR with float64 weights; n_rows == 0 when the file has none.
+    CsrMatrix connectivities;
+    std::vector<double> connectivity_weights;
 };
 
 /// Reads an h5ad file, current (anndata >= 0.8 `encoding-type` attrs) or old (compound

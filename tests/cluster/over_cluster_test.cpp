@@ -1,0 +1,134 @@
+// Calibration of the whole over-clustering + majority-voting pipeline against CellTypist's
+// automatic over-clustering references (../shared/fixtures, see seed_variation.json there):
+// ours is judged like one more random seed of CellTypist.
+#include "cluster/over_cluster.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <set>
+
+#include "cluster/adjusted_rand.hpp"
+#include "support/fixtures.hpp"
+#include "voting/majority_vote.hpp"
+
+namespace ct::cluster {
+namespace {
+
+using ct::testing::read_csv;
+using ct::testing::read_h5ad;
+using ct::testing::shared_path;
+
+double agreement(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    std::size_t same = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) same += a[i] == b[i];
+    return static_cast<double>(same) / static_cast<double>(a.size());
+}
+
+/// Accuracy over the cells whose truth is one of the model's labels.
+double accuracy(const std::vector<std::string>& labels, const std::vector<std::string>& truth,
+                const std::set<std::string>& known) {
+    std::size_t n = 0, right = 0;
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        if (!known.count(truth[i])) continue;
+        ++n;
+        right += labels[i] == truth[i];
+    }
+    return static_cast<double>(right) / static_cast<double>(n);
+}
+
+std::vector<std::string> as_strings(const std::vector<std::int32_t>& clusters) {
+    std::vector<std::string> out;
+    for (const auto c : clusters) out.push_back(std::to_string(c));
+    return out;
+}
+
+struct Calibration {
+    double agreement, accuracy, reference_accuracy, ari;
+    std::size_t clusters;
+};
+
+Calibration calibrate(const std::vector<std::int32_t>& clusters, const std::string& expected_dir,
+                      const std::vector<std::string>& truth, const std::set<std::string>& known) {
+    const auto ref = read_csv(shared_path(expected_dir + "/predicted_labels.csv"));
+    const auto predicted = ref.column("predicted_labels");
+    const auto voted = voting::majority_vote(predicted, as_strings(clusters));
+    Calibration c{};
+    c.agreement = agreement(voted.majority_voting, ref.column("majority_voting"));
+    c.accuracy = accuracy(voted.majority_voting, truth, known);
+    c.reference_accuracy = accuracy(ref.column("majority_voting"), truth, known);
+    c.ari = adjusted_rand_index(as_strings(clusters), ref.column("over_clustering"));
+    c.clusters = voted.clusters.size();
+    std::printf(
+        "[calibration] %s: %zu clusters, majority-voting agreement %.4f, accuracy %.4f "
+        "(CellTypist %.4f), cluster ARI %.4f\n",
+        expected_dir.c_str(), c.clusters, c.agreement, c.accuracy, c.reference_accuracy, c.ari);
+    return c;
+}
+
+TEST(OverCluster, DefaultResolutionFollowsCellTypist) {
+    EXPECT_EQ(default_resolution(4999), 5);
+    EXPECT_EQ(default_resolution(5000), 10);
+    EXPECT_EQ(default_resolution(19999), 10);
+    EXPECT_EQ(default_resolution(20000), 15);
+    EXPECT_EQ(default_resolution(40000), 20);
+    EXPECT_EQ(default_resolution(100000), 25);
+    EXPECT_EQ(default_resolution(200000), 30);
+}
+
+TEST(OverCluster, SyntheticQueryAgreesWithCellTypistLikeAnotherSeed) {
+    const auto h = read_h5ad(shared_path("fixtures/synthetic/query_1k.h5ad"));
+    GeneStats stats(h.X.n_cols);
+    // Two chunks, as the engine streams them.
+    const std::size_t half = h.X.n_rows / 2;
+    stats.add(h.X.data.data(), h.X.indices.data(), h.X.indptr.data(), half);
+    stats.add(h.X.data.data() + h.X.indptr[half], h.X.indices.data() + h.X.indptr[half],
+              h.X.indptr.data() + half, h.X.n_rows - half);
+    const auto genes = select_genes(stats);
+    ASSERT_GT(genes.size(), 100u);
+    SubsetBuilder builder(h.X.n_cols, genes);
+    builder.add(h.X.data.data(), h.X.indices.data(), h.X.indptr.data(), h.X.n_rows);
+    OverClusterOptions options;
+    std::vector<std::string> steps;
+    const auto result = over_cluster(builder.take(), options,
+                                     [&](const std::string& s, double) { steps.push_back(s); });
+    EXPECT_EQ(steps.front(), "scale");
+    EXPECT_EQ(steps.back(), "done");
+    ASSERT_EQ(result.clusters.size(), h.X.n_rows);
+    EXPECT_EQ(result.resolution, 5);
+    EXPECT_EQ(result.layout.size(), h.X.n_rows * 2);
+
+    const std::set<std::string> known = {
+        "B cells", "CD4+ T cells", "CD8+ T cells", "Classical monocytes", "NK cells", "Platelets"};
+    const auto c =
+        calibrate(result.clusters, "fixtures/expected/toy_lr__query_1k/majority_voting_auto",
+                  h.obs.at("cell_type"), known);
+    EXPECT_NEAR(c.reference_accuracy, 0.8426,
+                5e-4);             // the truth is defined as seed_variation.json says
+    EXPECT_GE(c.agreement, 0.86);  // CellTypist's own worst seed
+    EXPECT_GE(c.accuracy, c.reference_accuracy - 0.01);
+    EXPECT_GE(c.clusters, 30u);  // an over-clustering, like CellTypist's 41-46
+    EXPECT_LE(c.clusters, 60u);
+}
+
+TEST(OverCluster, ExistingGraphOfRealDataAgreesWithCellTypistLikeAnotherSeed) {
+    const auto h = read_h5ad(shared_path("fixtures/real/pbmc68k_reduced.h5ad"));
+    ASSERT_GT(h.connectivities.n_rows, 0u);
+    const auto& m = h.connectivities;
+    const WeightedGraph graph =
+        graph_from_csr(m.n_rows, m.indptr.data(), m.indices.data(), h.connectivity_weights.data());
+    OverClusterOptions options;
+    options.layout = false;
+    const auto result = over_cluster_graph(graph, {}, options);
+    std::set<std::string> known(h.obs.at("bulk_labels").begin(), h.obs.at("bulk_labels").end());
+    const auto c =
+        calibrate(result.clusters,
+                  "fixtures/real/expected/pbmc68k_bulk__pbmc68k_reduced/majority_voting_auto",
+                  h.obs.at("bulk_labels"), known);
+    EXPECT_NEAR(c.reference_accuracy, 0.8071, 5e-4);
+    EXPECT_GE(c.agreement, 0.93);
+    EXPECT_GE(c.accuracy, 0.80);
+}
+
+}  // namespace
+}  // namespace ct::cluster

@@ -1,0 +1,33 @@
+#pragma once
+/// @file knn_descent.hpp
+/// Approximate kNN by NN-descent (Dong et al. 2011) started from a random-projection forest,
+/// the method of pynndescent that scanpy uses for large data. Deterministic for a seed and
+/// thread count-independent: candidate proposals are computed in parallel, applied in order.
+
+#include <cstddef>
+#include <cstdint>
+
+#include "cluster/knn.hpp"
+
+namespace ct::cluster {
+
+struct DescentOptions {
+    std::size_t k = 10;
+    /// Random-projection trees for the initial graph; 0 = pynndescent's rule
+    /// min(64, 5 + round(sqrt(n) / 20)).
+    std::size_t n_trees = 0;
+    /// Largest leaf of a tree.
+    std::size_t leaf_size = 30;
+    /// Maximum descent rounds; 0 = max(5, round(log2(n))).
+    std::size_t max_iterations = 0;
+    /// Candidates sampled per cell and round (pynndescent: min(60, k)).
+    std::size_t max_candidates = 0;
+    /// Stop when a round improves fewer than delta * n * k entries.
+    double delta = 0.001;
+    std::uint64_t seed = 0;
+    std::size_t n_threads = 1;
+};
+
+KnnGraph knn_descent(const PointsView& points, const DescentOptions& options = {});
+
+}  // namespace ct::cluster

@@ -1,0 +1,167 @@
+#include "cluster/over_cluster.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "cluster/highly_variable.hpp"
+#include "cluster/knn.hpp"
+#include "cluster/leiden.hpp"
+#include "cluster/pca.hpp"
+#include "cluster/scale.hpp"
+#include "cluster/umap_layout.hpp"
+
+namespace ct::cluster {
+
+double default_resolution(std::size_t n) {
+    if (n < 5000) return 5;
+    if (n < 20000) return 10;
+    if (n < 40000) return 15;
+    if (n < 100000) return 20;
+    if (n < 200000) return 25;
+    return 30;
+}
+
+std::vector<std::int32_t> select_genes(const GeneStats& stats, const OverClusterOptions& options) {
+    const std::vector<std::int32_t> kept = genes_with_min_cells(stats, options.min_cells);
+    const auto mean_all = stats.expm1_mean();
+    const auto var_all = stats.expm1_variance();
+    std::vector<double> mean(kept.size()), var(kept.size());
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+        mean[i] = mean_all[static_cast<std::size_t>(kept[i])];
+        var[i] = var_all[static_cast<std::size_t>(kept[i])];
+    }
+    HighlyVariableOptions hv;
+    hv.n_top_genes = std::min(options.n_top_genes, kept.size());
+    const auto result = highly_variable_seurat(mean, var, hv);
+    std::vector<std::int32_t> genes;
+    genes.reserve(result.selected.size());
+    for (const auto s : result.selected) genes.push_back(kept[static_cast<std::size_t>(s)]);
+    return genes;
+}
+
+SubsetBuilder::SubsetBuilder(std::size_t n_genes, const std::vector<std::int32_t>& genes)
+    : slot_(n_genes, -1) {
+    for (std::size_t i = 0; i < genes.size(); ++i) {
+        const auto g = genes[i];
+        if (g < 0 || static_cast<std::size_t>(g) >= n_genes)
+            throw std::invalid_argument("selected gene out of range");
+        slot_[static_cast<std::size_t>(g)] = static_cast<std::int32_t>(i);
+    }
+    m_.n_cols = genes.size();
+}
+
+void SubsetBuilder::add(const float* data, const std::int32_t* indices, const std::int64_t* indptr,
+                        std::size_t n_rows) {
+    const std::int64_t base = indptr[0];
+    const auto n_genes = static_cast<std::int32_t>(slot_.size());
+    for (std::size_t r = 0; r < n_rows; ++r) {
+        const std::size_t row_start = m_.data.size();
+        for (std::int64_t p = indptr[r] - base; p < indptr[r + 1] - base; ++p) {
+            const std::int32_t g = indices[p];
+            if (g < 0 || g >= n_genes)
+                throw std::invalid_argument("gene index out of range in the expression matrix");
+            const std::int32_t s = slot_[static_cast<std::size_t>(g)];
+            if (s < 0 || data[p] == 0.0f) continue;
+            m_.data.push_back(data[p]);
+            m_.indices.push_back(s);
+        }
+        // Columns ascending within the row (input order need not be).
+        if (!std::is_sorted(m_.indices.begin() + static_cast<std::ptrdiff_t>(row_start),
+                            m_.indices.end())) {
+            std::vector<std::pair<std::int32_t, float>> tmp;
+            for (std::size_t p = row_start; p < m_.data.size(); ++p)
+                tmp.emplace_back(m_.indices[p], m_.data[p]);
+            std::sort(tmp.begin(), tmp.end());
+            for (std::size_t p = 0; p < tmp.size(); ++p)
+                m_.indices[row_start + p] = tmp[p].first, m_.data[row_start + p] = tmp[p].second;
+        }
+        m_.indptr.push_back(static_cast<std::int64_t>(m_.data.size()));
+        ++m_.n_rows;
+    }
+}
+
+SparseRows SubsetBuilder::take() {
+    SparseRows out = std::move(m_);
+    m_ = SparseRows{};
+    m_.n_cols = out.n_cols;
+    return out;
+}
+
+namespace {
+
+void report(const Progress& progress, const char* step, double fraction) {
+    if (progress) progress(step, fraction);
+}
+
+void cluster_and_layout(const WeightedGraph& graph, const std::vector<float>& init,
+                        const OverClusterOptions& options, const Progress& progress,
+                        double leiden_at, double layout_at, OverClusterResult& out) {
+    LeidenOptions lo;
+    lo.resolution = options.resolution > 0 ? options.resolution : default_resolution(graph.n);
+    lo.beta = options.beta / 2.0;  // see OverClusterOptions::beta
+    lo.n_iterations = options.n_iterations;
+    lo.seed = options.seed;
+    report(progress, "leiden", leiden_at);
+    out.clusters = leiden(graph, lo);
+    out.resolution = lo.resolution;
+    out.n_clusters = 0;
+    for (const auto c : out.clusters)
+        out.n_clusters = std::max(out.n_clusters, static_cast<std::size_t>(c) + 1);
+    if (options.layout) {
+        report(progress, "layout", layout_at);
+        UmapOptions uo;
+        uo.seed = options.seed;
+        out.layout = umap_layout(graph, init, uo);
+    }
+    report(progress, "done", 1.0);
+}
+
+}  // namespace
+
+OverClusterResult over_cluster(SparseRows selected, const OverClusterOptions& options,
+                               const Progress& progress) {
+    if (selected.n_rows < 3) throw std::invalid_argument("over-clustering needs at least 3 cells");
+    if (selected.n_cols < 2)
+        throw std::invalid_argument("over-clustering needs at least 2 variable genes");
+    OverClusterResult out;
+    report(progress, "scale", 0.05);
+    ScaleOptions so;
+    so.max_value = options.max_value;
+    const ScaledMatrix scaled = scale_sparse(std::move(selected), so);
+    report(progress, "pca", 0.1);
+    PcaOptions po;
+    po.n_components = options.n_pcs;
+    po.seed = options.seed;
+    po.n_threads = options.n_threads;
+    const PcaResult pca = pca_sparse(scaled, po);
+    report(progress, "neighbors", 0.35);
+    KnnOptions ko;
+    ko.k = std::min(options.n_neighbors, pca.n_rows);
+    ko.seed = options.seed;
+    ko.n_threads = options.n_threads;
+    const KnnGraph knn =
+        find_neighbors(PointsView{pca.scores.data(), pca.n_rows, pca.n_components}, ko);
+    const WeightedGraph graph = fuzzy_connectivities(knn);
+    std::vector<float> init;
+    if (options.layout) {
+        init.resize(pca.n_rows * 2);
+        for (std::size_t i = 0; i < pca.n_rows; ++i) {
+            init[i * 2] = pca.scores[i * pca.n_components];
+            init[i * 2 + 1] = pca.n_components > 1 ? pca.scores[i * pca.n_components + 1] : 0.0f;
+        }
+    }
+    cluster_and_layout(graph, init, options, progress, 0.55, 0.75, out);
+    out.pcs = pca.scores;
+    out.n_pcs = pca.n_components;
+    return out;
+}
+
+OverClusterResult over_cluster_graph(const WeightedGraph& graph, const std::vector<float>& init,
+                                     const OverClusterOptions& options, const Progress& progress) {
+    if (graph.n < 1) throw std::invalid_argument("the neighbour graph has no cells");
+    OverClusterResult out;
+    cluster_and_layout(graph, init, options, progress, 0.0, 0.5, out);
+    return out;
+}
+
+}  // namespace ct::cluster

@@ -1,0 +1,34 @@
+#pragma once
+/// @file umap_layout.hpp
+/// A 2-D UMAP embedding of a fuzzy graph by umap-learn's stochastic gradient descent
+/// (`optimize_layout_euclidean`: attraction along edges sampled in proportion to weight,
+/// negative sampling, linearly decaying learning rate), with scanpy's defaults
+/// (min_dist 0.5, spread 1, so a = 0.583, b = 1.334). Seeded and single-threaded, so the
+/// layout is reproducible. Initialized from given coordinates (e.g. the first two PCs; scanpy
+/// uses a spectral layout) or uniformly at random.
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "cluster/fuzzy_graph.hpp"
+
+namespace ct::cluster {
+
+struct UmapOptions {
+    /// Epochs; 0 = umap's rule (500 up to 10,000 cells, else 200).
+    std::size_t n_epochs = 0;
+    double a = 0.5830300205483709;
+    double b = 1.334166992455648;
+    double gamma = 1.0;  ///< repulsion strength
+    double learning_rate = 1.0;
+    std::size_t negative_sample_rate = 5;
+    std::uint64_t seed = 0;
+};
+
+/// @param init row-major n x 2 starting coordinates, or empty for a random start.
+/// @returns row-major n x 2 coordinates.
+std::vector<float> umap_layout(const WeightedGraph& graph, const std::vector<float>& init,
+                               const UmapOptions& options = {});
+
+}  // namespace ct::cluster
