@@ -23,7 +23,12 @@ struct Level {
 
 /// Renumbers to 0.. by first occurrence; returns the number of clusters.
 std::size_t compact(std::vector<std::int32_t>& membership) {
-    std::vector<std::int32_t> map(membership.size(), -1);
+    std::int32_t max_label = -1;
+    for (const auto c : membership) {
+        if (c < 0) throw std::invalid_argument("cluster labels must be non-negative");
+        max_label = std::max(max_label, c);
+    }
+    std::vector<std::int32_t> map(static_cast<std::size_t>(max_label) + 1, -1);
     std::int32_t next = 0;
     for (auto& c : membership) {
         if (map[static_cast<std::size_t>(c)] < 0) map[static_cast<std::size_t>(c)] = next++;

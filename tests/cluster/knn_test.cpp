@@ -1,0 +1,53 @@
+#include "cluster/knn.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+
+namespace ct::cluster {
+namespace {
+
+std::vector<float> clustered_points(std::size_t n, std::size_t dim, std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<float> nd(0.0f, 1.0f);
+    std::vector<float> centers(20 * dim);
+    for (auto& c : centers) c = 5.0f * nd(rng);
+    std::vector<float> p(n * dim);
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t d = 0; d < dim; ++d)
+            p[i * dim + d] = centers[(i % 20) * dim + d] + nd(rng);
+    return p;
+}
+
+TEST(KnnExact, MatchesNaiveSearchWithSelfFirst) {
+    const std::size_t n = 400, dim = 8, k = 6;
+    const auto p = clustered_points(n, dim, 1);
+    const PointsView v{p.data(), n, dim};
+    const KnnGraph g = knn_exact(v, k, 2);
+    for (std::size_t i = 0; i < n; ++i) {
+        std::vector<std::pair<float, std::int32_t>> all;
+        for (std::size_t j = 0; j < n; ++j)
+            if (j != i)
+                all.emplace_back(euclidean(v.row(i), v.row(j), dim), static_cast<std::int32_t>(j));
+        std::sort(all.begin(), all.end());
+        ASSERT_EQ(g.indices[i * k], static_cast<std::int32_t>(i));
+        EXPECT_EQ(g.distances[i * k], 0.0f);
+        for (std::size_t j = 1; j < k; ++j) {
+            EXPECT_EQ(g.indices[i * k + j], all[j - 1].second);
+            EXPECT_NEAR(g.distances[i * k + j], all[j - 1].first, 1e-5);
+        }
+    }
+}
+
+TEST(FindNeighbors, UsesExactSearchForSmallData) {
+    const auto p = clustered_points(300, 5, 3);
+    const PointsView v{p.data(), 300, 5};
+    KnnOptions o;
+    EXPECT_EQ(find_neighbors(v, o).indices, knn_exact(v, 10).indices);
+    EXPECT_DOUBLE_EQ(knn_recall(knn_exact(v, 10), knn_exact(v, 10)), 1.0);
+    EXPECT_THROW(find_neighbors(PointsView{p.data(), 1, 5}, o), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace ct::cluster
