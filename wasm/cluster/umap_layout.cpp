@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <stdexcept>
 
@@ -10,6 +11,39 @@ namespace ct::cluster {
 namespace {
 
 float clip4(float v) { return std::clamp(v, -4.0f, 4.0f); }
+
+/// x^y for x > 0 through fast log2/exp2 approximations (relative error ~1e-4): the layout is
+/// a stochastic optimization and powf dominated its run time.
+inline float fast_pow(float x, float y) {
+    // log2: exponent bits plus a cubic on the mantissa in [1, 2).
+    std::uint32_t bits;
+    std::memcpy(&bits, &x, 4);
+    const float e = static_cast<float>(static_cast<int>((bits >> 23) & 0xff) - 127);
+    bits = (bits & 0x007fffffu) | 0x3f800000u;
+    float m;
+    std::memcpy(&m, &bits, 4);
+    const float lg = e + ((0.15824870f * m - 1.05187502f) * m + 3.04818010f) * m - 2.15564634f;
+    // exp2: integer part into the exponent, a cubic for the fraction.
+    float t = std::clamp(y * lg, -126.0f, 126.0f);
+    const float fi = std::floor(t);
+    const float f = t - fi;
+    const float p = ((0.07944154f * f + 0.22741840f) * f + 0.69314718f) * f + 1.0f;
+    const std::uint32_t ebits = static_cast<std::uint32_t>(static_cast<int>(fi) + 127) << 23;
+    float scale;
+    std::memcpy(&scale, &ebits, 4);
+    return p * scale;
+}
+
+/// xorshift32, as umap's tau_rand_int family: cheap draws for negative sampling.
+struct XorShift {
+    std::uint32_t s;
+    std::uint32_t operator()() {
+        s ^= s << 13;
+        s ^= s >> 17;
+        s ^= s << 5;
+        return s;
+    }
+};
 
 /// Rescales each coordinate to [0, 10] like umap does after initialization.
 void rescale(std::vector<float>& y, std::size_t n) {
@@ -66,7 +100,8 @@ std::vector<float> umap_layout(const WeightedGraph& graph, const std::vector<flo
         per_neg[e] = per_sample[e] / neg_rate, next_neg[e] = per_neg[e];
     const float a = static_cast<float>(options.a), b = static_cast<float>(options.b);
     const float gamma = static_cast<float>(options.gamma);
-    std::uniform_int_distribution<std::size_t> pick(0, n - 1);
+    XorShift pick{static_cast<std::uint32_t>(rng() | 1u)};
+    const auto n32 = static_cast<std::uint64_t>(n);
     for (std::size_t epoch = 0; epoch < epochs; ++epoch) {
         const float alpha =
             static_cast<float>(options.learning_rate *
@@ -79,8 +114,8 @@ std::vector<float> umap_layout(const WeightedGraph& graph, const std::vector<flo
             float dx = cur[0] - oth[0], dy = cur[1] - oth[1];
             float d2 = dx * dx + dy * dy;
             if (d2 > 0.0f) {
-                const float coeff =
-                    -2.0f * a * b * std::pow(d2, b - 1.0f) / (a * std::pow(d2, b) + 1.0f);
+                const float pb = fast_pow(d2, b);
+                const float coeff = -2.0f * a * b * (pb / d2) / (a * pb + 1.0f);
                 const float gx = clip4(coeff * dx), gy = clip4(coeff * dy);
                 cur[0] += gx * alpha, cur[1] += gy * alpha;
                 oth[0] -= gx * alpha, oth[1] -= gy * alpha;
@@ -88,20 +123,26 @@ std::vector<float> umap_layout(const WeightedGraph& graph, const std::vector<flo
             next_sample[e] += per_sample[e];
             const double due = std::floor((now - next_neg[e]) / per_neg[e]);
             const std::size_t n_neg = due > 0.0 ? static_cast<std::size_t>(due) : 0;
+            // Repulsions are computed from the position before this edge's negative samples
+            // and applied together: independent samples pipeline well, while applying each at
+            // once (as umap does) chains their latencies. The difference is one step's drift.
+            const float cx = cur[0], cy = cur[1];
+            float rx = 0.0f, ry = 0.0f;
             for (std::size_t s = 0; s < n_neg; ++s) {
-                const std::size_t k = pick(rng);
+                const auto k =
+                    static_cast<std::size_t>((static_cast<std::uint64_t>(pick()) * n32) >> 32);
                 if (k == static_cast<std::size_t>(head[e])) continue;
-                oth = &y[k * 2];
-                dx = cur[0] - oth[0], dy = cur[1] - oth[1];
-                d2 = dx * dx + dy * dy;
-                if (d2 > 0.0f) {
+                const float ex = cx - y[k * 2], ey = cy - y[k * 2 + 1];
+                const float e2 = ex * ex + ey * ey;
+                if (e2 > 0.0f) {
                     const float coeff =
-                        2.0f * gamma * b / ((0.001f + d2) * (a * std::pow(d2, b) + 1.0f));
-                    cur[0] += clip4(coeff * dx) * alpha, cur[1] += clip4(coeff * dy) * alpha;
-                } else {
-                    cur[0] += 4.0f * alpha, cur[1] += 4.0f * alpha;
+                        2.0f * gamma * b / ((0.001f + e2) * (a * fast_pow(e2, b) + 1.0f));
+                    rx += clip4(coeff * ex), ry += clip4(coeff * ey);
+                } else {  // coincident cells: umap pushes by the clip bound
+                    rx += 4.0f, ry += 4.0f;
                 }
             }
+            cur[0] += rx * alpha, cur[1] += ry * alpha;
             next_neg[e] += static_cast<double>(n_neg) * per_neg[e];
         }
     }
