@@ -4,10 +4,10 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
-#include <random>
 #include <stdexcept>
 #include <vector>
 
+#include "cluster/random.hpp"
 #include "parallel/parallel_for.hpp"
 
 namespace ct::cluster {
@@ -65,7 +65,7 @@ std::uint64_t mix(std::uint64_t x) {
 /// Leaves of one random-projection tree (index lists of at most leaf_size cells).
 std::vector<std::vector<std::int32_t>> rp_tree_leaves(const PointsView& pts, std::size_t leaf_size,
                                                       std::uint64_t seed) {
-    std::mt19937_64 rng(seed);
+    Random rng(seed);
     std::vector<std::vector<std::int32_t>> leaves;
     std::vector<std::vector<std::int32_t>> stack;
     stack.emplace_back(pts.n);
@@ -78,9 +78,8 @@ std::vector<std::vector<std::int32_t>> rp_tree_leaves(const PointsView& pts, std
             leaves.push_back(std::move(node));
             continue;
         }
-        std::uniform_int_distribution<std::size_t> pick(0, node.size() - 1);
-        const std::size_t a = pick(rng);
-        std::size_t b = pick(rng);
+        const std::size_t a = rng.below(node.size());
+        std::size_t b = rng.below(node.size());
         if (b == a) b = (a + 1) % node.size();
         const float* pa = pts.row(static_cast<std::size_t>(node[a]));
         const float* pb = pts.row(static_cast<std::size_t>(node[b]));
@@ -94,10 +93,10 @@ std::vector<std::vector<std::int32_t>> rp_tree_leaves(const PointsView& pts, std
             const float* x = pts.row(static_cast<std::size_t>(i));
             double s = offset;
             for (std::size_t d = 0; d < pts.dim; ++d) s += static_cast<double>(normal[d]) * x[d];
-            (s > 0 || (s == 0 && (rng() & 1))) ? left.push_back(i) : right.push_back(i);
+            (s > 0 || (s == 0 && (rng.bits() & 1))) ? left.push_back(i) : right.push_back(i);
         }
         if (left.empty() || right.empty()) {  // degenerate split (duplicates): halve at random
-            std::shuffle(node.begin(), node.end(), rng);
+            rng.shuffle(node.begin(), node.end());
             left.assign(node.begin(), node.begin() + static_cast<std::ptrdiff_t>(node.size() / 2));
             right.assign(node.begin() + static_cast<std::ptrdiff_t>(node.size() / 2), node.end());
         }

@@ -5,8 +5,9 @@
 #include <cmath>
 #include <deque>
 #include <numeric>
-#include <random>
 #include <stdexcept>
+
+#include "cluster/random.hpp"
 
 namespace ct::cluster {
 
@@ -40,7 +41,7 @@ std::size_t compact(std::vector<std::int32_t>& membership) {
 /// Queue-based local moving (igraph's fastmovenodes). membership is updated in place and
 /// compacted; returns the number of clusters.
 std::size_t move_nodes(const Level& g, std::vector<std::int32_t>& membership, double res,
-                       std::mt19937_64& rng) {
+                       Random& rng) {
     const std::size_t n = g.n;
     std::vector<double> cluster_w(n, 0.0), edge_w(n, 0.0);
     std::vector<std::size_t> count(n, 0);
@@ -54,7 +55,7 @@ std::size_t move_nodes(const Level& g, std::vector<std::int32_t>& membership, do
     }
     std::vector<std::int32_t> order(n);
     std::iota(order.begin(), order.end(), 0);
-    std::shuffle(order.begin(), order.end(), rng);
+    rng.shuffle(order.begin(), order.end());
     std::deque<std::int32_t> queue(order.begin(), order.end());
     std::vector<std::uint8_t> queued(n, 1), added(n, 0);
     std::vector<std::int32_t> neigh;
@@ -119,8 +120,8 @@ std::size_t move_nodes(const Level& g, std::vector<std::int32_t>& membership, do
 /// Refinement (igraph's mergenodes) of every cluster of `membership`, starting from
 /// singletons. Returns the refined partition (compacted) and its size via n_refined.
 std::vector<std::int32_t> refine(const Level& g, const std::vector<std::int32_t>& membership,
-                                 std::size_t n_clusters, double res, double beta,
-                                 std::mt19937_64& rng, std::size_t& n_refined) {
+                                 std::size_t n_clusters, double res, double beta, Random& rng,
+                                 std::size_t& n_refined) {
     const std::size_t n = g.n;
     std::vector<std::int32_t> refined(n);
     std::iota(refined.begin(), refined.end(), 0);
@@ -144,14 +145,13 @@ std::vector<std::int32_t> refine(const Level& g, const std::vector<std::int32_t>
         for (std::size_t v = 0; v < n; ++v)
             nodes[fill[static_cast<std::size_t>(membership[v])]++] = static_cast<std::int32_t>(v);
     }
-    std::uniform_real_distribution<double> unif(0.0, 1.0);
     std::vector<std::uint8_t> added(n, 0);
     std::vector<std::int32_t> neigh;
     n_refined = n;
     for (std::size_t c = 0; c < n_clusters; ++c) {
         auto first = nodes.begin() + static_cast<std::ptrdiff_t>(start[c]);
         auto last = nodes.begin() + static_cast<std::ptrdiff_t>(start[c + 1]);
-        std::shuffle(first, last, rng);
+        rng.shuffle(first, last);
         const double tot = total[c];
         for (auto it = first; it != last; ++it) {
             const auto v = static_cast<std::size_t>(*it);
@@ -192,7 +192,7 @@ std::vector<std::int32_t> refine(const Level& g, const std::vector<std::int32_t>
                 cum[i] = sum;
             }
             if (sum < DBL_MAX) {
-                const double r = unif(rng) * sum;
+                const double r = rng.uniform() * sum;
                 for (std::size_t i = 0; i < neigh.size(); ++i) {
                     if (cum[i] >= r) {
                         chosen = static_cast<std::size_t>(neigh[i]);
@@ -268,7 +268,7 @@ Level aggregate(const Level& g, const std::vector<std::int32_t>& part, std::size
 
 /// One full Leiden pass from `membership` (in/out) on the original graph.
 void leiden_pass(const Level& base, std::vector<std::int32_t>& membership, double res, double beta,
-                 std::mt19937_64& rng) {
+                 Random& rng) {
     Level level = base;
     std::vector<std::int32_t> node_of(base.n);  // original node -> node of the current level
     std::iota(node_of.begin(), node_of.end(), 0);
@@ -338,7 +338,7 @@ std::vector<std::int32_t> leiden(const WeightedGraph& graph, const LeidenOptions
     std::iota(membership.begin(), membership.end(), 0);
     if (total <= 0.0) return membership;  // no edges: every cell alone
     const double res = options.resolution / total;
-    std::mt19937_64 rng(options.seed);
+    Random rng(options.seed);
     const int passes = options.n_iterations;
     for (int it = 0; passes < 0 || it < passes; ++it) {
         const std::vector<std::int32_t> before = membership;

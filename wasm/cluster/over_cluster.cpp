@@ -1,6 +1,7 @@
 #include "cluster/over_cluster.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include "cluster/highly_variable.hpp"
@@ -118,6 +119,31 @@ void cluster_and_layout(const WeightedGraph& graph, const std::vector<float>& in
 
 }  // namespace
 
+namespace {
+
+/// kNN graph -> connectivities -> Leiden (-> layout from the first two components).
+void cluster_points(const PointsView& points, const OverClusterOptions& options,
+                    const Progress& progress, OverClusterResult& out) {
+    report(progress, "neighbors", 0.35);
+    KnnOptions ko;
+    ko.k = std::min(options.n_neighbors, points.n);
+    ko.seed = options.seed;
+    ko.n_threads = options.n_threads;
+    const KnnGraph knn = find_neighbors(points, ko);
+    const WeightedGraph graph = fuzzy_connectivities(knn);
+    std::vector<float> init;
+    if (options.layout) {
+        init.resize(points.n * 2);
+        for (std::size_t i = 0; i < points.n; ++i) {
+            init[i * 2] = points.row(i)[0];
+            init[i * 2 + 1] = points.dim > 1 ? points.row(i)[1] : 0.0f;
+        }
+    }
+    cluster_and_layout(graph, init, options, progress, 0.55, 0.75, out);
+}
+
+}  // namespace
+
 OverClusterResult over_cluster(SparseRows selected, const OverClusterOptions& options,
                                const Progress& progress) {
     if (selected.n_rows < 3) throw std::invalid_argument("over-clustering needs at least 3 cells");
@@ -133,26 +159,34 @@ OverClusterResult over_cluster(SparseRows selected, const OverClusterOptions& op
     po.n_components = options.n_pcs;
     po.seed = options.seed;
     po.n_threads = options.n_threads;
-    const PcaResult pca = pca_sparse(scaled, po);
-    report(progress, "neighbors", 0.35);
-    KnnOptions ko;
-    ko.k = std::min(options.n_neighbors, pca.n_rows);
-    ko.seed = options.seed;
-    ko.n_threads = options.n_threads;
-    const KnnGraph knn =
-        find_neighbors(PointsView{pca.scores.data(), pca.n_rows, pca.n_components}, ko);
-    const WeightedGraph graph = fuzzy_connectivities(knn);
-    std::vector<float> init;
-    if (options.layout) {
-        init.resize(pca.n_rows * 2);
-        for (std::size_t i = 0; i < pca.n_rows; ++i) {
-            init[i * 2] = pca.scores[i * pca.n_components];
-            init[i * 2 + 1] = pca.n_components > 1 ? pca.scores[i * pca.n_components + 1] : 0.0f;
-        }
-    }
-    cluster_and_layout(graph, init, options, progress, 0.55, 0.75, out);
-    out.pcs = pca.scores;
+    PcaResult pca = pca_sparse(scaled, po);
+    cluster_points(PointsView{pca.scores.data(), pca.n_rows, pca.n_components}, options, progress,
+                   out);
+    out.pcs = std::move(pca.scores);
     out.n_pcs = pca.n_components;
+    return out;
+}
+
+OverClusterResult over_cluster_points(const float* pcs, std::size_t n, std::size_t dims,
+                                      const OverClusterOptions& options, const Progress& progress) {
+    if (n < 3) throw std::invalid_argument("over-clustering needs at least 3 cells");
+    if (dims < 1) throw std::invalid_argument("the principal components have no columns");
+    for (std::size_t i = 0; i < n * dims; ++i) {
+        if (!std::isfinite(pcs[i]))
+            throw std::invalid_argument("the principal components contain NaN or infinite values");
+    }
+    const std::size_t use = std::min(dims, options.n_pcs);
+    std::vector<float> kept;
+    const float* data = pcs;
+    if (use < dims) {  // keep the first n_pcs columns
+        kept.resize(n * use);
+        for (std::size_t i = 0; i < n; ++i)
+            std::copy(pcs + i * dims, pcs + i * dims + use,
+                      kept.begin() + static_cast<std::ptrdiff_t>(i * use));
+        data = kept.data();
+    }
+    OverClusterResult out;
+    cluster_points(PointsView{data, n, use}, options, progress, out);
     return out;
 }
 

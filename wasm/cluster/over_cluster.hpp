@@ -80,6 +80,13 @@ struct OverClusterResult {
 OverClusterResult over_cluster(SparseRows selected, const OverClusterOptions& options = {},
                                const Progress& progress = {});
 
+/// kNN -> connectivities -> Leiden (-> layout) on given principal components (row-major
+/// n x dims, e.g. a file's obsm X_pca; CellTypist then skips HVG and PCA). The first
+/// min(dims, n_pcs) columns are used, as scanpy's `neighbors(n_pcs=50)`.
+OverClusterResult over_cluster_points(const float* pcs, std::size_t n, std::size_t dims,
+                                      const OverClusterOptions& options = {},
+                                      const Progress& progress = {});
+
 /// Leiden (-> layout) on an existing neighbour graph. `init` (n x 2, optional) starts the layout.
 OverClusterResult over_cluster_graph(const WeightedGraph& graph, const std::vector<float>& init,
                                      const OverClusterOptions& options = {},

@@ -3,9 +3,9 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
-#include <random>
 #include <stdexcept>
 
+#include "cluster/random.hpp"
 #include "parallel/parallel_for.hpp"
 
 namespace ct::cluster {
@@ -124,11 +124,10 @@ PcaResult pca_sparse(const ScaledMatrix& x, const PcaOptions& options) {
     const Eigen::Index max_dim =
         std::min<Eigen::Index>(H, b * static_cast<Eigen::Index>(options.n_iterations + 1));
     MatD basis(H, max_dim), c_basis(H, max_dim);
-    std::mt19937_64 rng(options.seed);
-    std::normal_distribution<double> normal(0.0, 1.0);
+    Random rng(options.seed);
     MatD y(H, b);
     for (Eigen::Index i = 0; i < y.rows(); ++i)
-        for (Eigen::Index j = 0; j < y.cols(); ++j) y(i, j) = normal(rng);
+        for (Eigen::Index j = 0; j < y.cols(); ++j) y(i, j) = rng.normal();
     Eigen::Index used = 0;
     while (used < max_dim) {
         if (y.cols() > max_dim - used) y = y.leftCols(max_dim - used).eval();

@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <random>
 #include <stdexcept>
+
+#include "cluster/random.hpp"
 
 namespace ct::cluster {
 
@@ -63,17 +64,16 @@ std::vector<float> umap_layout(const WeightedGraph& graph, const std::vector<flo
     const std::size_t n = graph.n;
     if (!init.empty() && init.size() != n * 2)
         throw std::invalid_argument("UMAP initial coordinates must be n x 2");
-    std::mt19937_64 rng(options.seed);
+    Random rng(options.seed);
     std::vector<float> y(n * 2);
     if (init.empty()) {
-        std::uniform_real_distribution<float> u(-10.0f, 10.0f);
-        for (auto& v : y) v = u(rng);
+        for (auto& v : y) v = static_cast<float>(rng.uniform() * 20.0 - 10.0);
     } else {
         float m = 0.0f;
         for (const float v : init) m = std::max(m, std::fabs(v));
         const float expand = m > 0 ? 10.0f / m : 1.0f;
-        std::normal_distribution<float> noise(0.0f, 1e-4f);
-        for (std::size_t i = 0; i < y.size(); ++i) y[i] = init[i] * expand + noise(rng);
+        for (std::size_t i = 0; i < y.size(); ++i)
+            y[i] = init[i] * expand + static_cast<float>(1e-4 * rng.normal());
     }
     rescale(y, n);
     if (n < 2 || graph.n_edges() == 0) return y;
@@ -100,7 +100,7 @@ std::vector<float> umap_layout(const WeightedGraph& graph, const std::vector<flo
         per_neg[e] = per_sample[e] / neg_rate, next_neg[e] = per_neg[e];
     const float a = static_cast<float>(options.a), b = static_cast<float>(options.b);
     const float gamma = static_cast<float>(options.gamma);
-    XorShift pick{static_cast<std::uint32_t>(rng() | 1u)};
+    XorShift pick{static_cast<std::uint32_t>(rng.bits() | 1u)};
     const auto n32 = static_cast<std::uint64_t>(n);
     for (std::size_t epoch = 0; epoch < epochs; ++epoch) {
         const float alpha =

@@ -40,6 +40,26 @@ describe('celltypist-wasm annotate (CLI) parity with CellTypist', () => {
   }
 });
 
+describe('CLI automatic over-clustering', () => {
+  it('--majority-voting without --over-clustering over-clusters like CellTypist, and --umap writes a layout', () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'ctw-cli-'));
+    const r = cli(['annotate', '-i', sharedPath('fixtures/synthetic/query_1k.h5ad'), '-m', sharedPath('fixtures/models/toy_lr.pkl'), '-o', out, '--majority-voting', '--umap', '--variant', 'simd']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /automatic over-clustering: \d+ Leiden clusters at resolution 5 from the expression matrix/);
+    const got = readCsv(path.join(out, 'predicted_labels.csv'));
+    const want = readCsv(sharedPath('fixtures/expected/toy_lr__query_1k/majority_voting_auto/predicted_labels.csv'));
+    assert.deepEqual(got.header, want.header);
+    const mv = column(got, 'majority_voting');
+    const ref = column(want, 'majority_voting');
+    const agreement = mv.filter((l, i) => l === ref[i]).length / mv.length;
+    assert.ok(agreement >= 0.86, `agreement ${agreement}`);
+    const umap = readCsv(path.join(out, 'umap.csv'));
+    assert.deepEqual(umap.header, ['UMAP1', 'UMAP2']);
+    assert.equal(umap.index.length, 1000);
+    assert.ok(numeric(umap).every(Number.isFinite));
+  });
+});
+
 describe('CLI usage and errors', () => {
   it('prints usage and exits 2 without a command', () => {
     const r = cli([]);

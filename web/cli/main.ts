@@ -52,7 +52,10 @@ annotate options (as CellTypist's command line):
   --mode best_match|prob_match (default best_match)
   --p-thres P                  probability cut-off for prob_match (default 0.5)
   --majority-voting            refine labels by majority voting over clusters
-  --over-clustering KEY        obs column with the over-clustering
+  --over-clustering KEY        obs column with the over-clustering (default: automatic, as CellTypist:
+                               the file's neighbour graph, else obsm X_pca, else HVG -> PCA -> kNN -> Leiden)
+  --seed N                     random seed of the automatic over-clustering and UMAP (default 0)
+  --umap                       also compute a 2-D UMAP layout (writes [PREFIX]umap.csv)
   --min-prop P                 minimum majority share, else Heterogeneous (default 0)
   --prefix P                   prefix for output file names
   --gene-column COL            var column with gene symbols (default: var index)
@@ -109,6 +112,8 @@ async function annotateCommand(args: string[]): Promise<number> {
       'majority-voting': { type: 'boolean' },
       'over-clustering': { type: 'string' },
       'min-prop': { type: 'string' },
+      seed: { type: 'string' },
+      umap: { type: 'boolean' },
       prefix: { type: 'string' },
       'gene-column': { type: 'string' },
       'write-h5ad': { type: 'boolean' },
@@ -143,6 +148,8 @@ async function annotateCommand(args: string[]): Promise<number> {
       majority_voting: values['majority-voting'] ?? false,
       over_clustering: values['over-clustering'],
       min_prop: number(values['min-prop'], 'min-prop', 0),
+      seed: number(values.seed, 'seed', 0),
+      compute_umap: values.umap ?? false,
       gene_column: values['gene-column'],
       normalize_counts: values.normalize ?? false,
       insert_conf_by: values['conf-by'] === 'majority_voting' ? 'majority_voting' : 'predicted_labels',
@@ -165,6 +172,12 @@ async function annotateCommand(args: string[]): Promise<number> {
   if (!quiet) {
     const s = result.stats;
     for (const w of s.warnings) process.stderr.write(`warning: ${w}\n`);
+    if (s.over_clustering) {
+      const from = { graph: "the file's neighbour graph", pca: "the file's X_pca", expression: 'the expression matrix (HVG, PCA, kNN)' }[s.over_clustering.source];
+      process.stderr.write(
+        `automatic over-clustering: ${s.over_clustering.n_clusters} Leiden clusters at resolution ${s.over_clustering.resolution} from ${from} in ${(s.timings.over_clustering ?? 0).toFixed(2)} s\n`,
+      );
+    }
     process.stderr.write(
       `${s.n_features_used.toLocaleString('en-US')} of ${s.n_features_model.toLocaleString('en-US')} model genes found in the data (${s.matrix}); ` +
         `${s.n_cells.toLocaleString('en-US')} cells annotated in ${s.timings.total.toFixed(2)} s (${s.engine_variant})\n` +

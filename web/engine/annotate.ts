@@ -6,6 +6,7 @@
 import { chooseInput } from './h5ad/normalization.ts';
 import { explainOverlap, findSymbolColumn, looksLikeEnsembl, minOverlap } from './genes/identifiers.ts';
 import type { H5adReader } from './h5ad/read.ts';
+import { clusterSource, ExpressionClusterer, overCluster } from './over-cluster.ts';
 import { type AnnotateOptions, type AnnotationResult, CellTypistError, type ProgressCallback } from './types.ts';
 import type { CoreModel, CoreModule, Variant } from './wasm/core.ts';
 import { HeapBuffer } from './wasm/heap.ts';
@@ -97,6 +98,19 @@ export async function annotateReader(
   if (nUsed < 0.5 * nModel) {
     warnings.push(`${explainOverlap(genes, model.features(), nUsed)} Predictions may be unreliable.`);
   }
+  // Automatic over-clustering (and the UMAP layout) need a graph; the expression pipeline's
+  // first pass rides along with prediction.
+  const autoCluster = !!options.majority_voting && !options.over_clustering;
+  const needGraph = autoCluster || !!options.compute_umap;
+  const source = needGraph ? clusterSource(reader) : null;
+  let expression: ExpressionClusterer | undefined;
+  if (source === 'expression') {
+    if (n < 3) {
+      predictor.delete();
+      throw new CellTypistError('cannot_over_cluster', `automatic over-clustering needs at least 3 cells (the file has ${n}): give a cluster column instead (CLI: --over-clustering COLUMN)`);
+    }
+    expression = new ExpressionClusterer(core, info.n_cols);
+  }
   const data = new HeapBuffer(core, 'f32');
   const indices = new HeapBuffer(core, 'i32');
   const indptr = new HeapBuffer(core, 'i32');
@@ -131,6 +145,7 @@ export async function annotateReader(
       try {
         if (choice.normalize) core.normalize_log1p(pData, pPtr, rows);
         predictor.score(pData, pIdx, pPtr, rows, pDec, pProb, ctx.n_threads ?? 1);
+        expression?.addStats(pData, pIdx, pPtr, rows);
       } catch (e) {
         throw new CellTypistError('predict_failed', (e as Error).message);
       }
@@ -153,12 +168,37 @@ export async function annotateReader(
       onProgress?.({ stage: 'predict', fraction: end / n, message: `${end.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} cells` });
       await tick();
     }
+  } catch (e) {
+    expression?.delete();
+    throw e;
   } finally {
     if (ctx.variant === 'simd-threads') unrefPthreadWorkers(core); // workers started on demand
     predictor.delete();
     for (const b of [data, indices, indptr, dec, prob]) b.free();
   }
   timings.predict = (performance.now() - tPredict) / 1000;
+
+  let auto: Awaited<ReturnType<typeof overCluster>> | undefined;
+  if (source) {
+    checkAbort(signal);
+    const tCluster = performance.now();
+    try {
+      auto = await overCluster(
+        core,
+        reader,
+        source,
+        choice,
+        { seed: options.seed ?? 0, n_threads: ctx.n_threads ?? 1, layout: !!options.compute_umap, chunk_rows: chunkRows },
+        expression,
+        onProgress,
+        signal,
+      );
+    } finally {
+      expression?.delete();
+      if (ctx.variant === 'simd-threads') unrefPthreadWorkers(core);
+    }
+    timings.over_clustering = (performance.now() - tCluster) / 1000;
+  }
 
   const result: AnnotationResult = {
     cell_ids: cellIds,
@@ -185,16 +225,16 @@ export async function annotateReader(
     checkAbort(signal);
     const tVote = performance.now();
     onProgress?.({ stage: 'voting', fraction: 0, message: 'majority voting' });
-    if (!options.over_clustering) {
-      throw new CellTypistError(
-        'no_over_clustering',
-        'automatic over-clustering is not available in this version: choose an obs column with clusters (CLI: --over-clustering COLUMN)',
-      );
-    }
-    const col = reader.readObsColumn(options.over_clustering);
-    const clusters = Array.isArray(col) ? col : Array.from(col, (v) => String(v));
-    if (clusters.length !== n) {
-      throw new CellTypistError('bad_over_clustering', `obs column '${options.over_clustering}' has ${clusters.length} values for ${n} cells`);
+    let clusters: string[];
+    if (options.over_clustering) {
+      const col = reader.readObsColumn(options.over_clustering);
+      clusters = Array.isArray(col) ? col : Array.from(col, (v) => String(v));
+      if (clusters.length !== n) {
+        throw new CellTypistError('bad_over_clustering', `obs column '${options.over_clustering}' has ${clusters.length} values for ${n} cells`);
+      }
+    } else {
+      clusters = auto!.clusters;
+      result.stats.over_clustering = { source: auto!.source, n_clusters: auto!.n_clusters, resolution: auto!.resolution };
     }
     const vote = core.majority_vote(predicted, clusters, options.min_prop ?? 0);
     result.over_clustering = clusters;
@@ -211,6 +251,7 @@ export async function annotateReader(
     timings.voting = (performance.now() - tVote) / 1000;
     onProgress?.({ stage: 'voting', fraction: 1 });
   }
+  if (options.compute_umap && auto?.layout) result.umap = auto.layout;
   timings.total = (performance.now() - t0) / 1000;
   return result;
 }

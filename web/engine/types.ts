@@ -14,7 +14,7 @@ export interface AnnotateOptions {
   p_thres?: number;
   /** Run majority voting (default false). */
   majority_voting?: boolean;
-  /** obs column holding the over-clustering; absent → automatic over-clustering. */
+  /** obs column holding the over-clustering; absent → automatic over-clustering (CellTypist's: the file's neighbour graph, else its X_pca, else HVG → PCA → kNN → Leiden). */
   over_clustering?: string;
   /** Minimum share of the majority label in a cluster, else `Heterogeneous` (default 0). */
   min_prop?: number;
@@ -26,7 +26,7 @@ export interface AnnotateOptions {
   return_matrices?: boolean;
   /** Normalize raw counts to 10,000 per cell + log1p in-stream when X holds counts (default false; the app turns it on). */
   normalize_counts?: boolean;
-  /** Compute a 2-D UMAP layout when the file has no embedding (default false). */
+  /** Also compute a 2-D UMAP layout (`umap` in the result) from the over-clustering's graph, for files without an embedding (default false). */
   compute_umap?: boolean;
   /** conf_score of the predicted label (default, 'predicted_labels') or of the majority-voting label ('majority_voting'), as CellTypist's to_adata(insert_conf_by). */
   insert_conf_by?: 'predicted_labels' | 'majority_voting';
@@ -93,6 +93,8 @@ export interface AnnotationResult {
     engine_variant: string;
     /** Wall seconds per stage. */
     timings: Record<string, number>;
+    /** With automatic over-clustering: where it started from and what it found. */
+    over_clustering?: { source: 'graph' | 'pca' | 'expression'; n_clusters: number; resolution: number };
   };
 }
 

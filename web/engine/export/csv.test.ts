@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { csvField, predictedLabelsCsv, proportionsCsv, pyFloat } from './csv.ts';
+import { csvField, embeddingCsv, predictedLabelsCsv, proportionsCsv, pyFloat } from './csv.ts';
 import type { AnnotationResult } from '../types.ts';
 
 describe('CSV export', () => {
+  it('writes an embedding with the cell ids as index', () => {
+    assert.equal(embeddingCsv(['a', 'b,c'], new Float32Array([1, 2.5, -3, 0]), ['UMAP1', 'UMAP2']), ',UMAP1,UMAP2\na,1.0,2.5\n"b,c",-3.0,0.0\n');
+  });
   it('formats floats like Python repr (what pandas writes by default)', () => {
     const cases: [number, string][] = [
       [0.1, '0.1'],

@@ -59,7 +59,16 @@ export function toTable(r: AnnotationResult, prefix = ''): CsvFile[] {
   const out: CsvFile[] = [{ name: `${prefix}predicted_labels.csv`, content: predictedLabelsCsv(r) }];
   if (r.decision_matrix) out.push({ name: `${prefix}decision_matrix.csv`, content: matrixCsv(r, r.decision_matrix) });
   if (r.probability_matrix) out.push({ name: `${prefix}probability_matrix.csv`, content: matrixCsv(r, r.probability_matrix) });
+  if (r.umap) out.push({ name: `${prefix}umap.csv`, content: embeddingCsv(r.cell_ids, r.umap, ['UMAP1', 'UMAP2']) });
   return out;
+}
+
+/** A row-major embedding (cells × columns.length) as CSV with the cell ids as index. */
+export function embeddingCsv(cellIds: string[], coords: ArrayLike<number>, columns: string[]): string {
+  const k = columns.length;
+  const lines = ['', ...columns].join(',') + '\n';
+  const rows = cellIds.map((id, i) => [csvField(id), ...columns.map((_, d) => pyFloat(coords[i * k + d]))].join(','));
+  return lines + rows.join('\n') + '\n';
 }
 
 /** Cell-type counts and proportions per group (e.g. per sample), long format. */

@@ -345,6 +345,40 @@ export class H5adReader {
     return [];
   }
 
+  /**
+   * The neighbour graph scanpy stores (obsp/connectivities, or uns/neighbors/connectivities in
+   * old files) as CSR, or null when the file has none. A symmetric graph stored as CSC is the
+   * same matrix, so CSC is accepted too.
+   */
+  readGraph(): { n: number; indptr: Int32Array; indices: Int32Array; weights: Float64Array } | null {
+    const path = ['obsp/connectivities', 'uns/neighbors/connectivities'].find((p) => this.exists(p));
+    if (!path) return null;
+    const info = this.matrixInfo(path);
+    const n = this.summary.n_obs;
+    if (info.encoding === 'dense' || info.n_rows !== n || info.n_cols !== n) {
+      throw new CellTypistError('bad_graph', `the neighbour graph ${path} is not a sparse ${n} × ${n} matrix (it is ${info.encoding} ${info.n_rows} × ${info.n_cols}); remove it or recompute it with scanpy's pp.neighbors`);
+    }
+    const indptr = Int32Array.from(toInt(this.dataset(`${path}/indptr`).value), Number);
+    const indices = Int32Array.from(toInt(this.dataset(`${path}/indices`).value), Number);
+    const raw = this.dataset(`${path}/data`).value as ArrayLike<number>;
+    const weights = raw instanceof Float64Array ? raw : Float64Array.from(raw);
+    if (indptr.length !== n + 1 || indices.length !== weights.length || indptr[n] !== indices.length) {
+      throw new CellTypistError('bad_graph', `the neighbour graph ${path} is malformed (inconsistent indptr/indices/data); remove it or recompute it with scanpy's pp.neighbors`);
+    }
+    return { n, indptr, indices, weights };
+  }
+
+  /** Indices of genes flagged in var['highly_variable'] (of X or raw), or null when absent. */
+  highlyVariableGenes(source: MatrixSource = 'X'): number[] | null {
+    const path = this.varPath(source);
+    if (!this.dataframeColumns(path).some((c) => c.name === 'highly_variable')) return null;
+    const col = this.readColumn(path, 'highly_variable');
+    const out: number[] = [];
+    const values = Array.isArray(col) ? col.map((v) => v === 'True' || v === 'true' || v === '1') : Array.from(col, (v) => v !== 0);
+    values.forEach((v, i) => v && out.push(i));
+    return out;
+  }
+
   /** An embedding as row-major float32 (n_obs × dims). */
   readObsm(name: string): { dims: number; data: Float32Array } {
     const obsm = this.node('obsm');

@@ -25,6 +25,36 @@ export interface CorePredictor {
   delete(): void;
 }
 
+/** Options of the over-clustering (defaults: CellTypist's). */
+export interface CoreClusterOptions {
+  seed?: number;
+  n_threads?: number;
+  /** Also compute a 2-D UMAP layout. */
+  layout?: boolean;
+  /** Leiden resolution; absent = CellTypist's rule by number of cells. */
+  resolution?: number;
+}
+
+export interface CoreClusterResult {
+  clusters: Int32Array;
+  n_clusters: number;
+  resolution: number;
+  layout?: Float32Array;
+}
+
+/** Step callback of the over-clustering: step name and overall fraction. */
+export type CoreClusterProgress = (step: string, fraction: number) => void;
+
+/** Two streamed passes: add_stats for every chunk, select_genes, add_rows for every chunk, run. */
+export interface CoreOverClusterer {
+  add_stats(data: number, indices: number, indptr: number, nRows: number): void;
+  select_genes(options: CoreClusterOptions): number;
+  use_genes(genes: number[]): void;
+  add_rows(data: number, indices: number, indptr: number, nRows: number): void;
+  run(options: CoreClusterOptions, progress?: CoreClusterProgress): CoreClusterResult;
+  delete(): void;
+}
+
 export interface CoreModule {
   HEAPU8: Uint8Array;
   HEAP32: Int32Array;
@@ -47,6 +77,11 @@ export interface CoreModule {
   /** In place: normalize each CSR row to 10,000 and log1p (scanpy normalize_total + log1p). */
   normalize_log1p(data: number, indptr: number, nRows: number): void;
   hardware_threads(): number;
+  OverClusterer: new (nGenes: number) => CoreOverClusterer;
+  /** Over-clustering on given principal components (row-major n × dims float32 in the heap). */
+  cluster_points(pcs: number, n: number, dims: number, options: CoreClusterOptions, progress?: CoreClusterProgress): CoreClusterResult;
+  /** Over-clustering on a neighbour graph (CSR in the heap); init = n × 2 float32 or 0. */
+  cluster_graph(n: number, indptr: number, indices: number, weights: number, init: number, options: CoreClusterOptions, progress?: CoreClusterProgress): CoreClusterResult;
 }
 
 /** Which build is running. */
