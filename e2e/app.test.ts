@@ -160,6 +160,33 @@ describe('app (production build, cross-origin isolated)', () => {
     await page.close();
   });
 
+  it('automatic over-clustering with per-step progress, and a computed UMAP when the file has no embedding', async () => {
+    const page = await openApp(server.url);
+    await page.setInputFiles('#model-file', sharedPath('fixtures/models/toy_lr.pkl'));
+    await page.setInputFiles('#data-file', sharedPath('fixtures/synthetic/query_1k.h5ad'));
+    await waitRunnable(page);
+    assert.equal(await page.inputValue('#cluster-col'), ''); // CellTypist's default: automatic
+    assert.equal(await page.textContent('#embedding option'), 'UMAP (computed here)');
+    await page.check('#majority');
+    const steps: string[] = [];
+    const poll = setInterval(() => void page.textContent('#progress-text').then((t) => t && steps.push(t)).catch(() => {}), 20);
+    await runAndWait(page);
+    clearInterval(poll);
+    const summary = (await page.textContent('#result-summary'))!;
+    assert.match(summary, /Automatic over-clustering: \d+ Leiden clusters \(resolution 5, HVG → PCA → kNN\)/);
+    assert.ok(steps.some((t) => /^(over_clustering|umap): /.test(t)), steps.join(' | '));
+    const got = parseCsv(await downloadText(page, '#dl-labels'));
+    const want = readCsv(sharedPath('fixtures/expected/toy_lr__query_1k/majority_voting_auto/predicted_labels.csv'));
+    assert.deepEqual(column(got, 'predicted_labels'), column(want, 'predicted_labels'));
+    const mv = column(got, 'majority_voting');
+    const ref = column(want, 'majority_voting');
+    const agreement = mv.filter((l, i) => l === ref[i]).length / mv.length;
+    assert.ok(agreement >= 0.86, `agreement with CellTypist ${agreement}`);
+    // The computed layout is plotted.
+    assert.ok((await coloredPixels(page)) > 500);
+    await page.close();
+  });
+
   it('legacy-encoded real data falls back to raw/X and says so', async () => {
     const page = await openApp(server.url);
     await page.setInputFiles('#model-file', sharedPath('fixtures/models/pbmc68k_bulk.pkl'));

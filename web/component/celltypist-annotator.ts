@@ -4,9 +4,11 @@
  *
  * Attributes
  *   model-url   URL of a CellTypist .pkl (same origin or an allowed model host); or call setModel()
- *   embedding   obsm key to plot (default X_umap)
+ *   embedding   obsm key to plot (default X_umap; without it a UMAP layout is computed)
  *   mode        best_match (default) | prob_match;  p-thres  (default 0.5)
- *   over-clustering  obs column for majority voting (optional); min-prop (default 0)
+ *   majority-voting  (boolean) refine labels by majority voting; over-clustering  obs column with
+ *               the clusters (absent: CellTypist's automatic over-clustering; giving it implies
+ *               majority voting); min-prop (default 0); seed (default 0)
  * Methods
  *   setModel(bytes: Uint8Array): Promise<ModelInfo>
  *   annotate(file: File): Promise<AnnotationResult>    (also triggered by dropping a file on it)
@@ -127,8 +129,9 @@ export class CellTypistAnnotator extends HTMLElement {
         options: {
           mode: (this.getAttribute('mode') ?? 'best_match') as Mode,
           p_thres: Number(this.getAttribute('p-thres') ?? 0.5),
-          majority_voting: !!over,
+          majority_voting: !!over || this.hasAttribute('majority-voting'),
           over_clustering: over,
+          seed: Number(this.getAttribute('seed') ?? 0),
           min_prop: Number(this.getAttribute('min-prop') ?? 0),
         },
       } as Omit<Request, 'id'>)) as Extract<Response, { type: 'result' }>;

@@ -97,10 +97,14 @@ async function setData(file: File) {
       (r.warnings.length ? `\n⚠ ${r.warnings.join('\n⚠ ')}` : '');
     const sel = $('cluster-col') as HTMLSelectElement;
     sel.innerHTML = '';
+    // CellTypist's default: its own over-clustering (on the file's graph when it has one).
+    sel.add(new Option(s.has_graph ? "automatic (Leiden on the file's neighbour graph)" : 'automatic (Leiden over-clustering)', ''));
     for (const c of s.obs_columns.filter((c) => c.kind === 'categorical' || c.kind === 'string')) sel.add(new Option(c.name, c.name));
     const emb = $('embedding') as HTMLSelectElement;
     emb.innerHTML = '';
     for (const o of s.obsm.filter((o) => o.dims >= 2)) emb.add(new Option(o.name, o.name, o.name === 'X_umap', o.name === 'X_umap'));
+    // Without an embedding the engine computes a UMAP layout so there is always a plot.
+    if (!emb.options.length) emb.add(new Option('UMAP (computed here)', ''));
   } catch (e) {
     $('data-summary').textContent = '';
     dataFile = null;
@@ -212,6 +216,8 @@ $('run').addEventListener('click', async () => {
     over_clustering: majority ? ($('cluster-col') as HTMLSelectElement).value || undefined : undefined,
     min_prop: Number(($('min-prop') as HTMLInputElement).value),
     normalize_counts: ($('normalize') as HTMLInputElement).checked,
+    compute_umap: !($('embedding') as HTMLSelectElement).value,
+    seed: 0,
   };
   const emb = ($('embedding') as HTMLSelectElement).value || undefined;
   ($('run') as HTMLButtonElement).disabled = true;
@@ -301,6 +307,9 @@ function showResults() {
   $('result-summary').textContent =
     `${fmt(s.n_cells)} cells annotated with ${modelInfo?.labels.length ?? r.labels.length} cell types (${s.mode.replace('_', ' ')}); ` +
     `${fmt(s.n_features_used)} of ${fmt(s.n_features_model)} model genes found in ${s.matrix}; engine ${s.engine_variant}.` +
+    (s.over_clustering
+      ? `\nAutomatic over-clustering: ${fmt(s.over_clustering.n_clusters)} Leiden clusters (resolution ${s.over_clustering.resolution}, ${{ graph: "the file's neighbour graph", pca: "the file's PCA", expression: 'HVG → PCA → kNN' }[s.over_clustering.source]}) in ${(s.timings.over_clustering ?? 0).toFixed(1)} s.`
+      : '') +
     (s.warnings.length ? `\n⚠ ${s.warnings.join('\n⚠ ')}` : '');
   const cb = $('color-by') as HTMLSelectElement;
   cb.innerHTML = '';

@@ -91,18 +91,27 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
       const model = loadModel(core, msg.model);
       const reader = await open(msg.file);
       try {
-        const result = await annotateReader(reader, model, msg.options, {
+        // The asked-for embedding, when the file has it; otherwise a UMAP layout is computed
+        // (unless the caller said compute_umap: false) so that there is always something to plot.
+        const embName = msg.embedding && reader.summary.obsm.some((o) => o.name === msg.embedding && o.dims >= 2) ? msg.embedding : undefined;
+        const options = embName || msg.options.compute_umap === false ? msg.options : { ...msg.options, compute_umap: true };
+        const result = await annotateReader(reader, model, options, {
           core,
           variant,
           n_threads: variant === 'simd-threads' ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2)) : 1,
           signal: ac.signal,
           onProgress: (progress) => post({ type: 'progress', id: msg.id, progress }),
         });
-        const emb = msg.embedding ? { name: msg.embedding, ...reader.readObsm(msg.embedding) } : null;
+        const emb = embName
+          ? { name: embName, ...reader.readObsm(embName) }
+          : result.umap
+            ? { name: 'UMAP (computed)', dims: 2, data: result.umap }
+            : null;
         const transfer: Transferable[] = [result.conf_score.buffer];
         if (result.decision_matrix) transfer.push(result.decision_matrix.buffer);
         if (result.probability_matrix) transfer.push(result.probability_matrix.buffer);
-        if (emb) transfer.push(emb.data.buffer);
+        if (emb && emb.data !== result.umap) transfer.push(emb.data.buffer);
+        if (result.umap) transfer.push(result.umap.buffer);
         const groups: Record<string, string[]> = {};
         for (const c of reader.summary.obs_columns) {
           if ((c.kind !== 'categorical' && c.kind !== 'string') || (c.n_categories ?? 0) > 500) continue;
