@@ -1,9 +1,12 @@
 /**
- * `npm run bench`: prediction speed and peak memory of the native core and both wasm builds on
- * a synthetic query with the 98-type benchmark model, compared with CellTypist's own timings
- * on this machine kind (../shared/bench: 20k cells, predict 4.86 s, total 5.60 s, 2.60 GB).
+ * `npm run bench`: speed and peak memory of the native core and both wasm builds on a synthetic
+ * query (30 cell-type groups) with the 98-type benchmark model, compared with CellTypist's own
+ * timings on this machine kind (../shared/bench, 20k cells: predict 4.86 s, total 5.60 s,
+ * 2.60 GB; majority voting with automatic over-clustering 43.9 s of which over-clustering
+ * 38.1 s, 2.72 GB) and with kana's scran.js (20k, 2 threads: 19.3 s to clusters, 31.2 s with
+ * UMAP, 425 MB).
  *
- *   tsx scripts/bench-engine.ts [--cells 20000] [--keep]
+ *   tsx scripts/bench-engine.ts [--cells 20000] [--what all|predict|voting]
  * Each measurement runs in a fresh process so peak RSS is its own.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -15,6 +18,13 @@ import { parseArgs } from 'node:util';
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const shared = process.env.CT_SHARED ?? path.join(repo, '..', 'shared');
 const MODEL = path.join(shared, 'bench/bench98.pkl');
+const CT_VOTING = JSON.parse(readFileSync(path.join(shared, 'bench/celltypist_20k_voting/timings.json'), 'utf8')) as {
+  over_clustering: number;
+  total_pipeline: number;
+  peak_rss_mb: number;
+};
+/** kana's scran.js 4.0.9 on the same 20k file, 2 threads (../shared/bench/README.md). */
+const SCRANJS = { to_clusters: 19.3, with_umap: 31.2, peak_rss_mb: 425 };
 const CT = JSON.parse(readFileSync(path.join(shared, 'bench/celltypist_20k_best/timings.json'), 'utf8')) as {
   predict: number;
   total_pipeline: number;
@@ -28,24 +38,86 @@ function peakRssMb(): number {
   return m ? Number(m[1]) / 1024 : 0;
 }
 
-/** Child mode: one annotation, prints JSON. */
-async function child(variant: 'simd' | 'simd-threads', input: string) {
+/** Child mode: one annotation (optionally with automatic majority voting and UMAP), prints JSON. */
+async function child(variant: 'simd' | 'simd-threads', input: string, voting: boolean, umap: boolean) {
   const { annotate } = await import('../web/engine/node.ts');
   const t0 = performance.now();
-  const r = await annotate(input, MODEL, { variant, n_threads: 2, return_matrices: false });
+  const r = await annotate(input, MODEL, { variant, n_threads: 2, return_matrices: false, majority_voting: voting, compute_umap: umap });
   const total = (performance.now() - t0) / 1000;
-  console.log(JSON.stringify({ total, predict: r.stats.timings.predict, cells: r.stats.n_cells, rss: peakRssMb(), used: r.stats.n_features_used }));
+  console.log(
+    JSON.stringify({
+      total,
+      predict: r.stats.timings.predict,
+      over_clustering: r.stats.timings.over_clustering ?? 0,
+      clusters: r.stats.over_clustering?.n_clusters ?? 0,
+      cells: r.stats.n_cells,
+      rss: peakRssMb(),
+      used: r.stats.n_features_used,
+    }),
+  );
+}
+
+function runChild(variant: string, input: string, extra: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', variant, '--input', input, ...extra], {
+    encoding: 'utf8',
+    env: { ...process.env, NODE_PATH: '/usr/share/nodejs' },
+    maxBuffer: 1 << 26,
+  });
+  if (r.status !== 0) {
+    console.log(`wasm ${variant}: failed\n${r.stderr}`);
+    return null;
+  }
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { total: number; predict: number; over_clustering: number; clusters: number; cells: number; rss: number };
+}
+
+/** Majority voting with automatic over-clustering (and UMAP) vs CellTypist and scran.js. */
+function votingBench(input: string, cells: number) {
+  const scale = cells / 20000;
+  console.log(
+    `\nMajority voting with automatic over-clustering. CellTypist 1.7.1 (recorded, 20k cells${scale !== 1 ? ', scaled linearly' : ''}): ` +
+      `over-clustering ${(CT_VOTING.over_clustering * scale).toFixed(1)} s, whole run ${(CT_VOTING.total_pipeline * scale).toFixed(1)} s, ${CT_VOTING.peak_rss_mb.toFixed(0)} MB; ` +
+      `scran.js (20k${scale !== 1 ? ', scaled' : ''}): ${(SCRANJS.to_clusters * scale).toFixed(1)} s to clusters, ${(SCRANJS.with_umap * scale).toFixed(1)} s with UMAP, ${SCRANJS.peak_rss_mb} MB\n`,
+  );
+  const nativeBin = path.join(repo, 'build-native', 'over_cluster_bench');
+  if (existsSync(nativeBin)) {
+    const out = execFileSync(nativeBin, ['--cells', String(cells), '--threads', '2', '--layout', '0'], { encoding: 'utf8' });
+    const m = /total: ([\d.]+) s.*?(\d+) clusters.*peak RSS (\d+) MB/.exec(out);
+    if (m) console.log(`native 2 threads   over-clustering ${Number(m[1]).toFixed(2).padStart(6)} s (${(CT_VOTING.over_clustering * scale / Number(m[1])).toFixed(1)}x CellTypist), ${m[2]} clusters, peak RSS ${m[3]} MB (in-memory synthetic data)`);
+  }
+  console.log('engine               whole run   over-clustering   vs CellTypist (run / over-clustering)   vs scran.js   peak RSS');
+  for (const variant of ['simd', 'simd-threads'] as const) {
+    for (const umap of [false, true]) {
+      const j = runChild(variant, input, ['--voting', ...(umap ? ['--umap'] : [])]);
+      if (!j) continue;
+      const ref = umap ? SCRANJS.with_umap : SCRANJS.to_clusters;
+      console.log(
+        `wasm ${variant.padEnd(13)}${umap ? '+umap' : '     '} ${j.total.toFixed(2).padStart(7)} s   ${j.over_clustering.toFixed(2).padStart(9)} s       ` +
+          `${((CT_VOTING.total_pipeline * scale) / j.total).toFixed(1).padStart(5)}x / ${((CT_VOTING.over_clustering * scale) / j.over_clustering).toFixed(1).padStart(5)}x` +
+          `                  ${((ref * scale) / j.total).toFixed(1).padStart(5)}x     ${j.rss.toFixed(0)} MB (${(CT_VOTING.peak_rss_mb / j.rss).toFixed(1)}x less), ${j.clusters} clusters`,
+      );
+    }
+  }
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { cells: { type: 'string', default: '20000' }, child: { type: 'string' }, input: { type: 'string' } } });
-  if (values.child) return child(values.child as 'simd' | 'simd-threads', values.input!);
+  const { values } = parseArgs({
+    options: {
+      cells: { type: 'string', default: '20000' },
+      what: { type: 'string', default: 'all' },
+      child: { type: 'string' },
+      input: { type: 'string' },
+      voting: { type: 'boolean' },
+      umap: { type: 'boolean' },
+    },
+  });
+  if (values.child) return child(values.child as 'simd' | 'simd-threads', values.input!, values.voting ?? false, values.umap ?? false);
   const cells = Number(values.cells);
-  const input = path.join(repo, 'build-bench', `query_${cells}.h5ad`);
+  const input = path.join(repo, 'build-bench', `query_${cells}_types30.h5ad`);
   if (!existsSync(input)) {
     console.log(`generating ${input} (${cells} cells, 19,639 genes, 15% nonzero) ...`);
     execFileSync(process.execPath, ['--import', 'tsx', path.join(repo, 'scripts/make-synthetic-h5ad.ts'), '--out', input, '--cells', String(cells), '--model', MODEL], { stdio: 'inherit' });
   }
+  if (values.what === 'voting') return votingBench(input, cells);
   const scale = cells / CT.n_cells;
   const ctPredict = CT.predict * scale;
   const ctTotal = CT.total_pipeline * scale;
@@ -68,19 +140,13 @@ async function main() {
     console.log('native: build-native/predict_bench not built (run bash scripts/build-native.sh)');
   }
   for (const variant of ['simd', 'simd-threads'] as const) {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', variant, '--input', input], {
-      encoding: 'utf8',
-      env: { ...process.env, NODE_PATH: '/usr/share/nodejs' },
-    });
-    if (r.status !== 0) {
-      console.log(`wasm ${variant}: failed\n${r.stderr}`);
-      continue;
-    }
-    const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { total: number; predict: number; cells: number; rss: number };
+    const j = runChild(variant, input, []);
+    if (!j) continue;
     console.log(
       `wasm ${variant.padEnd(13)}     ${j.total.toFixed(2).padStart(8)} s   ${j.predict.toFixed(2).padStart(8)} s   ${(j.cells / j.predict).toFixed(0).padStart(8)}   ${(ctPredict / j.predict).toFixed(1).padStart(8)}x (total ${(ctTotal / j.total).toFixed(1)}x)   ${j.rss.toFixed(0)} MB (${(CT.peak_rss_mb / j.rss).toFixed(1)}x less)`,
     );
   }
+  if (values.what === 'all') votingBench(input, cells);
 }
 
 await main();

@@ -2,9 +2,11 @@
  * Generates a large synthetic query .h5ad (log1p-normalized to 10,000 counts, CSR, written in
  * row chunks with bounded memory) shaped like 10x data and like ../shared/bench's query:
  * the model's genes (5% dropped) plus extra genes, shuffled; ~15% of genes nonzero per cell.
+ * Cells belong to `--types` groups, each with 200 marker genes expressed more often and more
+ * strongly, so that clustering has structure to find (0 = no structure).
  *
  *   tsx scripts/make-synthetic-h5ad.ts --out FILE [--cells 20000] [--genes 19639]
- *        [--density 0.15] [--model ../shared/bench/bench98.pkl] [--seed 1]
+ *        [--density 0.15] [--types 30] [--model ../shared/bench/bench98.pkl] [--seed 1]
  */
 import { parseArgs } from 'node:util';
 import { seededRandom as rng } from './seeded-random.ts';
@@ -12,7 +14,7 @@ import { modelInfo } from '../web/engine/node.ts';
 import { CsrWriter, type WGroup, WRITE_LIBVER, writeDataframe, writeRootSkeleton } from '../web/engine/h5ad/write.ts';
 
 
-export async function makeSynthetic(opts: { out: string; cells: number; genes: number; density: number; model?: string; seed: number }) {
+export async function makeSynthetic(opts: { out: string; cells: number; genes: number; density: number; types?: number; model?: string; seed: number }) {
   const rand = rng(opts.seed);
   const features = opts.model ? (await modelInfo(opts.model, 0, true)).features ?? [] : [];
   const genes = features.filter(() => rand() > 0.05);
@@ -27,6 +29,13 @@ export async function makeSynthetic(opts: { out: string; cells: number; genes: n
   const root = f as unknown as WGroup;
   writeRootSkeleton(root);
   const nG = genes.length;
+  const nTypes = Math.max(0, opts.types ?? 0);
+  const markers = Array.from({ length: nTypes }, () => {
+    const m = new Uint8Array(nG);
+    for (let k = 0; k < 200; k++) m[Math.floor(rand() * nG)] = 1;
+    return m;
+  });
+  const types: string[] = [];
   const chunk = 2048;
   const w = new CsrWriter(root, 'X', nG);
   const cellIds: string[] = [];
@@ -44,9 +53,13 @@ export async function makeSynthetic(opts: { out: string; cells: number; genes: n
       let total = 0;
       // Cell-specific depth makes the density vary around the target.
       const p = opts.density * (0.6 + 0.8 * rand());
+      const t = nTypes ? (start + r) % nTypes : -1;
+      const mk = t >= 0 ? markers[t] : null;
+      if (t >= 0) types.push(`type${t}`);
       for (let g = 0; g < nG; g++) {
-        if (rand() < p && k < cap) {
-          const c = 1 + Math.floor(-Math.log(1 - rand()) * 2.5); // geometric-like counts
+        const marker = mk !== null && mk[g] === 1;
+        if (rand() < (marker ? Math.min(0.9, 4 * p) : p) && k < cap) {
+          const c = (1 + Math.floor(-Math.log(1 - rand()) * 2.5)) * (marker ? 3 : 1); // geometric-like counts
           data[k] = c;
           indices[k++] = g;
           total += c;
@@ -60,7 +73,7 @@ export async function makeSynthetic(opts: { out: string; cells: number; genes: n
     w.append(data.subarray(0, k), indices.subarray(0, k), indptr);
   }
   w.finish();
-  writeDataframe(root, 'obs', cellIds, { sample: samples });
+  writeDataframe(root, 'obs', cellIds, nTypes ? { sample: samples, true_type: types } : { sample: samples });
   writeDataframe(root, 'var', genes, {});
   f.close();
   return { seconds: (performance.now() - t0) / 1000, genes: nG };
@@ -73,12 +86,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       cells: { type: 'string', default: '20000' },
       genes: { type: 'string', default: '19639' },
       density: { type: 'string', default: '0.15' },
+      types: { type: 'string', default: '30' },
       model: { type: 'string' },
       seed: { type: 'string', default: '1' },
     },
   });
   if (!values.out) {
-    console.error('usage: make-synthetic-h5ad.ts --out FILE [--cells N] [--genes N] [--density 0.15] [--model M.pkl] [--seed 1]');
+    console.error('usage: make-synthetic-h5ad.ts --out FILE [--cells N] [--genes N] [--density 0.15] [--types 30] [--model M.pkl] [--seed 1]');
     process.exit(2);
   }
   const r = await makeSynthetic({
@@ -86,6 +100,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     cells: Number(values.cells),
     genes: Number(values.genes),
     density: Number(values.density),
+    types: Number(values.types),
     model: values.model,
     seed: Number(values.seed),
   });

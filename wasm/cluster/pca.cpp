@@ -15,23 +15,55 @@ namespace {
 using Block = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using MatD = Eigen::MatrixXd;
 
+/// y[0..b) += a * x[0..b); B > 0 fixes the width at compile time so the loop unrolls into
+/// SIMD registers (the Krylov blocks use B = 16).
+template <int B>
+inline void axpy(float a, const float* x, float* y, std::size_t b) {
+    if constexpr (B > 0) {
+        for (int j = 0; j < B; ++j) y[j] += a * x[j];
+    } else {
+        for (std::size_t j = 0; j < b; ++j) y[j] += a * x[j];
+    }
+}
+
+template <int B>
+void multiply_rows(const SparseRows& z, const float* w, const float* shift, float* out,
+                   std::size_t l, std::size_t lo, std::size_t hi) {
+    for (std::size_t i = lo; i < hi; ++i) {
+        float* row = out + i * l;
+        for (std::size_t j = 0; j < l; ++j) row[j] = -shift[j];
+        for (std::int64_t p = z.indptr[i]; p < z.indptr[i + 1]; ++p)
+            axpy<B>(z.data[p], w + static_cast<std::size_t>(z.indices[p]) * l, row, l);
+    }
+}
+
+template <int B>
+void multiply_rows_transposed(const SparseRows& z, const float* q, float* acc, double* colsum,
+                              std::size_t l, std::size_t lo, std::size_t hi) {
+    for (std::size_t i = lo; i < hi; ++i) {
+        const float* qi = q + i * l;
+        for (std::size_t j = 0; j < l; ++j) colsum[j] += qi[j];
+        for (std::int64_t p = z.indptr[i]; p < z.indptr[i + 1]; ++p)
+            axpy<B>(z.data[p], qi, acc + static_cast<std::size_t>(z.indices[p]) * l, l);
+    }
+}
+
 /// out (cells x l) = Yc * w (genes x l).
 void multiply(const SparseRows& z, const std::vector<double>& zbar, const Block& w, Block& out,
               std::size_t threads) {
-    const Eigen::Index l = w.cols();
-    out.resize(static_cast<Eigen::Index>(z.n_rows), l);
-    Eigen::RowVectorXf shift = Eigen::RowVectorXf::Zero(l);
+    const auto l = static_cast<std::size_t>(w.cols());
+    out.resize(static_cast<Eigen::Index>(z.n_rows), w.cols());
+    std::vector<float> shift(l, 0.0f);
     for (std::size_t g = 0; g < z.n_cols; ++g)
-        shift += static_cast<float>(zbar[g]) * w.row(static_cast<Eigen::Index>(g));
+        for (std::size_t j = 0; j < l; ++j)
+            shift[j] += static_cast<float>(zbar[g]) * w.data()[g * l + j];
     parallel::parallel_for(
         z.n_rows, threads,
         [&](std::size_t lo, std::size_t hi, std::size_t) {
-            for (std::size_t i = lo; i < hi; ++i) {
-                auto row = out.row(static_cast<Eigen::Index>(i));
-                row = -shift;
-                for (std::int64_t p = z.indptr[i]; p < z.indptr[i + 1]; ++p) {
-                    row += z.data[p] * w.row(z.indices[p]);
-                }
+            if (l == 16) {
+                multiply_rows<16>(z, w.data(), shift.data(), out.data(), l, lo, hi);
+            } else {
+                multiply_rows<0>(z, w.data(), shift.data(), out.data(), l, lo, hi);
             }
         },
         512);
@@ -40,32 +72,34 @@ void multiply(const SparseRows& z, const std::vector<double>& zbar, const Block&
 /// out (genes x l) = Yc^T * q (cells x l); per-thread partial sums, added in thread order.
 void multiply_transposed(const SparseRows& z, const std::vector<double>& zbar, const Block& q,
                          Block& out, std::size_t threads) {
-    const Eigen::Index l = q.cols();
+    const auto l = static_cast<std::size_t>(q.cols());
     const auto G = static_cast<Eigen::Index>(z.n_cols);
     const std::size_t T = std::max<std::size_t>(1, std::min(threads, (z.n_rows + 511) / 512));
-    std::vector<Block> partial(T, Block::Zero(G, l));
-    std::vector<Eigen::RowVectorXd> colsum(T, Eigen::RowVectorXd::Zero(l));
+    std::vector<Block> partial(T, Block::Zero(G, q.cols()));
+    std::vector<std::vector<double>> colsum(T, std::vector<double>(l, 0.0));
     parallel::parallel_for(
         z.n_rows, T,
         [&](std::size_t lo, std::size_t hi, std::size_t t) {
-            Block& acc = partial[t];
-            for (std::size_t i = lo; i < hi; ++i) {
-                const auto qi = q.row(static_cast<Eigen::Index>(i));
-                colsum[t] += qi.cast<double>();
-                for (std::int64_t p = z.indptr[i]; p < z.indptr[i + 1]; ++p)
-                    acc.row(z.indices[p]) += z.data[p] * qi;
+            if (l == 16) {
+                multiply_rows_transposed<16>(z, q.data(), partial[t].data(), colsum[t].data(), l,
+                                             lo, hi);
+            } else {
+                multiply_rows_transposed<0>(z, q.data(), partial[t].data(), colsum[t].data(), l, lo,
+                                            hi);
             }
         },
         512);
     out = partial[0];
-    Eigen::RowVectorXd total = colsum[0];
+    std::vector<double> total = colsum[0];
     for (std::size_t t = 1; t < T; ++t) {
         out += partial[t];
-        total += colsum[t];
+        for (std::size_t j = 0; j < l; ++j) total[j] += colsum[t][j];
     }
-    const Eigen::RowVectorXf totalf = total.cast<float>();
-    for (Eigen::Index g = 0; g < G; ++g)
-        out.row(g) -= static_cast<float>(zbar[static_cast<std::size_t>(g)]) * totalf;
+    for (Eigen::Index g = 0; g < G; ++g) {
+        const auto zg = static_cast<float>(zbar[static_cast<std::size_t>(g)]);
+        for (std::size_t j = 0; j < l; ++j)
+            out(g, static_cast<Eigen::Index>(j)) -= zg * static_cast<float>(total[j]);
+    }
 }
 
 /// Orthonormalizes the columns of y against the orthonormal columns of basis (twice, for
@@ -102,7 +136,7 @@ PcaResult pca_sparse(const ScaledMatrix& x, const PcaOptions& options) {
     const std::size_t k =
         std::max<std::size_t>(1, std::min(options.n_components, std::min(z.n_rows, z.n_cols) - 1));
     const auto b =
-        static_cast<Eigen::Index>(std::min<std::size_t>(k + options.oversample, z.n_cols));
+        static_cast<Eigen::Index>(std::max<std::size_t>(1, std::min(options.block_size, z.n_cols)));
     const std::size_t threads = std::max<std::size_t>(1, options.n_threads);
 
     std::vector<double> zbar(z.n_cols, 0.0);
