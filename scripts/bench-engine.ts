@@ -41,6 +41,11 @@ function peakRssMb(): number {
 /** Child mode: one annotation (optionally with automatic majority voting and UMAP), prints JSON. */
 async function child(variant: 'simd' | 'simd-threads', input: string, voting: boolean, umap: boolean) {
   const { annotate } = await import('../web/engine/node.ts');
+  const { loadCore } = await import('../web/engine/wasm/load.ts');
+  // Module start-up (compiling the core and h5wasm, ~1.5 s) is excluded like CellTypist's
+  // Python imports are: a page or a script pays it once, not per file.
+  await loadCore({ variant });
+  await (await import('h5wasm/node')).default.ready;
   const t0 = performance.now();
   const r = await annotate(input, MODEL, { variant, n_threads: 2, return_matrices: false, majority_voting: voting, compute_umap: umap });
   const total = (performance.now() - t0) / 1000;
