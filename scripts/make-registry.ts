@@ -14,6 +14,33 @@ const KNOWN: Record<string, { size: number; sha256: string }> = {
   'Immune_All_Low.pkl@v2': { size: 2824990, sha256: '290874d35dac039d4c9218c343fde4aac1077709b72a331ce7266f6828c36502' },
 };
 
+/**
+ * The gene tables CellTypist ships next to its code (public Ensembl/GENCODE data), pinned to a
+ * commit so the checksum holds; the main branch is a mirror (used only while it still matches).
+ */
+const GENE_TABLE_COMMIT = 'fe357564a6625d3b1732a022fd39f18e55696e80';
+const GENE_TABLES = [
+  {
+    name: 'Ensembl105_Human2Mouse_Genes',
+    file: 'Ensembl105_Human2Mouse_Genes.csv',
+    details: 'human_symbol,mouse_symbol orthologs (Ensembl 105), used by Model.convert()',
+    size: 557901,
+    sha256: '4a174c83cfa70aad7c470d8e453fda94d8fb5d70f8a2f0ae196d54c9e31369f1',
+  },
+  {
+    name: 'GENCODEv44_Gene_id2name',
+    file: 'GENCODEv44_Gene_id2name.csv',
+    details: 'ensembl_gene_id,symbol (human GENCODE v44)',
+    size: 1658156,
+    sha256: '0a8d9b07cf63f9ef70e65f3c7afc9d2092a7d9890281172df770003827912f53',
+  },
+].map((t) => ({
+  ...t,
+  url: `https://raw.githubusercontent.com/Teichlab/celltypist/${GENE_TABLE_COMMIT}/celltypist/data/samples/${t.file}`,
+  mirrors: [`https://raw.githubusercontent.com/Teichlab/celltypist/main/celltypist/data/samples/${t.file}`],
+  version: GENE_TABLE_COMMIT.slice(0, 7),
+}));
+
 const { values } = parseArgs({ options: { catalog: { type: 'string', default: '../shared/catalog/models.json' }, out: { type: 'string', default: 'models/registry.json' } } });
 const catalog = JSON.parse(readFileSync(values.catalog!, 'utf8')) as {
   last_update: string;
@@ -40,6 +67,7 @@ const registry = {
       sha256: known?.sha256 ?? null,
     };
   }),
+  gene_tables: GENE_TABLES,
 };
 writeFileSync(values.out!, JSON.stringify(registry, null, 1) + '\n');
 console.log(`wrote ${values.out}: ${registry.models.length} models`);

@@ -35,6 +35,9 @@ export async function makeSynthetic(opts: { out: string; cells: number; genes: n
     for (let k = 0; k < 200; k++) m[Math.floor(rand() * nG)] = 1;
     return m;
   });
+  const mIdx = new Int32Array(200);
+  const mVal = new Float32Array(200);
+  const markerList = markers.map((m) => m.reduce<number[]>((acc, v, g) => (v ? (acc.push(g), acc) : acc), []));
   const types: string[] = [];
   const chunk = 2048;
   const w = new CsrWriter(root, 'X', nG);
@@ -56,15 +59,32 @@ export async function makeSynthetic(opts: { out: string; cells: number; genes: n
       const t = nTypes ? (start + r) % nTypes : -1;
       const mk = t >= 0 ? markers[t] : null;
       if (t >= 0) types.push(`type${t}`);
-      for (let g = 0; g < nG; g++) {
-        const marker = mk !== null && mk[g] === 1;
-        if (rand() < (marker ? Math.min(0.9, 4 * p) : p) && k < cap) {
-          const c = (1 + Math.floor(-Math.log(1 - rand()) * 2.5)) * (marker ? 3 : 1); // geometric-like counts
-          data[k] = c;
-          indices[k++] = g;
-          total += c;
+      // Nonzero genes by geometric skips (O(nonzeros), not O(genes): 1M-cell files are fast),
+      // then the markers of the cell's type with a higher rate and counts, merged in order.
+      const pm = Math.min(0.9, 4 * p);
+      const logq = Math.log(1 - p);
+      let nm = 0;
+      if (mk) {
+        for (const g of markerList[t]) {
+          if (rand() < pm) {
+            mIdx[nm] = g;
+            mVal[nm++] = (1 + Math.floor(-Math.log(1 - rand()) * 2.5)) * 3;
+          }
         }
       }
+      let mi = 0;
+      const push = (g: number, c: number) => {
+        if (k >= cap) return;
+        data[k] = c;
+        indices[k++] = g;
+        total += c;
+      };
+      for (let g = Math.floor(Math.log(1 - rand()) / logq); g < nG; g += 1 + Math.floor(Math.log(1 - rand()) / logq)) {
+        if (mk !== null && mk[g] === 1) continue; // markers are drawn above
+        while (mi < nm && mIdx[mi] < g) push(mIdx[mi], mVal[mi++]);
+        push(g, 1 + Math.floor(-Math.log(1 - rand()) * 2.5)); // geometric-like counts
+      }
+      while (mi < nm) push(mIdx[mi], mVal[mi++]);
       for (let q = rowStart; q < k; q++) data[q] = Math.log1p((data[q] / total) * 1e4);
       indptr[r + 1] = k;
       cellIds.push(`cell${start + r}`);

@@ -16,6 +16,7 @@
 #include "cluster/fuzzy_graph.hpp"
 #include "cluster/gene_stats.hpp"
 #include "cluster/over_cluster.hpp"
+#include "model/convert.hpp"
 #include "model/markers.hpp"
 #include "model/pickle_reader.hpp"
 #include "predict/labels.hpp"
@@ -84,6 +85,24 @@ class Model {
         }
     }
     const ct::model::Model& get() const { return model_; }
+    explicit Model(ct::model::Model m) : model_(std::move(m)) {}
+    /// CellTypist's Model.convert() by a two-column gene map (CSV bytes in the heap); returns
+    /// {model, convert_from, n_features_before}. The new model is owned by the caller.
+    val convert(std::uintptr_t bytes, std::size_t size, bool unique_only) const {
+        try {
+            const auto map = ct::model::parse_gene_map(ptr<const char>(bytes), size);
+            ct::model::ConvertOptions o;
+            o.unique_only = unique_only;
+            auto r = ct::model::convert_model(model_, map, o);
+            val out = val::object();
+            out.set("convert_from", r.convert_from);
+            out.set("n_features_before", static_cast<double>(r.n_features_before));
+            out.set("model", val(Model(std::move(r.model))));
+            return out;
+        } catch (const std::exception& e) {
+            throw_js(e);
+        }
+    }
 
   private:
     ct::model::Model model_;
@@ -311,7 +330,8 @@ EMSCRIPTEN_BINDINGS(celltypist) {
         .function("n_features", &Model::n_features)
         .function("estimator", &Model::estimator)
         .function("description", &Model::description)
-        .function("top_markers", &Model::top_markers);
+        .function("top_markers", &Model::top_markers)
+        .function("convert", &Model::convert);
     emscripten::class_<Predictor>("Predictor")
         .constructor<const Model&, const val&>()
         .function("n_labels", &Predictor::n_labels)

@@ -17,13 +17,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fetchModel } from '../engine/models/fetch.ts';
 import { FileStore } from '../engine/models/file-store.ts';
-import { findModel, parseRegistry, type Registry } from '../engine/models/registry.ts';
+import { findModel } from '../engine/models/registry.ts';
+import { nodeRegistry } from '../engine/models/registry-node.ts';
 
-/** The model registry: $CELLTYPIST_WASM_REGISTRY or the one shipped in models/. */
-function registry(): Registry {
-  const file = process.env.CELLTYPIST_WASM_REGISTRY ?? fileURLToPath(new URL('../../models/registry.json', import.meta.url));
-  return parseRegistry(JSON.parse(readFileSync(file, 'utf8')));
-}
+const registry = nodeRegistry;
 
 /** A model argument is a .pkl path, or a catalog name downloaded (verified, cached) on first use. */
 async function resolveModel(arg: string, quiet: boolean): Promise<string | Uint8Array> {
@@ -59,6 +56,10 @@ annotate options (as CellTypist's command line):
   --min-prop P                 minimum majority share, else Heterogeneous (default 0)
   --prefix P                   prefix for output file names
   --gene-column COL            var column with gene symbols (default: var index)
+  --gene-map FILE              two-column ortholog map used when the model is of the other species (human vs
+                               mouse symbols; default: CellTypist's Ensembl 105 table, downloaded once and cached)
+  --no-convert                 never convert a model of the other species by orthologs
+  --all-orthologs              convert with 1:N orthologs averaged (default: 1:1 only, as CellTypist)
   --conf-by predicted_labels|majority_voting   label whose probability is conf_score (default predicted_labels)
   --normalize                  if the data holds raw counts, normalize to 10,000 per cell + log1p on the fly
   --write-h5ad                 also write OUTDIR/[PREFIX]annotated.h5ad (the input + CellTypist's obs columns)
@@ -116,6 +117,9 @@ async function annotateCommand(args: string[]): Promise<number> {
       umap: { type: 'boolean' },
       prefix: { type: 'string' },
       'gene-column': { type: 'string' },
+      'gene-map': { type: 'string' },
+      'no-convert': { type: 'boolean' },
+      'all-orthologs': { type: 'boolean' },
       'write-h5ad': { type: 'boolean' },
       normalize: { type: 'boolean' },
       'conf-by': { type: 'string' },
@@ -151,6 +155,9 @@ async function annotateCommand(args: string[]): Promise<number> {
       seed: number(values.seed, 'seed', 0),
       compute_umap: values.umap ?? false,
       gene_column: values['gene-column'],
+      gene_map: values['gene-map'],
+      convert_orthologs: !values['no-convert'],
+      ortholog_unique_only: !values['all-orthologs'],
       normalize_counts: values.normalize ?? false,
       insert_conf_by: values['conf-by'] === 'majority_voting' ? 'majority_voting' : 'predicted_labels',
       variant,

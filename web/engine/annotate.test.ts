@@ -1,7 +1,9 @@
 // Parity of the WASM engine (both builds) with CellTypist 1.7.1 on every fixture, through the
 // public Node API.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { type GeneTableServer, serveGeneTables } from './testing/gene-tables.ts';
 import { annotate } from './node.ts';
 import { FIXTURE_CASES, column, maxDelta, numeric, readCsv, sharedPath } from './testing/fixtures.ts';
 
@@ -167,11 +169,57 @@ describe('gene identifiers in real-world files', () => {
     assert.deepEqual(r.predicted_labels, column(readCsv(sharedPath('fixtures/expected/toy_lr__query_1k/best_match/predicted_labels.csv')), 'predicted_labels'));
   });
 
-  it('says when the data has mouse genes and the model is human', async () => {
-    const r = await annotate(sharedPath('fixtures/real/pbmc68k_mouse_genes.h5ad'), sharedPath('fixtures/models/pbmc68k_bulk.pkl'), { variant: 'simd' });
+  it('says when the data has mouse genes and the model is human (conversion turned off)', async () => {
+    const r = await annotate(sharedPath('fixtures/real/pbmc68k_mouse_genes.h5ad'), sharedPath('fixtures/models/pbmc68k_bulk.pkl'), { variant: 'simd', convert_orthologs: false });
     // 596 of the 765 genes were renamed to mouse symbols, so under a quarter of the model matches.
     assert.ok(r.stats.n_features_used < 0.25 * 765, String(r.stats.n_features_used));
     assert.match(r.stats.warnings.join(' '), /only \d+ of the model's 765 genes .* looks like mouse genes .* a human model/);
+  });
+});
+
+describe('Ensembl IDs without a symbol column', () => {
+  let server: GeneTableServer;
+  before(async () => {
+    server = await serveGeneTables();
+  });
+  after(async () => server?.restore());
+
+  it("are mapped to symbols with CellTypist's GENCODE table (downloaded, verified, cached), versions ignored", async () => {
+    server.useRegistry();
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const h5 = (await import('h5wasm/node')).default;
+    await h5.ready;
+    const { CsrWriter, WRITE_LIBVER, writeDataframe, writeRootSkeleton } = await import('./h5ad/write.ts');
+    const { openH5adPath } = await import('./h5ad/open-node.ts');
+    // pbmc68k's raw layer with each symbol replaced by its GENCODE v44 ID plus a version suffix
+    // (the 65 symbols GENCODE v44 does not know stay symbols).
+    const idOf = new Map<string, string>();
+    for (const line of readFileSync(sharedPath('genes/GENCODEv44_Gene_id2name.csv'), 'utf8').split('\n')) {
+      const [id, sym] = line.split(',');
+      if (id && sym && !idOf.has(sym)) idOf.set(sym, id);
+    }
+    const reader = await openH5adPath(sharedPath('fixtures/real/pbmc68k_reduced.h5ad'));
+    const chunk = reader.readRows('raw', 0, reader.summary.n_obs);
+    const symbols = reader.varNames('raw');
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'ctw-ids-')), 'ids.h5ad');
+    const f = new h5.File(out, 'w', { libver: WRITE_LIBVER });
+    const root = f as unknown as import('./h5ad/write.ts').WGroup;
+    writeRootSkeleton(root);
+    const w = new CsrWriter(root, 'X', symbols.length);
+    w.append(chunk.data, chunk.indices, chunk.indptr);
+    w.finish();
+    writeDataframe(root, 'obs', reader.obsNames(), {});
+    writeDataframe(root, 'var', symbols.map((s) => (idOf.has(s) ? `${idOf.get(s)}.7` : s)), { n_cells: new Float64Array(symbols.length) });
+    f.close();
+    reader.close();
+    const r = await annotate(out, sharedPath('fixtures/models/pbmc68k_bulk.pkl'), { variant: 'simd' });
+    assert.match(r.stats.warnings.join(' '), /700 of 765 IDs were mapped to gene symbols with CellTypist's GENCODE v44 table/);
+    assert.equal(r.stats.n_features_used, 765);
+    const want = readCsv(sharedPath('fixtures/real/expected/pbmc68k_bulk__pbmc68k_reduced/best_match/predicted_labels.csv'));
+    assert.deepEqual(r.predicted_labels, column(want, 'predicted_labels'));
+    assert.equal(server.cdn.requests.filter((u) => u.endsWith('GENCODEv44_Gene_id2name.csv')).length, 1);
   });
 });
 

@@ -4,7 +4,9 @@
  * Memory stays bounded by the chunk size plus the outputs.
  */
 import { chooseInput } from './h5ad/normalization.ts';
-import { explainOverlap, findSymbolColumn, looksLikeEnsembl, minOverlap } from './genes/identifiers.ts';
+import { harmonizeGenes, symbolsFromEnsembl } from './genes/matching.ts';
+import { convertForSpecies, type GeneMapSource } from './genes/orthologs.ts';
+import { explainOverlap, findSymbolColumn, looksLikeEnsembl, minOverlap, symbolSpecies } from './genes/identifiers.ts';
 import type { H5adReader } from './h5ad/read.ts';
 import { clusterSource, ExpressionClusterer, overCluster } from './over-cluster.ts';
 import { type AnnotateOptions, type AnnotationResult, CellTypistError, type ProgressCallback } from './types.ts';
@@ -19,6 +21,10 @@ export interface AnnotateContext {
   n_threads?: number;
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
+  /** The two-column ortholog map, fetched only when the model must be converted. */
+  geneMap?: GeneMapSource;
+  /** CellTypist's `ensembl_id,symbol` table (GENCODE v44), fetched only for Ensembl IDs without a symbol column. */
+  idTable?: GeneMapSource;
 }
 
 /** Loads model bytes into the core; the caller owns the returned model (`.delete()`). */
@@ -43,9 +49,27 @@ const tick = () => new Promise<void>((r) => setTimeout(r, 0));
 
 export async function annotateReader(
   reader: H5adReader,
-  model: CoreModel,
+  givenModel: CoreModel,
   options: AnnotateOptions,
   ctx: AnnotateContext,
+): Promise<AnnotationResult> {
+  let conversion: Awaited<ReturnType<typeof convertForSpecies>> | undefined;
+  try {
+    return await annotateWith(reader, givenModel, options, ctx, async (genes) => {
+      conversion = await convertForSpecies(ctx.core, givenModel, genes, options, ctx.geneMap);
+      return conversion;
+    });
+  } finally {
+    if (conversion?.owned) conversion.model.delete();
+  }
+}
+
+async function annotateWith(
+  reader: H5adReader,
+  givenModel: CoreModel,
+  options: AnnotateOptions,
+  ctx: AnnotateContext,
+  convert: (genes: string[]) => Promise<{ model: CoreModel; warning?: string }>,
 ): Promise<AnnotationResult> {
   const { core, signal, onProgress } = ctx;
   const t0 = performance.now();
@@ -77,8 +101,39 @@ export async function annotateReader(
     geneColumn = findSymbolColumn(reader.varColumns(choice.source));
     if (geneColumn) warnings.push(`the var index holds Ensembl gene IDs; gene symbols are taken from var column '${geneColumn}'.`);
   }
-  const rawGenes = geneColumn ? reader.varNames(choice.source, geneColumn) : indexGenes;
-  const genes = core.make_unique(rawGenes);
+  let rawGenes = geneColumn ? reader.varNames(choice.source, geneColumn) : indexGenes;
+  if (!geneColumn && ctx.idTable && looksLikeEnsembl(rawGenes) && !looksLikeEnsembl(givenModel.features()) && rawGenes.some((g) => g.startsWith('ENSG'))) {
+    // Human Ensembl IDs and no symbol column: CellTypist's GENCODE v44 id → symbol table.
+    onProgress?.({ stage: 'read', fraction: 0, message: 'mapping Ensembl gene IDs to symbols' });
+    let table: Uint8Array | null = null;
+    try {
+      table = await ctx.idTable();
+    } catch (e) {
+      warnings.push(`the var index holds Ensembl gene IDs and there is no symbol column; the ID → symbol table could not be loaded (${(e as Error).message}).`);
+    }
+    if (table) {
+      const mapped = symbolsFromEnsembl(rawGenes, table);
+      rawGenes = mapped.names;
+      warnings.push(
+        `the var index holds Ensembl gene IDs and there is no symbol column: ${mapped.n_mapped.toLocaleString('en-US')} of ${rawGenes.length.toLocaleString('en-US')} IDs were mapped to gene symbols with CellTypist's GENCODE v44 table.`,
+      );
+    }
+  }
+  const converted = await convert(rawGenes);
+  const model = converted.model;
+  if (converted.warning) warnings.push(converted.warning);
+  // Case-insensitive matching only within one species, and never after an ortholog conversion.
+  const modelFeatures = model.features();
+  const sameSpecies = !converted.warning && symbolSpecies(rawGenes) === symbolSpecies(modelFeatures);
+  const harmonized = harmonizeGenes(core.make_unique(rawGenes), modelFeatures, sameSpecies);
+  const genes = harmonized.genes;
+  if (harmonized.n_version + harmonized.n_case > 0) {
+    const parts = [
+      harmonized.n_version ? `${harmonized.n_version.toLocaleString('en-US')} by ignoring Ensembl version suffixes` : '',
+      harmonized.n_case ? `${harmonized.n_case.toLocaleString('en-US')} by ignoring letter case` : '',
+    ].filter(Boolean);
+    warnings.push(`some data genes match model genes only loosely: ${parts.join(', ')}.`);
+  }
   const labels = model.labels();
   const L = labels.length;
   const n = info.n_rows;

@@ -8,6 +8,11 @@ import { openH5adPath } from './h5ad/open-node.ts';
 import { type AnnotateOptions, type AnnotationResult, CellTypistError, type ModelInfo, type ProgressCallback } from './types.ts';
 import type { Variant } from './wasm/core.ts';
 import { loadCore } from './wasm/load.ts';
+import { ID_TABLE, ORTHOLOG_TABLE } from './genes/orthologs.ts';
+import { fetchGeneTable } from './models/fetch.ts';
+import { FileStore } from './models/file-store.ts';
+import { findGeneTable } from './models/registry.ts';
+import { nodeRegistry } from './models/registry-node.ts';
 
 export { openH5adPath } from './h5ad/open-node.ts';
 export * from './index.ts';
@@ -18,6 +23,32 @@ export interface NodeAnnotateOptions extends AnnotateOptions {
   /** Scoring threads for the threaded build (default: 2). */
   n_threads?: number;
   signal?: AbortSignal;
+  /**
+   * Ortholog map used when the model must be converted to the data's species: a path or the
+   * bytes of a two-column CSV. Default: CellTypist's Ensembl 105 table, downloaded from the
+   * registry's URL on first use (verified, cached).
+   */
+  gene_map?: string | Uint8Array;
+}
+
+/** The gene map source for a Node run: the given file/bytes, or the registry's table (cached). */
+function geneMapSource(given: string | Uint8Array | undefined, onProgress?: ProgressCallback, tableName = ORTHOLOG_TABLE) {
+  return async (): Promise<Uint8Array> => {
+    if (given instanceof Uint8Array) return given;
+    if (typeof given === 'string') {
+      try {
+        return readFileSync(given);
+      } catch {
+        throw new CellTypistError('not_found', `cannot read the gene map file '${given}'`);
+      }
+    }
+    const table = findGeneTable(nodeRegistry(), tableName);
+    const { bytes } = await fetchGeneTable(table, {
+      store: new FileStore(),
+      onProgress: (p) => onProgress?.({ stage: 'load_model', fraction: p.total ? p.loaded / p.total : 0, message: `gene table ${table.file}: ${(p.loaded / 1e6).toFixed(1)} MB` }),
+    });
+    return bytes;
+  };
 }
 
 function readModelBytes(model: string | Uint8Array): Uint8Array {
@@ -48,6 +79,8 @@ export async function annotate(
         n_threads: variant === 'simd-threads' ? (options.n_threads ?? 2) : 1,
         signal: options.signal,
         onProgress,
+        geneMap: geneMapSource(options.gene_map, onProgress),
+        idTable: geneMapSource(undefined, onProgress, ID_TABLE),
       });
     } finally {
       reader.close();

@@ -30,6 +30,10 @@ export interface AnnotateOptions {
   compute_umap?: boolean;
   /** conf_score of the predicted label (default, 'predicted_labels') or of the majority-voting label ('majority_voting'), as CellTypist's to_adata(insert_conf_by). */
   insert_conf_by?: 'predicted_labels' | 'majority_voting';
+  /** Convert a model of the other species (human vs mouse gene symbols) by orthologs, as CellTypist's Model.convert() (default true). */
+  convert_orthologs?: boolean;
+  /** With conversion: 1:1 orthologs only (default true, CellTypist's default), else 1:N averaged. */
+  ortholog_unique_only?: boolean;
   /** Seed for over-clustering / UMAP (default 0). */
   seed?: number;
 }

@@ -223,7 +223,9 @@ $('run').addEventListener('click', async () => {
   ($('run') as HTMLButtonElement).disabled = true;
   ($('cancel') as HTMLButtonElement).disabled = false;
   const bar = $('progress') as HTMLProgressElement;
-  const { id, done } = call({ type: 'annotate', file: dataFile, model: modelBytes, options, embedding: emb } as Request, (m) => {
+  const geneTable = registry?.gene_tables?.find((t) => t.name === 'Ensembl105_Human2Mouse_Genes');
+  const idTable = registry?.gene_tables?.find((t) => t.name === 'GENCODEv44_Gene_id2name');
+  const { id, done } = call({ type: 'annotate', file: dataFile, model: modelBytes, options, embedding: emb, geneTable, idTable } as Request, (m) => {
     if (m.type !== 'progress') return;
     bar.value = m.progress.fraction;
     $('progress-text').textContent = `${m.progress.stage}: ${m.progress.message ?? ''}`;

@@ -1,11 +1,23 @@
 /** Messages between the page and the annotation worker (one protocol, typed both ways). */
 import type { AnnotateOptions, AnnotationResult, ModelInfo, Progress } from '../../engine/types.ts';
 import type { H5adSummary } from '../../engine/h5ad/read.ts';
+import type { GeneTable } from '../../engine/models/registry.ts';
 
 export type Request =
   | { type: 'summary'; id: number; file: File }
   | { type: 'model'; id: number; bytes: Uint8Array }
-  | { type: 'annotate'; id: number; file: File; model: Uint8Array; options: AnnotateOptions; embedding?: string }
+  | {
+      type: 'annotate';
+      id: number;
+      file: File;
+      model: Uint8Array;
+      options: AnnotateOptions;
+      embedding?: string;
+      /** The ortholog table to fetch (verified, cached) if the model must be converted to the data's species. */
+      geneTable?: GeneTable;
+      /** The Ensembl ID → symbol table, fetched if the data has Ensembl IDs and no symbol column. */
+      idTable?: GeneTable;
+    }
   | { type: 'cancel'; id: number }
   /** Annotated .h5ad: the input file plus the result columns (the file is copied in memory). */
   | { type: 'export-h5ad'; id: number; file: File; result: AnnotationResult };

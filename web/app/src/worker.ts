@@ -11,11 +11,26 @@ import { CellTypistError } from '../../engine/types.ts';
 import { addAnnotations } from '../../engine/export/h5ad.ts';
 import { loadCore } from '../../engine/wasm/load.ts';
 import type { Request, Response } from './protocol.ts';
+import { fetchGeneTable } from '../../engine/models/fetch.ts';
+import { CacheStore } from '../../engine/models/cache-store.ts';
+import type { GeneTable } from '../../engine/models/registry.ts';
 
 const post = (m: Response, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 const aborts = new Map<number, AbortController>();
 // Built: /assets/worker-*.js; dev: /src/worker.ts. The core lives in /wasm/ (public folder).
 const wasmBase = new URL('../wasm/', self.location.href).href;
+
+/** Fetches an ortholog table like a model: streamed with progress, sha256-checked, cached (Cache API). */
+function geneMap(table: GeneTable, id: number) {
+  return async () =>
+    (
+      await fetchGeneTable(table, {
+        store: new CacheStore(),
+        onProgress: (p) =>
+          post({ type: 'progress', id, progress: { stage: 'load_model', fraction: p.total ? p.loaded / p.total : 0, message: `gene table ${table.file}: ${(p.loaded / 1e6).toFixed(1)} MB` } }),
+      })
+    ).bytes;
+}
 
 let mounted = false;
 async function open(file: File): Promise<H5adReader> {
@@ -101,6 +116,8 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
           n_threads: variant === 'simd-threads' ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2)) : 1,
           signal: ac.signal,
           onProgress: (progress) => post({ type: 'progress', id: msg.id, progress }),
+          geneMap: msg.geneTable ? geneMap(msg.geneTable, msg.id) : undefined,
+          idTable: msg.idTable ? geneMap(msg.idTable, msg.id) : undefined,
         });
         const emb = embName
           ? { name: embName, ...reader.readObsm(embName) }

@@ -9,7 +9,7 @@ import { type FakeCdn, startFakeCdn } from '../../../e2e/support/fake-cdn.ts';
 import { repoPath, sharedPath } from '../testing/fixtures.ts';
 import { fetchModel, sha256Hex } from './fetch.ts';
 import { FileStore } from './file-store.ts';
-import { findModel, modelHosts, parseRegistry, type RegistryModel } from './registry.ts';
+import { findGeneTable, findModel, modelHosts, parseRegistry, type RegistryModel } from './registry.ts';
 
 const toyBytes = readFileSync(sharedPath('fixtures/models/toy_lr.pkl'));
 const toySha = createHash('sha256').update(toyBytes).digest('hex');
@@ -33,7 +33,14 @@ describe('model registry', () => {
     assert.equal(d[0].sha256, '290874d35dac039d4c9218c343fde4aac1077709b72a331ce7266f6828c36502');
     assert.equal(findModel(reg, 'immune_all_low.pkl').n_cell_types, 98);
     assert.throws(() => findModel(reg, 'Immune_All_Lo'), /no model 'Immune_All_Lo' in the catalog \(did you mean Immune_All_Low/);
-    assert.deepEqual(modelHosts(reg), ['https://celltypist.cog.sanger.ac.uk']);
+    assert.deepEqual(modelHosts(reg), ['https://celltypist.cog.sanger.ac.uk', 'https://raw.githubusercontent.com']);
+    // CellTypist's gene tables, pinned to a commit, with the checksums of ../shared/genes.
+    for (const t of reg.gene_tables!) {
+      assert.match(t.url, /^https:\/\/raw\.githubusercontent\.com\/Teichlab\/celltypist\/[0-9a-f]{40}\/celltypist\/data\/samples\//);
+      assert.equal(t.sha256, createHash('sha256').update(readFileSync(sharedPath(`genes/${t.file}`))).digest('hex'));
+    }
+    assert.equal(findGeneTable(reg, 'Ensembl105_Human2Mouse_Genes').file, 'Ensembl105_Human2Mouse_Genes.csv');
+    assert.throws(() => findGeneTable(reg, 'nope'), /no gene table 'nope'/);
   });
   it('rejects malformed registries', () => {
     assert.throws(() => parseRegistry({ format: 2 }), /format 1/);

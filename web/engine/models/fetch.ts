@@ -4,7 +4,7 @@
  * (file-store.ts).
  */
 import { CellTypistError } from '../types.ts';
-import type { RegistryModel } from './registry.ts';
+import type { GeneTable, RegistryModel } from './registry.ts';
 
 export interface ModelStore {
   get(key: string): Promise<Uint8Array | null>;
@@ -60,34 +60,73 @@ export async function fetchBytes(url: string, opts: FetchModelOptions = {}): Pro
   return out;
 }
 
+/** Something downloadable with checksum and cache: a model or a gene table. */
+export interface VerifiedItem {
+  /** Cache key (name@version). */
+  key: string;
+  urls: string[];
+  sha256: string | null;
+  /** For messages, e.g. "model Immune_All_Low v2". */
+  label: string;
+  /** What the user can do when every source fails. */
+  hint: string;
+}
+
 /**
- * Returns the model's bytes: from the store when cached (and still matching its sha256),
- * else downloaded from its URL, then each mirror; verified and stored.
+ * Returns the item's bytes: from the store when cached (and still matching its sha256), else
+ * downloaded from each URL in turn, verified and stored.
  */
-export async function fetchModel(m: RegistryModel, opts: FetchModelOptions = {}): Promise<{ bytes: Uint8Array; from: 'cache' | string }> {
-  const key = cacheKey(m);
-  const cached = await opts.store?.get(key);
-  if (cached && (!m.sha256 || (await sha256Hex(cached)) === m.sha256)) return { bytes: cached, from: 'cache' };
+export async function fetchVerified(item: VerifiedItem, opts: FetchModelOptions = {}): Promise<{ bytes: Uint8Array; from: 'cache' | string }> {
+  const cached = await opts.store?.get(item.key);
+  if (cached && (!item.sha256 || (await sha256Hex(cached)) === item.sha256)) return { bytes: cached, from: 'cache' };
   const errors: string[] = [];
-  for (const url of [m.url, ...m.mirrors]) {
+  for (const url of item.urls) {
     try {
       const bytes = await fetchBytes(url, opts);
-      if (m.sha256) {
+      if (item.sha256) {
         const got = await sha256Hex(bytes);
-        if (got !== m.sha256) {
-          errors.push(`${url}: checksum mismatch (sha256 ${got.slice(0, 12)}…, expected ${m.sha256.slice(0, 12)}…)`);
+        if (got !== item.sha256) {
+          errors.push(`${url}: checksum mismatch (sha256 ${got.slice(0, 12)}…, expected ${item.sha256.slice(0, 12)}…)`);
           continue;
         }
       }
-      await opts.store?.put(key, bytes);
+      await opts.store?.put(item.key, bytes);
       return { bytes, from: url };
     } catch (e) {
       if (opts.signal?.aborted) throw new CellTypistError('cancelled', 'download cancelled');
       errors.push(`${url}: ${(e as Error).message}`);
     }
   }
-  throw new CellTypistError(
-    'download_failed',
-    `could not get model ${m.name} ${m.version}: ${errors.join('; ')}. Check your connection, or download the .pkl yourself and drop it in (CLI: -m path/to/${m.file}).`,
+  throw new CellTypistError('download_failed', `could not get ${item.label}: ${errors.join('; ')}. ${item.hint}`);
+}
+
+/**
+ * Returns the model's bytes: from the store when cached (and still matching its sha256),
+ * else downloaded from its URL, then each mirror; verified and stored.
+ */
+export async function fetchModel(m: RegistryModel, opts: FetchModelOptions = {}): Promise<{ bytes: Uint8Array; from: 'cache' | string }> {
+  return fetchVerified(
+    {
+      key: cacheKey(m),
+      urls: [m.url, ...m.mirrors],
+      sha256: m.sha256,
+      label: `model ${m.name} ${m.version}`,
+      hint: `Check your connection, or download the .pkl yourself and drop it in (CLI: -m path/to/${m.file}).`,
+    },
+    opts,
+  );
+}
+
+/** Returns a gene table's bytes (cached under "table:name@version"), like fetchModel. */
+export async function fetchGeneTable(t: GeneTable, opts: FetchModelOptions = {}): Promise<{ bytes: Uint8Array; from: 'cache' | string }> {
+  return fetchVerified(
+    {
+      key: `table:${t.name}@${t.version}`,
+      urls: [t.url, ...t.mirrors],
+      sha256: t.sha256,
+      label: `gene table ${t.file}`,
+      hint: `Check your connection, or download ${t.url} yourself and pass it as a file (CLI: --gene-map ${t.file}).`,
+    },
+    opts,
   );
 }

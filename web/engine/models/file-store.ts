@@ -11,7 +11,9 @@ export function defaultCacheDir(): string {
 export class FileStore implements ModelStore {
   constructor(private readonly dir = defaultCacheDir()) {}
   private file(key: string) {
-    return path.join(this.dir, `${key.replace(/[^\w.@-]/g, '_')}.pkl`);
+    // Models are .pkl files; gene tables (keys "table:…") keep their CSV nature.
+    const ext = key.startsWith('table:') ? '.csv' : '.pkl';
+    return path.join(this.dir, `${key.replace(/[^\w.@-]/g, '_')}${ext}`);
   }
   async get(key: string) {
     try {

@@ -16,11 +16,25 @@ export interface RegistryModel {
   sha256: string | null;
 }
 
+/** A gene table CellTypist publishes next to its code (ortholog map, Ensembl ID → symbol). */
+export interface GeneTable {
+  name: string;
+  file: string;
+  url: string;
+  mirrors: string[];
+  version: string;
+  details: string;
+  size: number | null;
+  sha256: string | null;
+}
+
 export interface Registry {
   format: 1;
   catalog_url: string;
   catalog_last_update: string;
   models: RegistryModel[];
+  /** Downloaded on demand like models (absent in old registries). */
+  gene_tables?: GeneTable[];
 }
 
 /** Validates parsed JSON as a registry; throws a CellTypistError naming the first problem. */
@@ -34,6 +48,13 @@ export function parseRegistry(json: unknown): Registry {
       if (typeof u !== 'string' || !/^https?:\/\//.test(u)) throw new CellTypistError('bad_registry', `${where}: bad URL '${u}'`);
     }
     if (m.sha256 !== null && !/^[0-9a-f]{64}$/.test(m.sha256)) throw new CellTypistError('bad_registry', `${where}: sha256 must be 64 hex digits`);
+  });
+  (r.gene_tables ?? []).forEach((t, i) => {
+    const where = `gene table entry ${i} (${t?.name ?? '?'})`;
+    for (const u of [t.url, ...(t.mirrors ?? [])]) {
+      if (typeof u !== 'string' || !/^https?:\/\//.test(u)) throw new CellTypistError('bad_registry', `${where}: bad URL '${u}'`);
+    }
+    if (t.sha256 !== null && !/^[0-9a-f]{64}$/.test(t.sha256)) throw new CellTypistError('bad_registry', `${where}: sha256 must be 64 hex digits`);
   });
   return r;
 }
@@ -50,10 +71,17 @@ export function findModel(reg: Registry, name: string): RegistryModel {
   return m;
 }
 
+/** A gene table of the registry by name. */
+export function findGeneTable(reg: Registry, name: string): GeneTable {
+  const t = (reg.gene_tables ?? []).find((x) => x.name === name);
+  if (!t) throw new CellTypistError('unknown_gene_table', `the registry has no gene table '${name}' (models/registry.json, gene_tables)`);
+  return t;
+}
+
 /** Host names a page must be allowed to contact for these models (for the CSP). */
 export function modelHosts(reg: Registry): string[] {
   const hosts = new Set<string>();
-  for (const m of reg.models) for (const u of [m.url, ...m.mirrors]) hosts.add(new URL(u).origin);
+  for (const m of [...reg.models, ...(reg.gene_tables ?? [])]) for (const u of [m.url, ...m.mirrors]) hosts.add(new URL(u).origin);
   hosts.add(new URL(reg.catalog_url).origin);
   return [...hosts].sort();
 }

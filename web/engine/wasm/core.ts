@@ -13,6 +13,8 @@ export interface CoreModel {
   estimator(): 'LogisticRegression' | 'SGDClassifier';
   description(): ModelInfo['description'];
   top_markers(cellType: string, topN: number, onlyPositive: boolean): string[];
+  /** CellTypist's Model.convert() by a two-column gene map (CSV bytes in the heap); the new model is the caller's to delete. */
+  convert(mapPtr: number, size: number, uniqueOnly: boolean): { model: CoreModel; convert_from: number; n_features_before: number };
   delete(): void;
 }
 
