@@ -47,7 +47,13 @@ async function open(file: File): Promise<H5adReader> {
   } catch (e) {
     throw new CellTypistError('corrupt_h5ad', `'${file.name}' could not be opened as HDF5: the file is probably truncated or corrupt (${(e as Error).message})`);
   }
-  return new H5adReader(f);
+  try {
+    return new H5adReader(f);
+  } catch (e) {
+    f.close();
+    if (e instanceof CellTypistError) throw e;
+    throw new CellTypistError('corrupt_h5ad', `'${file.name}' is damaged (${(e as Error).message}): the file is probably truncated or corrupt; export it again`);
+  }
 }
 
 function fail(id: number, e: unknown) {

@@ -8,6 +8,7 @@ import { before, describe, it } from 'node:test';
 import { sharedPath } from '../testing/fixtures.ts';
 import { openH5adPath } from './open-node.ts';
 import type { CsrChunk } from './read.ts';
+import { endOfFile } from './signature.ts';
 import { CsrWriter, type WGroup, WRITE_LIBVER, writeDataframe, writeRootSkeleton } from './write.ts';
 
 type H5 = typeof import('h5wasm/node').default;
@@ -199,9 +200,21 @@ describe('h5ad reader: bad files', () => {
     const full = readFileSync(sharedPath('fixtures/real/pbmc68k_mouse_genes.h5ad'));
     const trunc = path.join(dir, 'trunc.h5ad');
     writeFileSync(trunc, full.subarray(0, Math.floor(full.length / 3)));
+    // The superblock records the file size: a cut-off file is caught before HDF5 reads it.
+    await assert.rejects(openH5adPath(trunc), new RegExp(`is truncated: HDF5 says it has ${full.length.toLocaleString('en-US')} bytes but it has ${Math.floor(full.length / 3).toLocaleString('en-US')}`));
+    for (const f of ['fixtures/synthetic/query_1k.h5ad', 'fixtures/real/pbmc68k_reduced.h5ad', 'fixtures/synthetic/train_2k.h5ad']) {
+      const bytes = readFileSync(sharedPath(f));
+      assert.equal(endOfFile(bytes.subarray(0, 4096), 0), bytes.length, f); // superblock v0 (h5py) files
+    }
+    // A file cut inside the data but with a patched size still fails cleanly, not with a crash.
+    const patched = Buffer.from(full.subarray(0, Math.floor(full.length / 3)));
     await assert.rejects(
       (async () => {
-        const r = await openH5adPath(trunc);
+        const p2 = path.join(dir, 'trunc-quiet.h5ad');
+        const eofAt = 24 + 2 * 8;
+        patched.writeBigUInt64LE(BigInt(patched.length), eofAt);
+        writeFileSync(p2, patched);
+        const r = await openH5adPath(p2);
         r.readRows('X', 0, r.summary.n_obs);
       })(),
       /truncated or corrupt|damaged|could not be opened/,

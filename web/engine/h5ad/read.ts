@@ -118,7 +118,7 @@ export class H5adReader {
   constructor(private readonly file: H5File) {
     const keys = new Set(file.keys());
     if (!keys.has('X')) {
-      const what = keys.size ? `it holds ${[...keys].slice(0, 6).join(', ')}` : 'it is empty';
+      const what = keys.size ? `it holds ${[...keys].slice(0, 6).join(', ')}` : 'it holds nothing readable: it is empty, truncated or corrupt';
       throw new CellTypistError('not_anndata', `this HDF5 file is not an AnnData .h5ad file (no 'X' matrix; ${what}). Export your data with anndata's write_h5ad().`);
     }
     const obs = file.get('obs');
