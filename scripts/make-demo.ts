@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { seededRandom as rng } from './seeded-random.ts';
+import { writeModelPickle } from '../web/engine/models/pickle-writer.ts';
 import { CsrWriter, type WGroup, WRITE_LIBVER, writeDataframe, writeRootSkeleton } from '../web/engine/h5ad/write.ts';
 
 
@@ -28,178 +29,6 @@ function normal(r: () => number) {
   return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 }
 
-// ---- a minimal protocol-4 pickle writer for CellTypist's model dict -----------------------
-class Pickler {
-  private out: number[] = [0x80, 4];
-  private u8(...b: number[]) {
-    this.out.push(...b);
-  }
-  private u32(n: number) {
-    this.u8(n & 255, (n >> 8) & 255, (n >> 16) & 255, (n >>> 24) & 255);
-  }
-  str(s: string) {
-    const b = new TextEncoder().encode(s);
-    if (b.length < 256) this.u8(0x8c, b.length);
-    else {
-      this.u8(0x58);
-      this.u32(b.length);
-    }
-    this.out.push(...b);
-  }
-  bytes(b: Uint8Array) {
-    this.u8(0x42);
-    this.u32(b.length);
-    for (const x of b) this.out.push(x);
-  }
-  int(n: number) {
-    this.u8(0x4a);
-    this.u32(n);
-  }
-  bool(v: boolean) {
-    this.u8(v ? 0x88 : 0x89);
-  }
-  none() {
-    this.u8(0x4e);
-  }
-  float(x: number) {
-    const b = new Uint8Array(8);
-    new DataView(b.buffer).setFloat64(0, x, false);
-    this.u8(0x47, ...b);
-  }
-  global(module: string, name: string) {
-    this.str(module);
-    this.str(name);
-    this.u8(0x93);
-  }
-  mark() {
-    this.u8(0x28);
-  }
-  dict(items: [string, () => void][]) {
-    this.u8(0x7d); // EMPTY_DICT
-    this.mark();
-    for (const [k, v] of items) {
-      this.str(k);
-      v();
-    }
-    this.u8(0x75); // SETITEMS
-  }
-  /** numpy dtype; `flags` as numpy pickles them (63 for object dtypes: their arrays pickle as lists). */
-  dtype(code: string, byteorder: string, flags = 0) {
-    this.global('numpy', 'dtype');
-    this.str(code);
-    this.bool(false);
-    this.bool(true);
-    this.u8(0x87, 0x52); // TUPLE3 REDUCE
-    this.mark();
-    this.int(3);
-    this.str(byteorder);
-    this.none();
-    this.none();
-    this.none();
-    this.int(-1);
-    this.int(-1);
-    this.int(flags);
-    this.u8(0x74, 0x62); // TUPLE BUILD
-  }
-  array(shape: number[], values: Float64Array | string[]) {
-    this.global('numpy.core.multiarray', '_reconstruct');
-    this.global('numpy', 'ndarray');
-    this.int(0);
-    this.u8(0x85); // TUPLE1 (0,)
-    this.u8(0x43, 1, 0x62); // SHORT_BINBYTES b'b'
-    this.u8(0x87, 0x52); // TUPLE3 REDUCE
-    this.mark();
-    this.int(1);
-    this.mark();
-    for (const s of shape) this.int(s);
-    this.u8(0x74);
-    if (Array.isArray(values)) {
-      this.dtype('O8', '|', 63);
-      this.bool(false);
-      this.u8(0x5d, 0x28); // EMPTY_LIST MARK
-      for (const s of values) this.str(s);
-      this.u8(0x65); // APPENDS
-    } else {
-      this.dtype('f8', '<');
-      this.bool(false);
-      this.bytes(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
-    }
-    this.u8(0x74, 0x62); // TUPLE BUILD
-  }
-  instance(module: string, name: string, state: [string, () => void][]) {
-    this.global(module, name);
-    this.u8(0x29, 0x81); // EMPTY_TUPLE NEWOBJ
-    this.dict(state);
-    this.u8(0x62); // BUILD
-  }
-  finish(): Uint8Array {
-    this.u8(0x2e);
-    return Uint8Array.from(this.out);
-  }
-}
-
-export function writeModelPickle(m: {
-  labels: string[];
-  features: string[];
-  coef: Float64Array;
-  intercept: Float64Array;
-  mean: Float64Array;
-  scale: Float64Array;
-  nSamples: number;
-  details: string;
-}): Uint8Array {
-  const p = new Pickler();
-  const L = m.labels.length;
-  const G = m.features.length;
-  p.dict([
-    [
-      'Model',
-      () =>
-        p.instance('sklearn.linear_model._logistic', 'LogisticRegression', [
-          ['penalty', () => p.str('l2')],
-          ['C', () => p.float(1)],
-          ['fit_intercept', () => p.bool(true)],
-          ['multi_class', () => p.str('ovr')],
-          ['solver', () => p.str('lbfgs')],
-          ['max_iter', () => p.int(1000)],
-          ['n_features_in_', () => p.int(G)],
-          ['classes_', () => p.array([L], m.labels)],
-          ['coef_', () => p.array([L, G], m.coef)],
-          ['intercept_', () => p.array([L], m.intercept)],
-          ['features', () => p.array([G], m.features)],
-          ['_sklearn_version', () => p.str('1.2.1')],
-        ]),
-    ],
-    [
-      'Scaler_',
-      () =>
-        p.instance('sklearn.preprocessing._data', 'StandardScaler', [
-          ['with_mean', () => p.bool(true)],
-          ['with_std', () => p.bool(true)],
-          ['copy', () => p.bool(true)],
-          ['n_features_in_', () => p.int(G)],
-          ['n_samples_seen_', () => p.int(m.nSamples)],
-          ['mean_', () => p.array([G], m.mean)],
-          ['var_', () => p.array([G], m.scale.map((s) => s * s))],
-          ['scale_', () => p.array([G], m.scale)],
-          ['_sklearn_version', () => p.str('1.2.1')],
-        ]),
-    ],
-    [
-      'description',
-      () =>
-        p.dict([
-          ['date', () => p.str('2026-01-01 00:00:00.000000')],
-          ['details', () => p.str(m.details)],
-          ['url', () => p.str('')],
-          ['source', () => p.str('celltypist-wasm demo (synthetic)')],
-          ['version', () => p.str('v1')],
-          ['number_celltypes', () => p.int(L)],
-        ]),
-    ],
-  ]);
-  return p.finish();
-}
 
 // ---- data ---------------------------------------------------------------------------------
 export async function makeDemo(outDir: string) {
@@ -293,7 +122,26 @@ export async function makeDemo(outDir: string) {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(
     path.join(outDir, 'demo_model.pkl'),
-    writeModelPickle({ labels, features: genes, coef, intercept, mean, scale, nSamples: N, details: 'celltypist-wasm demo model: 6 PBMC-like cell types (synthetic)' }),
+    writeModelPickle({
+      estimator: 'LogisticRegression',
+      labels,
+      features: genes,
+      coef,
+      intercept,
+      mean,
+      var: scale.map((s) => s * s),
+      scale,
+      with_mean: true,
+      n_samples_seen: N,
+      description: {
+        date: '2026-01-01 00:00:00.000000',
+        details: 'celltypist-wasm demo model: 6 PBMC-like cell types (synthetic)',
+        url: '',
+        source: 'celltypist-wasm demo (synthetic)',
+        version: 'v1',
+        number_celltypes: labels.length,
+      },
+    }),
   );
 
   // The dataset: CSR X, obs (sample, leiden-like clusters), obsm X_umap (blobs per type).

@@ -60,6 +60,35 @@ describe('CLI automatic over-clustering', () => {
   });
 });
 
+describe('CLI train and compare', () => {
+  it('train writes a model that annotate uses; compare cross-tabulates two models', () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'ctw-cli-'));
+    const model = path.join(out, 'mine.pkl');
+    const t = cli(['train', '-i', sharedPath('fixtures/synthetic/train_2k.h5ad'), '--labels', 'cell_type', '-o', model, '--details', 'trained by the CLI test', '--variant', 'simd']);
+    assert.equal(t.status, 0, t.stderr);
+    assert.match(t.stderr, /trained LogisticRegression on 2,000 cells: 6 cell types, 1,495 genes/);
+    const a = cli(['annotate', '-i', sharedPath('fixtures/synthetic/query_1k.h5ad'), '-m', model, '-o', out, '--quiet', '--variant', 'simd']);
+    assert.equal(a.status, 0, a.stderr);
+    const got = column(readCsv(path.join(out, 'predicted_labels.csv')), 'predicted_labels');
+    const want = column(readCsv(sharedPath('fixtures/expected/toy_lr__query_1k/best_match/predicted_labels.csv')), 'predicted_labels');
+    assert.ok(got.filter((l, i) => l === want[i]).length >= 0.99 * want.length);
+    const show = cli(['models', '--show', model]);
+    assert.match(show.stdout, /details: trained by the CLI test/);
+    const c = cli(['compare', '-i', sharedPath('fixtures/synthetic/query_1k.h5ad'), '-m', model, '-m', sharedPath('fixtures/models/toy_sgd.pkl'), '--variant', 'simd']);
+    assert.equal(c.status, 0, c.stderr);
+    const lines = c.stdout.trim().split('\n');
+    assert.equal(lines[0], 'mine \\ toy_sgd,B cells,CD4+ T cells,CD8+ T cells,Classical monocytes,NK cells,Platelets');
+    const total = lines.slice(1).reduce((s, l) => s + l.split(',').slice(1).map(Number).reduce((x, y) => x + y, 0), 0);
+    assert.equal(total, 1000);
+    assert.match(c.stderr, /mine vs toy_sgd: same label for [\d,]+ of 1,000 cells/);
+  });
+  it('train explains a missing label column', () => {
+    const r = cli(['train', '-i', sharedPath('fixtures/synthetic/train_2k.h5ad'), '--labels', 'celltype', '-o', '/tmp/x.pkl', '--variant', 'simd']);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /no obs column 'celltype' with cell-type labels \(columns: .*cell_type/);
+  });
+});
+
 describe('CLI usage and errors', () => {
   it('prints usage and exits 2 without a command', () => {
     const r = cli([]);

@@ -11,7 +11,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { toTable } from '../engine/export/csv.ts';
 import { addAnnotations } from '../engine/export/h5ad.ts';
-import { annotate, CellTypistError, modelInfo } from '../engine/node.ts';
+import { annotate, CellTypistError, modelInfo, train } from '../engine/node.ts';
+import { crosstab, crosstabCsv } from '../engine/export/crosstab.ts';
 import { progressPrinter } from './progress.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +39,8 @@ async function resolveModel(arg: string, quiet: boolean): Promise<string | Uint8
 
 const USAGE = `usage:
   celltypist-wasm annotate -i DATA.h5ad -m MODEL.pkl [-o OUTDIR] [options]
+  celltypist-wasm train -i REF.h5ad --labels OBS_COL -o MODEL.pkl [train options]
+  celltypist-wasm compare -i DATA.h5ad -m A.pkl -m B.pkl [-m ...] [-o crosstab.csv]   labels of several models, cross-tabulated
   celltypist-wasm models [--json]                       list the CellTypist model catalog
   celltypist-wasm models --show MODEL.pkl|NAME [--top N]   cell types (and top markers) of a model
   celltypist-wasm models --download NAME                 download a catalog model into the cache
@@ -68,13 +71,32 @@ annotate options (as CellTypist's command line):
   --quiet                      no progress output
 `;
 
+const TRAIN_USAGE = `
+train options (as celltypist.train):
+  -i, --input PATH             labelled reference .h5ad (log1p-normalized to 10,000 counts in X or raw/X)
+  --labels COL                 obs column with the cell types
+  -o, --out PATH               model file to write (.pkl, loadable by CellTypist and scikit-learn)
+  --feature-selection          two-pass training keeping each type's top genes (default off)
+  --top-genes N                genes per cell type with --feature-selection (default 300)
+  --use-sgd                    SGD logistic regression instead of L-BFGS
+  --mini-batch                 mini-batch SGD (with --use-sgd); --batch-size 1000 --batch-number 100 --epochs 10
+  --balance-cell-type          balance cell types in mini-batches
+  --no-mean                    do not center genes when scaling (CellTypist's with_mean=False)
+  --C C                        inverse L2 strength of logistic regression (default 1)
+  --max-iter N                 iterations (default 1000 / 500 / 200 by number of cells)
+  --details TEXT  --version V  --source S  --url U   description stored in the model
+  --gene-column COL  --normalize  --threads N  --variant auto|simd|simd-threads  --quiet
+`;
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === 'annotate') return await annotateCommand(rest);
     if (command === 'models') return await modelsCommand(rest);
+    if (command === 'train') return await trainCommand(rest);
+    if (command === 'compare') return await compareCommand(rest);
     if (command === '--help' || command === '-h' || command === 'help') {
-      process.stdout.write(USAGE);
+      process.stdout.write(USAGE + TRAIN_USAGE);
       return 0;
     }
     process.stderr.write(`${command ? `unknown command '${command}'\n` : ''}${USAGE}`);
@@ -190,6 +212,118 @@ async function annotateCommand(args: string[]): Promise<number> {
         `${s.n_cells.toLocaleString('en-US')} cells annotated in ${s.timings.total.toFixed(2)} s (${s.engine_variant})\n` +
         `wrote ${files.map((f) => path.join(outdir, f.name)).join(', ')}\n`,
     );
+  }
+  return 0;
+}
+
+async function trainCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      input: { type: 'string', short: 'i' },
+      labels: { type: 'string' },
+      out: { type: 'string', short: 'o' },
+      'feature-selection': { type: 'boolean' },
+      'top-genes': { type: 'string' },
+      'use-sgd': { type: 'boolean' },
+      'mini-batch': { type: 'boolean' },
+      'batch-size': { type: 'string' },
+      'batch-number': { type: 'string' },
+      epochs: { type: 'string' },
+      'balance-cell-type': { type: 'boolean' },
+      'no-mean': { type: 'boolean' },
+      C: { type: 'string' },
+      'max-iter': { type: 'string' },
+      details: { type: 'string' },
+      version: { type: 'string' },
+      source: { type: 'string' },
+      url: { type: 'string' },
+      'gene-column': { type: 'string' },
+      normalize: { type: 'boolean' },
+      seed: { type: 'string' },
+      threads: { type: 'string' },
+      variant: { type: 'string' },
+      quiet: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  if (!values.input || !values.labels || !values.out) {
+    process.stderr.write(`error: --input, --labels and --out are required\n${USAGE}${TRAIN_USAGE}`);
+    return 2;
+  }
+  if (values['mini-batch'] && !values['use-sgd']) process.stderr.write('note: --mini-batch has no effect without --use-sgd\n');
+  const quiet = values.quiet ?? false;
+  const r = await train(
+    values.input,
+    {
+      labels: values.labels,
+      feature_selection: values['feature-selection'] ?? false,
+      top_genes: number(values['top-genes'], 'top-genes', 300),
+      use_sgd: values['use-sgd'] ?? false,
+      mini_batch: (values['use-sgd'] && values['mini-batch']) ?? false,
+      batch_size: number(values['batch-size'], 'batch-size', 1000),
+      batch_number: number(values['batch-number'], 'batch-number', 100),
+      epochs: number(values.epochs, 'epochs', 10),
+      balance_cell_type: values['balance-cell-type'] ?? false,
+      with_mean: !values['no-mean'],
+      C: number(values.C, 'C', 1),
+      max_iter: number(values['max-iter'], 'max-iter', 0),
+      details: values.details ?? '',
+      version: values.version ?? '',
+      source: values.source ?? '',
+      url: values.url ?? '',
+      gene_column: values['gene-column'],
+      normalize_counts: values.normalize ?? false,
+      seed: number(values.seed, 'seed', 0),
+      variant: (values.variant ?? 'auto') as 'auto' | 'simd' | 'simd-threads',
+      n_threads: number(values.threads, 'threads', 2),
+    },
+    progressPrinter(process.stderr, quiet),
+  );
+  mkdirSync(path.dirname(path.resolve(values.out)), { recursive: true });
+  writeFileSync(values.out, r.bytes);
+  if (!quiet) {
+    for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
+    process.stderr.write(
+      `\ntrained ${r.info.estimator} on ${r.n_cells.toLocaleString('en-US')} cells: ${r.info.labels.length} cell types, ${r.info.n_features.toLocaleString('en-US')} genes, ` +
+        `${r.seconds.toFixed(2)} s${r.converged ? '' : ' (not converged)'}\nwrote ${values.out}\n`,
+    );
+  }
+  return 0;
+}
+
+async function compareCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      input: { type: 'string', short: 'i' },
+      model: { type: 'string', short: 'm', multiple: true },
+      out: { type: 'string', short: 'o' },
+      variant: { type: 'string' },
+      quiet: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  const models = values.model ?? [];
+  if (!values.input || models.length < 2) {
+    process.stderr.write(`error: compare needs --input and at least two --model\n${USAGE}`);
+    return 2;
+  }
+  const quiet = values.quiet ?? false;
+  const runs: { name: string; labels: string[] }[] = [];
+  for (const m of models) {
+    const r = await annotate(values.input, await resolveModel(m, quiet), { variant: (values.variant ?? 'auto') as 'auto' | 'simd' | 'simd-threads', return_matrices: false });
+    runs.push({ name: path.basename(m).replace(/\.pkl$/, ''), labels: r.predicted_labels });
+  }
+  const table = crosstab(runs[0].labels, runs[1].labels);
+  const csv = crosstabCsv(table, runs[0].name, runs[1].name);
+  if (values.out) writeFileSync(values.out, csv);
+  else process.stdout.write(csv);
+  if (!quiet) {
+    for (let i = 1; i < runs.length; i++) {
+      const same = runs[0].labels.filter((l, k) => l === runs[i].labels[k]).length;
+      process.stderr.write(`${runs[0].name} vs ${runs[i].name}: same label for ${same.toLocaleString('en-US')} of ${runs[0].labels.length.toLocaleString('en-US')} cells\n`);
+    }
   }
   return 0;
 }

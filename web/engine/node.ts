@@ -7,7 +7,8 @@ import { annotateReader, loadModel } from './annotate.ts';
 import { openH5adPath } from './h5ad/open-node.ts';
 import { type AnnotateOptions, type AnnotationResult, CellTypistError, type ModelInfo, type ProgressCallback } from './types.ts';
 import type { Variant } from './wasm/core.ts';
-import { loadCore } from './wasm/load.ts';
+import { loadCore, unrefPthreadWorkers } from './wasm/load.ts';
+import { type TrainOptions, type TrainResult, trainReader } from './train.ts';
 import { ID_TABLE, ORTHOLOG_TABLE } from './genes/orthologs.ts';
 import { fetchGeneTable } from './models/fetch.ts';
 import { FileStore } from './models/file-store.ts';
@@ -118,6 +119,23 @@ export async function annotateInWorker(
   } finally {
     signal?.removeEventListener('abort', onAbort);
     await worker.terminate();
+  }
+}
+
+/** Trains a CellTypist model from a labelled .h5ad (see web/engine/train.ts); returns the .pkl bytes and facts. */
+export async function train(
+  input: string,
+  options: TrainOptions & { variant?: 'auto' | Variant; n_threads?: number; signal?: AbortSignal },
+  onProgress?: ProgressCallback,
+): Promise<TrainResult> {
+  const { variant: want, n_threads, signal, ...rest } = options;
+  const { core, variant } = await loadCore({ variant: want });
+  const reader = await openH5adPath(input);
+  try {
+    return await trainReader(reader, rest, { core, n_threads: variant === 'simd-threads' ? (n_threads ?? 2) : 1, signal, onProgress });
+  } finally {
+    reader.close();
+    if (variant === 'simd-threads') unrefPthreadWorkers(core);
   }
 }
 

@@ -15,6 +15,51 @@ export interface CoreModel {
   top_markers(cellType: string, topN: number, onlyPositive: boolean): string[];
   /** CellTypist's Model.convert() by a two-column gene map (CSV bytes in the heap); the new model is the caller's to delete. */
   convert(mapPtr: number, size: number, uniqueOnly: boolean): { model: CoreModel; convert_from: number; n_features_before: number };
+  coef(): Float64Array;
+  intercept(): Float64Array;
+  scaler_mean(): Float64Array;
+  scaler_var(): Float64Array;
+  scaler_scale(): Float64Array;
+  n_samples_seen(): number;
+  with_mean(): boolean;
+  coef_rows(): number;
+  /** The model restricted to some cell types (≥ 3); the caller deletes it. */
+  subset(keep: string[]): CoreModel;
+  delete(): void;
+}
+
+/** Options of celltypist.train (defaults: CellTypist's). */
+export interface CoreTrainOptions {
+  with_mean?: boolean;
+  C?: number;
+  max_iter?: number;
+  use_sgd?: boolean;
+  alpha?: number;
+  mini_batch?: boolean;
+  batch_number?: number;
+  batch_size?: number;
+  epochs?: number;
+  balance_cell_type?: boolean;
+  feature_selection?: boolean;
+  top_genes?: number;
+  seed?: number;
+  n_threads?: number;
+  date?: string;
+  details?: string;
+  url?: string;
+  source?: string;
+  version?: string;
+}
+
+/** Collects a reference's rows, then trains (free with `.delete()`). */
+export interface CoreTrainer {
+  add_rows(data: number, indices: number, indptr: number, nRows: number): void;
+  train(genes: string[], labels: string[], options: CoreTrainOptions, progress?: (step: string) => void): {
+    model: CoreModel;
+    n_features: number;
+    converged: boolean;
+    iterations: number;
+  };
   delete(): void;
 }
 
@@ -80,6 +125,7 @@ export interface CoreModule {
   normalize_log1p(data: number, indptr: number, nRows: number): void;
   hardware_threads(): number;
   OverClusterer: new (nGenes: number) => CoreOverClusterer;
+  Trainer: new (nGenes: number) => CoreTrainer;
   /** Over-clustering on given principal components (row-major n × dims float32 in the heap). */
   cluster_points(pcs: number, n: number, dims: number, options: CoreClusterOptions, progress?: CoreClusterProgress): CoreClusterResult;
   /** Over-clustering on a neighbour graph (CSR in the heap); init = n × 2 float32 or 0. */
