@@ -199,6 +199,40 @@ describe('app (production build, cross-origin isolated)', () => {
     await page.close();
   });
 
+  it('Train tab: trains on a labelled file, downloads the model, annotates another file with it; then compares two models', async () => {
+    const page = await openApp(server.url);
+    await page.setInputFiles('#data-file', sharedPath('fixtures/synthetic/train_2k.h5ad'));
+    await page.click('#train-panel summary');
+    await page.waitForFunction(() => !(document.getElementById('train-run') as HTMLButtonElement).disabled);
+    assert.equal(await page.inputValue('#train-labels'), 'cell_type');
+    await page.fill('#train-details', 'trained in the browser');
+    await page.click('#train-run');
+    await page.waitForFunction(() => !(document.getElementById('train-use') as HTMLElement).hidden || document.getElementById('error')!.textContent !== '', null, { timeout: 60000 });
+    assert.equal(await page.textContent('#error'), '');
+    assert.match((await page.textContent('#train-summary'))!, /LogisticRegression trained on 2,000 cells: 6 cell types, 1,495 genes\./);
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#train-download')]);
+    const { copyFileSync, mkdirSync } = await import('node:fs');
+    mkdirSync(repoPath('e2e/out'), { recursive: true });
+    copyFileSync((await dl.path())!, repoPath('e2e/out/browser-trained.pkl'));
+    const { modelInfo } = await import('../web/engine/node.ts');
+    const info = await modelInfo(repoPath('e2e/out/browser-trained.pkl'));
+    assert.equal(info.description.details, 'trained in the browser');
+    await page.click('#train-use');
+    await page.waitForFunction(() => /6 cell types, 1,495 genes/.test(document.getElementById('model-summary')!.textContent!));
+    await page.setInputFiles('#data-file', sharedPath('fixtures/synthetic/query_1k.h5ad'));
+    await waitRunnable(page);
+    await runAndWait(page);
+    const got = column(parseCsv(await downloadText(page, '#dl-labels')), 'predicted_labels');
+    const want = column(readCsv(sharedPath('fixtures/expected/toy_lr__query_1k/best_match/predicted_labels.csv')), 'predicted_labels');
+    assert.ok(got.filter((l, i) => l === want[i]).length >= 990);
+    // Compare with CellTypist's SGD model.
+    await page.setInputFiles('#compare-file', sharedPath('fixtures/models/toy_sgd.pkl'));
+    await page.waitForFunction(() => /same label as the first model for/.test(document.getElementById('compare-summary')!.textContent!), null, { timeout: 30000 });
+    assert.match((await page.textContent('#compare-summary'))!, /toy_sgd.pkl: 1,346 of 1,495 genes found; same label as the first model for [\d,]+ of 1,000 cells/);
+    assert.equal(await page.locator('#compare tbody tr').count(), 6);
+    await page.close();
+  });
+
   it('legacy-encoded real data falls back to raw/X and says so', async () => {
     const page = await openApp(server.url);
     await page.setInputFiles('#model-file', sharedPath('fixtures/models/pbmc68k_bulk.pkl'));

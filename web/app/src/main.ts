@@ -10,6 +10,7 @@ import { fetchBytes } from '../../engine/models/fetch.ts';
 import { EmbeddingPlot, colorOf } from './plot.ts';
 import type { Request, Response } from './protocol.ts';
 import { getModel, loadRegistry, store } from './catalog.ts';
+import { crosstab } from '../../engine/export/crosstab.ts';
 import type { Registry } from '../../engine/models/registry.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -67,6 +68,7 @@ function clearError() {
 }
 function updateRun() {
   ($('run') as HTMLButtonElement).disabled = !(dataFile && modelBytes && summary);
+  ($('train-run') as HTMLButtonElement).disabled = !(dataFile && summary && ($('train-labels') as HTMLSelectElement).value);
 }
 const fmt = (n: number) => n.toLocaleString('en-US');
 
@@ -100,6 +102,11 @@ async function setData(file: File) {
     // CellTypist's default: its own over-clustering (on the file's graph when it has one).
     sel.add(new Option(s.has_graph ? "automatic (Leiden on the file's neighbour graph)" : 'automatic (Leiden over-clustering)', ''));
     for (const c of s.obs_columns.filter((c) => c.kind === 'categorical' || c.kind === 'string')) sel.add(new Option(c.name, c.name));
+    const tl = $('train-labels') as HTMLSelectElement;
+    tl.innerHTML = '';
+    for (const c of s.obs_columns.filter((c) => c.kind === 'categorical' || c.kind === 'string')) {
+      tl.add(new Option(c.name, c.name, /cell.?type|label/i.test(c.name), /cell.?type|label/i.test(c.name)));
+    }
     const emb = $('embedding') as HTMLSelectElement;
     emb.innerHTML = '';
     for (const o of s.obsm.filter((o) => o.dims >= 2)) emb.add(new Option(o.name, o.name, o.name === 'X_umap', o.name === 'X_umap'));
@@ -250,6 +257,87 @@ $('run').addEventListener('click', async () => {
   }
 });
 $('cancel').addEventListener('click', () => running !== null && worker.postMessage({ type: 'cancel', id: running }));
+
+// ---- training -----------------------------------------------------------------------------
+let trained: { bytes: Uint8Array; name: string } | null = null;
+$('train-run').addEventListener('click', async () => {
+  if (!dataFile) return;
+  clearError();
+  const bar = $('train-progress') as HTMLProgressElement;
+  ($('train-run') as HTMLButtonElement).disabled = true;
+  $('train-summary').textContent = '';
+  for (const b of ['train-download', 'train-use']) $(b).hidden = true;
+  const options = {
+    labels: ($('train-labels') as HTMLSelectElement).value,
+    feature_selection: ($('train-fs') as HTMLInputElement).checked,
+    top_genes: Number(($('train-top') as HTMLInputElement).value) || 300,
+    use_sgd: ($('train-sgd') as HTMLInputElement).checked,
+    details: ($('train-details') as HTMLInputElement).value,
+    normalize_counts: ($('normalize') as HTMLInputElement).checked,
+  };
+  const { done } = call({ type: 'train', file: dataFile, options } as Request, (m) => {
+    if (m.type !== 'progress') return;
+    bar.value = m.progress.fraction;
+    $('train-text').textContent = m.progress.message ?? '';
+  });
+  try {
+    const r = ((await done) as Extract<Response, { type: 'trained' }>).result;
+    trained = { bytes: r.bytes, name: `${dataFile.name.replace(/\.h5ad$/i, '')}_${options.labels}.pkl` };
+    bar.value = 1;
+    $('train-text').textContent = `done in ${r.seconds.toFixed(1)} s`;
+    $('train-summary').textContent =
+      `${r.info.estimator} trained on ${fmt(r.n_cells)} cells: ${r.info.labels.length} cell types, ${fmt(r.info.n_features)} genes` +
+      `${r.converged ? '' : ' (stopped before converging)'}.` +
+      (r.warnings.length ? `\n⚠ ${r.warnings.join('\n⚠ ')}` : '');
+    for (const b of ['train-download', 'train-use']) $(b).hidden = false;
+  } catch (e) {
+    showError((e as Error).message);
+    bar.value = 0;
+    $('train-text').textContent = '';
+  } finally {
+    updateRun();
+  }
+});
+$('train-labels').addEventListener('change', updateRun);
+$('train-download').addEventListener('click', () => trained && download(trained.name, new Blob([trained.bytes as BlobPart], { type: 'application/octet-stream' })));
+$('train-use').addEventListener('click', () => trained && setModel(trained.bytes, trained.name));
+
+// ---- comparison with a second model -------------------------------------------------------
+$('compare-file').addEventListener('change', async () => {
+  const input = $('compare-file') as HTMLInputElement;
+  const f = input.files?.[0];
+  if (!f || !dataFile || !result) return;
+  clearError();
+  $('compare-summary').textContent = `annotating with ${f.name} …`;
+  const first = result;
+  try {
+    const options = { mode: first.stats.mode, p_thres: first.stats.p_thres, normalize_counts: ($('normalize') as HTMLInputElement).checked, return_matrices: false, compute_umap: false };
+    const r = ((await call({ type: 'annotate', file: dataFile, model: new Uint8Array(await f.arrayBuffer()), options } as Request).done) as Extract<Response, { type: 'result' }>).result;
+    const t = crosstab(first.predicted_labels, r.predicted_labels);
+    const same = first.predicted_labels.filter((l, i) => l === r.predicted_labels[i]).length;
+    $('compare-summary').textContent = `${f.name}: ${fmt(r.stats.n_features_used)} of ${fmt(r.stats.n_features_model)} genes found; same label as the first model for ${fmt(same)} of ${fmt(first.predicted_labels.length)} cells. Rows: first model, columns: ${f.name}.`;
+    const table = $('compare') as HTMLTableElement;
+    table.innerHTML = '';
+    const head = table.createTHead().insertRow();
+    head.insertCell().textContent = '';
+    for (const c of t.cols) head.insertCell().textContent = c;
+    const body = table.createTBody();
+    t.rows.forEach((row, i) => {
+      const tr = body.insertRow();
+      tr.insertCell().textContent = row;
+      t.counts[i].forEach((n) => {
+        const td = tr.insertCell();
+        td.textContent = n ? fmt(n) : '';
+        if (n) td.style.background = `rgba(40, 110, 200, ${Math.min(0.8, n / Math.max(1, ...t.counts[i]))})`;
+      });
+    });
+  } catch (e) {
+    $('compare-summary').textContent = '';
+    showError((e as Error).message);
+  } finally {
+    input.value = '';
+  }
+});
 
 // ---- results ------------------------------------------------------------------------------
 function labelsFor(by: string): string[] {

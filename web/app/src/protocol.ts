@@ -2,6 +2,7 @@
 import type { AnnotateOptions, AnnotationResult, ModelInfo, Progress } from '../../engine/types.ts';
 import type { H5adSummary } from '../../engine/h5ad/read.ts';
 import type { GeneTable } from '../../engine/models/registry.ts';
+import type { TrainOptions, TrainResult } from '../../engine/train.ts';
 
 export type Request =
   | { type: 'summary'; id: number; file: File }
@@ -19,6 +20,8 @@ export type Request =
       idTable?: GeneTable;
     }
   | { type: 'cancel'; id: number }
+  /** celltypist.train on the file; the model comes back as .pkl bytes. */
+  | { type: 'train'; id: number; file: File; options: TrainOptions }
   /** Annotated .h5ad: the input file plus the result columns (the file is copied in memory). */
   | { type: 'export-h5ad'; id: number; file: File; result: AnnotationResult };
 
@@ -36,4 +39,5 @@ export type Response =
       groups: Record<string, string[]>;
     }
   | { type: 'h5ad'; id: number; bytes: Uint8Array }
+  | { type: 'trained'; id: number; result: TrainResult }
   | { type: 'error'; id: number; code: string; message: string };

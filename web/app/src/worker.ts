@@ -4,6 +4,7 @@
  */
 import h5wasm from 'h5wasm';
 import { annotateReader, loadModel } from '../../engine/annotate.ts';
+import { trainReader } from '../../engine/train.ts';
 import { chooseInput } from '../../engine/h5ad/normalization.ts';
 import { H5adReader, type H5File } from '../../engine/h5ad/read.ts';
 import { checkHdf5Signature } from '../../engine/h5ad/signature.ts';
@@ -104,6 +105,23 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
         post({ type: 'model', id: msg.id, info: { labels: m.labels(), n_features: m.n_features(), estimator: m.estimator(), description: m.description() } });
       } finally {
         m.delete();
+      }
+    } else if (msg.type === 'train') {
+      const ac = new AbortController();
+      aborts.set(msg.id, ac);
+      const { core, variant } = await loadCore({ baseUrl: wasmBase });
+      const reader = await open(msg.file);
+      try {
+        const result = await trainReader(reader, msg.options, {
+          core,
+          n_threads: variant === 'simd-threads' ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2)) : 1,
+          signal: ac.signal,
+          onProgress: (progress) => post({ type: 'progress', id: msg.id, progress }),
+        });
+        post({ type: 'trained', id: msg.id, result }, [result.bytes.buffer]);
+      } finally {
+        aborts.delete(msg.id);
+        reader.close();
       }
     } else if (msg.type === 'annotate') {
       const ac = new AbortController();
