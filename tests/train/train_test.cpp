@@ -104,7 +104,8 @@ TEST_P(TrainParity, MatchesCellTypistOnHeldOutCells) {
         const std::set<std::string> mine(ours.features.begin(), ours.features.end());
         std::size_t shared = 0;
         for (const auto& g : theirs.features) shared += mine.count(g);
-        std::printf("[train]   %zu of CellTypist's %zu selected genes also selected here\n", shared, theirs.features.size());
+        std::printf("[train]   %zu of CellTypist's %zu selected genes also selected here\n", shared,
+                    theirs.features.size());
         // sklearn itself, re-run with random_state 1-4 on the same design, keeps 220-238 of these
         // 312 genes: the selection is seed-dependent, ours is like another seed.
         EXPECT_GE(shared, 215u);
