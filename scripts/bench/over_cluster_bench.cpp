@@ -18,18 +18,10 @@
 #include <vector>
 
 #include "cluster/over_cluster.hpp"
+#include "peak_rss.hpp"
 
 using namespace ct;
 using Clock = std::chrono::steady_clock;
-
-static double peak_rss_mb() {
-    std::ifstream f("/proc/self/status");
-    std::string line;
-    while (std::getline(f, line)) {
-        if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
-    }
-    return 0;
-}
 
 /// Deterministic synthetic chunk: each cell draws ~nnz genes, a third from its type's markers.
 struct Generator {

@@ -17,20 +17,12 @@
 #include <vector>
 
 #include "model/pickle_reader.hpp"
+#include "peak_rss.hpp"
 #include "predict/labels.hpp"
 #include "predict/predictor.hpp"
 #include "predict/score_parallel.hpp"
 
 using namespace ct;
-
-static double peak_rss_mb() {
-    std::ifstream f("/proc/self/status");
-    std::string line;
-    while (std::getline(f, line)) {
-        if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
-    }
-    return 0;
-}
 
 int main(int argc, char** argv) {
     std::size_t cells = 200000, genes = 20000, nnz = 2000, types = 98,

@@ -3,22 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <random>
+
+#include "support/synthetic.hpp"
 
 namespace ct::cluster {
 namespace {
 
-std::vector<float> clustered_points(std::size_t n, std::size_t dim, std::uint64_t seed) {
-    std::mt19937_64 rng(seed);
-    std::normal_distribution<float> nd(0.0f, 1.0f);
-    std::vector<float> centers(20 * dim);
-    for (auto& c : centers) c = 5.0f * nd(rng);
-    std::vector<float> p(n * dim);
-    for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t d = 0; d < dim; ++d)
-            p[i * dim + d] = centers[(i % 20) * dim + d] + nd(rng);
-    return p;
-}
+using ct::testing::clustered_points;
 
 TEST(KnnExact, MatchesNaiveSearchWithSelfFirst) {
     const std::size_t n = 400, dim = 8, k = 6;

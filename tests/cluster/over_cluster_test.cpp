@@ -14,6 +14,7 @@
 #include "cluster/pca.hpp"
 #include "cluster/scale.hpp"
 #include "support/fixtures.hpp"
+#include "support/synthetic.hpp"
 #include "voting/majority_vote.hpp"
 
 namespace ct::cluster {
@@ -23,11 +24,7 @@ using ct::testing::read_csv;
 using ct::testing::read_h5ad;
 using ct::testing::shared_path;
 
-double agreement(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-    std::size_t same = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) same += a[i] == b[i];
-    return static_cast<double>(same) / static_cast<double>(a.size());
-}
+using ct::testing::agreement;
 
 /// Accuracy over the cells whose truth is one of the model's labels.
 double accuracy(const std::vector<std::string>& labels, const std::vector<std::string>& truth,

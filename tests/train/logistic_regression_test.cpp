@@ -3,30 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <random>
+
+#include "support/synthetic.hpp"
 
 namespace ct::train {
 namespace {
 
-/// Three Gaussian blobs in 4 dimensions, standardized.
-Design blobs(std::vector<std::int32_t>& y) {
-    std::mt19937_64 rng(3);
-    std::normal_distribution<float> nd(0, 1);
-    cluster::SparseRows x;
-    x.n_cols = 4;
-    for (int i = 0; i < 300; ++i) {
-        const int c = i % 3;
-        y.push_back(c);
-        for (int g = 0; g < 4; ++g) {
-            const float v = std::fabs((g == c ? 3.0f : 0.0f) + nd(rng));
-            x.data.push_back(v);
-            x.indices.push_back(g);
-        }
-        x.indptr.push_back(static_cast<std::int64_t>(x.data.size()));
-        ++x.n_rows;
-    }
-    return standardize(std::move(x));
-}
+Design blobs(std::vector<std::int32_t>& y) { return standardize(ct::testing::three_blobs(y)); }
 
 TEST(LogisticOvr, SolutionSatisfiesTheOptimalityConditions) {
     std::vector<std::int32_t> y;

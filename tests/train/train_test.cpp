@@ -14,6 +14,7 @@
 #include "predict/labels.hpp"
 #include "predict/predictor.hpp"
 #include "support/fixtures.hpp"
+#include "support/synthetic.hpp"
 
 namespace ct::train {
 namespace {
@@ -89,12 +90,11 @@ TEST_P(TrainParity, MatchesCellTypistOnHeldOutCells) {
         EXPECT_LT(max_mean, 1e-5);
     }
     const auto a = predict(ours, query), b = predict(theirs, query);
-    std::size_t same = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) same += a[i] == b[i];
+
     const std::set<std::string> known(theirs.labels.begin(), theirs.labels.end());
     const auto& truth = query.obs.at("cell_type");
     const double acc_ours = accuracy(a, truth, known), acc_theirs = accuracy(b, truth, known);
-    const double identical = static_cast<double>(same) / static_cast<double>(a.size());
+    const double identical = ct::testing::agreement(a, b);
     std::printf(
         "[train] %s: %zu features, %.3f s, held-out accuracy %.4f (CellTypist %.4f), identical "
         "labels %.4f, converged %d (max %zu iterations)\n",

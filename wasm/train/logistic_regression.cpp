@@ -37,18 +37,24 @@ inline double sigmoid_neg(double t) {
 
 }  // namespace
 
+LinearFit empty_fit(const std::vector<std::int32_t>& y, std::size_t n_cells, std::size_t n_classes,
+                    std::size_t n_features) {
+    if (y.size() != n_cells) throw std::invalid_argument("one label per cell is needed");
+    if (n_classes < 2) throw std::invalid_argument("training needs at least 2 cell types");
+    LinearFit fit;
+    fit.n_rows = n_classes == 2 ? 1 : n_classes;
+    fit.coef.assign(fit.n_rows * n_features, 0.0);
+    fit.intercept.assign(fit.n_rows, 0.0);
+    fit.iterations.assign(fit.n_rows, 0);
+    return fit;
+}
+
 LinearFit fit_logistic_ovr(const Design& d, const std::vector<std::int32_t>& y,
                            std::size_t n_classes, const LogisticOptions& options) {
     const auto& z = d.z;
     const std::size_t G = z.n_cols, N = z.n_rows;
-    if (y.size() != N) throw std::invalid_argument("one label per cell is needed");
-    if (n_classes < 2) throw std::invalid_argument("training needs at least 2 cell types");
-    const std::size_t rows = n_classes == 2 ? 1 : n_classes;
-    LinearFit fit;
-    fit.n_rows = rows;
-    fit.coef.assign(rows * G, 0.0);
-    fit.intercept.assign(rows, 0.0);
-    fit.iterations.assign(rows, 0);
+    LinearFit fit = empty_fit(y, N, n_classes, G);
+    const std::size_t rows = fit.n_rows;
     std::vector<char> converged(rows, 1);
     const double inv_c = 1.0 / options.C;
     parallel::parallel_for(

@@ -30,6 +30,11 @@ struct LinearFit {
     bool converged = true;
 };
 
+/// A zero fit for n_classes (one row when binary) over n_features, with the input checked.
+/// @throws std::invalid_argument when the labels do not match the cells or there is one class.
+LinearFit empty_fit(const std::vector<std::int32_t>& y, std::size_t n_cells, std::size_t n_classes,
+                    std::size_t n_features);
+
 /// @param y class index of each cell in [0, n_classes).
 LinearFit fit_logistic_ovr(const Design& d, const std::vector<std::int32_t>& y,
                            std::size_t n_classes, const LogisticOptions& options = {});

@@ -77,20 +77,14 @@ LinearFit fit_sgd_ovr(const Design& d, const std::vector<std::int32_t>& y, std::
                       const SgdOptions& o) {
     const auto& z = d.z;
     const std::size_t G = z.n_cols, N = z.n_rows;
-    if (y.size() != N) throw std::invalid_argument("one label per cell is needed");
-    if (n_classes < 2) throw std::invalid_argument("training needs at least 2 cell types");
     if (o.mini_batch && N <= o.batch_size) {
         throw std::invalid_argument("the number of cells (" + std::to_string(N) +
                                     ") is not larger than the batch size (" +
                                     std::to_string(o.batch_size) +
                                     "): decrease the batch size, or train without mini-batches");
     }
-    const std::size_t rows = n_classes == 2 ? 1 : n_classes;
-    LinearFit fit;
-    fit.n_rows = rows;
-    fit.coef.assign(rows * G, 0.0);
-    fit.intercept.assign(rows, 0.0);
-    fit.iterations.assign(rows, 0);
+    LinearFit fit = empty_fit(y, N, n_classes, G);
+    const std::size_t rows = fit.n_rows;
     // Per-row constants: c . Z_i, and c . c.
     std::vector<double> cz(N, 0.0);
     double cc = 0;

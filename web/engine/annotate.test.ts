@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { type GeneTableServer, serveGeneTables } from './testing/gene-tables.ts';
+import { writeTestH5ad } from './testing/write-h5ad.ts';
 import { annotate } from './node.ts';
 import { FIXTURE_CASES, column, maxDelta, numeric, readCsv, sharedPath } from './testing/fixtures.ts';
 
@@ -102,30 +103,21 @@ describe('annotate in a Node worker thread', () => {
 describe('raw counts', () => {
   // A copy of query_1k whose X holds its raw counts (layers/counts), written with our writer.
   async function countsFile(): Promise<string> {
-    const { mkdtempSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const path = await import('node:path');
     const h5 = (await import('h5wasm/node')).default;
     await h5.ready;
-    const { CsrWriter, WRITE_LIBVER, writeDataframe, writeRootSkeleton } = await import('./h5ad/write.ts');
     const { openH5adPath } = await import('./h5ad/open-node.ts');
     const src = new h5.File(sharedPath('fixtures/synthetic/query_1k.h5ad'), 'r');
     const get = (p: string) => (src.get(p) as unknown as { value: unknown }).value;
     const reader = await openH5adPath(sharedPath('fixtures/synthetic/query_1k.h5ad'));
-    const out = path.join(mkdtempSync(path.join(tmpdir(), 'ctw-counts-')), 'counts.h5ad');
-    const f = new h5.File(out, 'w', { libver: WRITE_LIBVER });
-    const root = f as unknown as import('./h5ad/write.ts').WGroup;
-    writeRootSkeleton(root);
-    const w = new CsrWriter(root, 'X', reader.summary.n_vars);
-    w.append(get('layers/counts/data') as Float32Array, get('layers/counts/indices') as Int32Array, Array.from(get('layers/counts/indptr') as Int32Array));
-    w.finish();
-    writeDataframe(root, 'obs', reader.obsNames(), {});
-    writeDataframe(root, 'var', reader.varNames(), {});
-    f.close();
-    src.close();
-    reader.close();
-    return out;
+    try {
+      const x = { data: get('layers/counts/data') as Float32Array, indices: get('layers/counts/indices') as Int32Array, indptr: get('layers/counts/indptr') as Int32Array, n_cols: reader.summary.n_vars };
+      return await writeTestH5ad('counts.h5ad', x, reader.obsNames(), reader.varNames());
+    } finally {
+      src.close();
+      reader.close();
+    }
   }
+
 
   it('are refused with advice by default, and normalized in-stream on request (CellTypist labels)', async () => {
     const file = await countsFile();
@@ -143,26 +135,11 @@ describe('raw counts', () => {
 
 describe('gene identifiers in real-world files', () => {
   it('uses the symbol column when the var index holds Ensembl IDs', async () => {
-    const { mkdtempSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const path = await import('node:path');
-    const h5 = (await import('h5wasm/node')).default;
-    await h5.ready;
-    const { CsrWriter, WRITE_LIBVER, writeDataframe, writeRootSkeleton } = await import('./h5ad/write.ts');
     const { openH5adPath } = await import('./h5ad/open-node.ts');
     const reader = await openH5adPath(sharedPath('fixtures/synthetic/query_1k.h5ad'));
     const chunk = reader.readRows('X', 0, reader.summary.n_obs);
     const symbols = reader.varNames();
-    const out = path.join(mkdtempSync(path.join(tmpdir(), 'ctw-ens-')), 'ensembl.h5ad');
-    const f = new h5.File(out, 'w', { libver: WRITE_LIBVER });
-    const root = f as unknown as import('./h5ad/write.ts').WGroup;
-    writeRootSkeleton(root);
-    const w = new CsrWriter(root, 'X', symbols.length);
-    w.append(chunk.data, chunk.indices, chunk.indptr);
-    w.finish();
-    writeDataframe(root, 'obs', reader.obsNames(), {});
-    writeDataframe(root, 'var', symbols.map((_, i) => `ENSG${String(i + 1).padStart(11, '0')}.1`), { feature_name: symbols });
-    f.close();
+    const out = await writeTestH5ad('ensembl.h5ad', chunk, reader.obsNames(), symbols.map((_, i) => `ENSG${String(i + 1).padStart(11, '0')}.1`), { feature_name: symbols });
     reader.close();
     const r = await annotate(out, sharedPath('fixtures/models/toy_lr.pkl'), { variant: 'simd' });
     assert.match(r.stats.warnings.join(' '), /Ensembl gene IDs; gene symbols are taken from var column 'feature_name'/);
@@ -186,12 +163,6 @@ describe('Ensembl IDs without a symbol column', () => {
 
   it("are mapped to symbols with CellTypist's GENCODE table (downloaded, verified, cached), versions ignored", async () => {
     server.useRegistry();
-    const { mkdtempSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const path = await import('node:path');
-    const h5 = (await import('h5wasm/node')).default;
-    await h5.ready;
-    const { CsrWriter, WRITE_LIBVER, writeDataframe, writeRootSkeleton } = await import('./h5ad/write.ts');
     const { openH5adPath } = await import('./h5ad/open-node.ts');
     // pbmc68k's raw layer with each symbol replaced by its GENCODE v44 ID plus a version suffix
     // (the 65 symbols GENCODE v44 does not know stay symbols).
@@ -203,16 +174,7 @@ describe('Ensembl IDs without a symbol column', () => {
     const reader = await openH5adPath(sharedPath('fixtures/real/pbmc68k_reduced.h5ad'));
     const chunk = reader.readRows('raw', 0, reader.summary.n_obs);
     const symbols = reader.varNames('raw');
-    const out = path.join(mkdtempSync(path.join(tmpdir(), 'ctw-ids-')), 'ids.h5ad');
-    const f = new h5.File(out, 'w', { libver: WRITE_LIBVER });
-    const root = f as unknown as import('./h5ad/write.ts').WGroup;
-    writeRootSkeleton(root);
-    const w = new CsrWriter(root, 'X', symbols.length);
-    w.append(chunk.data, chunk.indices, chunk.indptr);
-    w.finish();
-    writeDataframe(root, 'obs', reader.obsNames(), {});
-    writeDataframe(root, 'var', symbols.map((s) => (idOf.has(s) ? `${idOf.get(s)}.7` : s)), { n_cells: new Float64Array(symbols.length) });
-    f.close();
+    const out = await writeTestH5ad('ids.h5ad', chunk, reader.obsNames(), symbols.map((s) => (idOf.has(s) ? `${idOf.get(s)}.7` : s)), { n_cells: new Float64Array(symbols.length) });
     reader.close();
     const r = await annotate(out, sharedPath('fixtures/models/pbmc68k_bulk.pkl'), { variant: 'simd' });
     assert.match(r.stats.warnings.join(' '), /700 of 765 IDs were mapped to gene symbols with CellTypist's GENCODE v44 table/);

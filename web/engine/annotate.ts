@@ -12,6 +12,7 @@ import { clusterSource, ExpressionClusterer, overCluster } from './over-cluster.
 import { type AnnotateOptions, type AnnotationResult, CellTypistError, type ProgressCallback } from './types.ts';
 import type { CoreModel, CoreModule, Variant } from './wasm/core.ts';
 import { HeapBuffer } from './wasm/heap.ts';
+import { forEachHeapChunk } from './wasm/heap-chunks.ts';
 import { unrefPthreadWorkers } from './wasm/load.ts';
 
 export interface AnnotateContext {
@@ -44,8 +45,6 @@ function checkAbort(signal?: AbortSignal) {
   if (signal?.aborted) throw new CellTypistError('cancelled', 'annotation cancelled');
 }
 
-/** Yields to the event loop so that progress events and cancellation get through. */
-const tick = () => new Promise<void>((r) => setTimeout(r, 0));
 
 export async function annotateReader(
   reader: H5adReader,
@@ -166,9 +165,6 @@ async function annotateWith(
     }
     expression = new ExpressionClusterer(core, info.n_cols);
   }
-  const data = new HeapBuffer(core, 'f32');
-  const indices = new HeapBuffer(core, 'i32');
-  const indptr = new HeapBuffer(core, 'i32');
   const dec = new HeapBuffer(core, 'f64');
   const prob = new HeapBuffer(core, 'f64');
   const decision = keepMatrices ? new Float64Array(n * L) : undefined;
@@ -178,29 +174,13 @@ async function annotateWith(
   timings.load = (performance.now() - t0) / 1000;
   const tPredict = performance.now();
   try {
-    for (let start = 0, end = 0; start < n; start = end) {
-      checkAbort(signal);
-      end = reader.chunkEnd(choice.source, start, chunkRows, nnzBudget);
-      const rows = end - start;
-      const chunk = reader.readRows(choice.source, start, end);
-      for (let i = 0; i < chunk.data.length; i++) {
-        if (!Number.isFinite(chunk.data[i])) {
-          throw new CellTypistError('nan_values', `the expression matrix has NaN or infinite values (first in cell ${start + 1}): remove or replace them and save the file again`);
-        }
-      }
-      // Allocate everything first: malloc may grow memory and detach earlier views.
-      const pData = data.ensure(chunk.data.length);
-      const pIdx = indices.ensure(chunk.indices.length);
-      const pPtr = indptr.ensure(rows + 1);
+    await forEachHeapChunk(core, reader, choice.source, { chunk_rows: chunkRows, nnz_budget: nnzBudget, normalize: choice.normalize, signal, cancelled_message: 'annotation cancelled' }, (c) => {
+      const { start, end, rows } = c;
       const pDec = dec.ensure(rows * L);
       const pProb = prob.ensure(rows * L);
-      (data.view(chunk.data.length) as Float32Array).set(chunk.data);
-      (indices.view(chunk.indices.length) as Int32Array).set(chunk.indices);
-      (indptr.view(rows + 1) as Int32Array).set(chunk.indptr);
       try {
-        if (choice.normalize) core.normalize_log1p(pData, pPtr, rows);
-        predictor.score(pData, pIdx, pPtr, rows, pDec, pProb, ctx.n_threads ?? 1);
-        expression?.addStats(pData, pIdx, pPtr, rows);
+        predictor.score(c.data, c.indices, c.indptr, rows, pDec, pProb, ctx.n_threads ?? 1);
+        expression?.addStats(c.data, c.indices, c.indptr, rows);
       } catch (e) {
         throw new CellTypistError('predict_failed', (e as Error).message);
       }
@@ -210,7 +190,7 @@ async function annotateWith(
       if (probability) probability.set(pView, start * L);
       for (let r = 0; r < rows; r++) {
         let m = -Infinity;
-        for (let c = 0; c < L; c++) if (pView[r * L + c] > m) m = pView[r * L + c];
+        for (let k = 0; k < L; k++) if (pView[r * L + k] > m) m = pView[r * L + k];
         conf[start + r] = m;
       }
       if (mode === 'best_match') {
@@ -221,15 +201,14 @@ async function annotateWith(
         for (let r = 0; r < rows; r++) predicted[start + r] = pm[r];
       }
       onProgress?.({ stage: 'predict', fraction: end / n, message: `${end.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} cells` });
-      await tick();
-    }
+    });
   } catch (e) {
     expression?.delete();
     throw e;
   } finally {
     if (ctx.variant === 'simd-threads') unrefPthreadWorkers(core); // workers started on demand
     predictor.delete();
-    for (const b of [data, indices, indptr, dec, prob]) b.free();
+    for (const b of [dec, prob]) b.free();
   }
   timings.predict = (performance.now() - tPredict) / 1000;
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { annotate, openH5adPath } from './node.ts';
 import { clusterSource } from './over-cluster.ts';
-import { column, readCsv, sharedPath } from './testing/fixtures.ts';
+import { accuracy, column, readCsv, sharedPath } from './testing/fixtures.ts';
 
 function agreement(a: string[], b: string[]): number {
   let same = 0;
@@ -12,16 +12,6 @@ function agreement(a: string[], b: string[]): number {
   return same / a.length;
 }
 
-function accuracy(labels: string[], truth: string[], known: Set<string>): number {
-  let n = 0;
-  let right = 0;
-  truth.forEach((t, i) => {
-    if (!known.has(t)) return;
-    n++;
-    if (labels[i] === t) right++;
-  });
-  return right / n;
-}
 
 /** Adjusted Rand index of two clusterings. */
 function ari(a: string[], b: string[]): number {

@@ -12,6 +12,7 @@ import type { H5adReader } from './h5ad/read.ts';
 import { CellTypistError, type ProgressCallback } from './types.ts';
 import type { CoreClusterOptions, CoreClusterProgress, CoreClusterResult, CoreModule, CoreOverClusterer } from './wasm/core.ts';
 import { HeapBuffer } from './wasm/heap.ts';
+import { forEachHeapChunk } from './wasm/heap-chunks.ts';
 
 /** Where the over-clustering starts from. */
 export type ClusterSource = 'graph' | 'pca' | 'expression';
@@ -79,29 +80,10 @@ export class ExpressionClusterer {
       throw new CellTypistError('cannot_over_cluster', 'automatic over-clustering found fewer than 2 genes expressed in at least 5 cells with any variability: give a cluster column instead (CLI: --over-clustering COLUMN)');
     }
     const n = reader.summary.n_obs;
-    const data = new HeapBuffer(core, 'f32');
-    const indices = new HeapBuffer(core, 'i32');
-    const indptr = new HeapBuffer(core, 'i32');
-    try {
-      for (let start = 0, end = 0; start < n; start = end) {
-        if (signal?.aborted) throw new CellTypistError('cancelled', 'annotation cancelled');
-        end = reader.chunkEnd(choice.source, start, chunkRows, 2_000_000);
-        const rows = end - start;
-        const chunk = reader.readRows(choice.source, start, end);
-        const pData = data.ensure(chunk.data.length);
-        const pIdx = indices.ensure(chunk.indices.length);
-        const pPtr = indptr.ensure(rows + 1);
-        (data.view(chunk.data.length) as Float32Array).set(chunk.data);
-        (indices.view(chunk.indices.length) as Int32Array).set(chunk.indices);
-        (indptr.view(rows + 1) as Int32Array).set(chunk.indptr);
-        if (choice.normalize) core.normalize_log1p(pData, pPtr, rows);
-        this.impl.add_rows(pData, pIdx, pPtr, rows);
-        onProgress?.({ stage: 'over_clustering', fraction: 0.05 * (end / n), message: `collecting ${nGenes.toLocaleString('en-US')} variable genes: ${end.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} cells` });
-        await new Promise<void>((r) => setTimeout(r, 0));
-      }
-    } finally {
-      for (const b of [data, indices, indptr]) b.free();
-    }
+    await forEachHeapChunk(core, reader, choice.source, { chunk_rows: chunkRows, normalize: choice.normalize, signal, cancelled_message: 'annotation cancelled' }, (c) => {
+      this.impl.add_rows(c.data, c.indices, c.indptr, c.rows);
+      onProgress?.({ stage: 'over_clustering', fraction: 0.05 * (c.end / n), message: `collecting ${nGenes.toLocaleString('en-US')} variable genes: ${c.end.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} cells` });
+    });
     return this.impl.run(options, stepProgress(onProgress));
   }
 

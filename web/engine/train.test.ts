@@ -6,20 +6,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { annotate, openH5adPath, train } from './node.ts';
-import { column, readCsv, sharedPath } from './testing/fixtures.ts';
+import { accuracy, column, readCsv, sharedPath } from './testing/fixtures.ts';
 
 const QUERY = 'fixtures/synthetic/query_1k.h5ad';
 
-function accuracy(labels: string[], truth: string[], known: Set<string>) {
-  let n = 0;
-  let ok = 0;
-  truth.forEach((t, i) => {
-    if (!known.has(t)) return;
-    n++;
-    if (labels[i] === t) ok++;
-  });
-  return ok / n;
-}
 
 for (const variant of ['simd', 'simd-threads'] as const) {
   describe(`train (wasm ${variant})`, () => {

@@ -10,7 +10,7 @@ import type { H5adReader } from './h5ad/read.ts';
 import { modelDataOf, writeModelPickle } from './models/pickle-writer.ts';
 import { CellTypistError, type ModelInfo, type ProgressCallback } from './types.ts';
 import type { CoreModule, CoreTrainOptions } from './wasm/core.ts';
-import { HeapBuffer } from './wasm/heap.ts';
+import { forEachHeapChunk } from './wasm/heap-chunks.ts';
 
 export interface TrainOptions extends Omit<CoreTrainOptions, 'n_threads'> {
   /** obs column with the cell-type labels. */
@@ -77,33 +77,11 @@ export async function trainReader(reader: H5adReader, options: TrainOptions, ctx
   }
   const genes = core.make_unique(options.gene_column ? reader.varNames(choice.source, options.gene_column) : reader.varNames(choice.source));
   const trainer = new core.Trainer(info.n_cols);
-  const data = new HeapBuffer(core, 'f32');
-  const indices = new HeapBuffer(core, 'i32');
-  const indptr = new HeapBuffer(core, 'i32');
   try {
-    const chunkRows = Math.max(1, options.chunk_rows ?? 4096);
-    for (let start = 0, end = 0; start < n; start = end) {
-      if (signal?.aborted) throw new CellTypistError('cancelled', 'training cancelled');
-      end = reader.chunkEnd(choice.source, start, chunkRows, 2_000_000);
-      const rows = end - start;
-      const chunk = reader.readRows(choice.source, start, end);
-      for (let i = 0; i < chunk.data.length; i++) {
-        if (!Number.isFinite(chunk.data[i])) {
-          throw new CellTypistError('nan_values', `the expression matrix has NaN or infinite values (first in cell ${start + 1}): remove or replace them and save the file again`);
-        }
-      }
-      const pData = data.ensure(chunk.data.length);
-      const pIdx = indices.ensure(chunk.indices.length);
-      const pPtr = indptr.ensure(rows + 1);
-      (data.view(chunk.data.length) as Float32Array).set(chunk.data);
-      (indices.view(chunk.indices.length) as Int32Array).set(chunk.indices);
-      (indptr.view(rows + 1) as Int32Array).set(chunk.indptr);
-      if (choice.normalize) core.normalize_log1p(pData, pPtr, rows);
-      trainer.add_rows(pData, pIdx, pPtr, rows);
-      onProgress?.({ stage: 'train', fraction: 0.5 * (end / n), message: `reading ${end.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} cells` });
-      await new Promise<void>((r) => setTimeout(r, 0));
-    }
-    for (const b of [data, indices, indptr]) b.free();
+    await forEachHeapChunk(core, reader, choice.source, { chunk_rows: options.chunk_rows, normalize: choice.normalize, signal, cancelled_message: 'training cancelled' }, (c) => {
+      trainer.add_rows(c.data, c.indices, c.indptr, c.rows);
+      onProgress?.({ stage: 'train', fraction: 0.5 * (c.end / n), message: `reading ${c.end.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} cells` });
+    });
     const { labels: _l, gene_column: _g, normalize_counts: _n, chunk_rows: _c, ...core_options } = options;
     let trained;
     try {
@@ -134,7 +112,6 @@ export async function trainReader(reader: H5adReader, options: TrainOptions, ctx
       m.delete();
     }
   } finally {
-    for (const b of [data, indices, indptr]) b.free();
     trainer.delete();
   }
 }

@@ -113,3 +113,15 @@ export const FIXTURE_CASES: FixtureCase[] = [
   { name: 'pbmc68k louvain vote', model: 'fixtures/models/pbmc68k_bulk.pkl', input: P, expected: 'fixtures/real/expected/pbmc68k_bulk__pbmc68k_reduced/majority_voting_louvain', mode: 'best_match', over_clustering: 'louvain', min_prop: 0 },
   { name: 'pbmc68k auto (labels)', model: 'fixtures/models/pbmc68k_bulk.pkl', input: P, expected: 'fixtures/real/expected/pbmc68k_bulk__pbmc68k_reduced/majority_voting_auto', mode: 'best_match' },
 ];
+
+/** Share of cells labelled as the truth, over the cells whose truth is one of `known` (the model's types). */
+export function accuracy(labels: string[], truth: string[], known: Set<string>): number {
+  let n = 0;
+  let right = 0;
+  truth.forEach((t, i) => {
+    if (!known.has(t)) return;
+    n++;
+    if (labels[i] === t) right++;
+  });
+  return right / n;
+}
