@@ -26,17 +26,7 @@ using ct::testing::shared_path;
 
 using ct::testing::agreement;
 
-/// Accuracy over the cells whose truth is one of the model's labels.
-double accuracy(const std::vector<std::string>& labels, const std::vector<std::string>& truth,
-                const std::set<std::string>& known) {
-    std::size_t n = 0, right = 0;
-    for (std::size_t i = 0; i < labels.size(); ++i) {
-        if (!known.count(truth[i])) continue;
-        ++n;
-        right += labels[i] == truth[i];
-    }
-    return static_cast<double>(right) / static_cast<double>(n);
-}
+using ct::testing::accuracy;
 
 std::vector<std::string> as_strings(const std::vector<std::int32_t>& clusters) {
     std::vector<std::string> out;

@@ -36,6 +36,30 @@ cluster::SparseRows three_blobs(std::vector<std::int32_t>& groups) {
     return x;
 }
 
+cluster::SparseRows sparse_from_dense(const std::vector<std::vector<float>>& rows) {
+    cluster::SparseRows m;
+    m.n_rows = rows.size();
+    m.n_cols = rows.empty() ? 0 : rows[0].size();
+    for (const auto& r : rows) {
+        for (std::size_t j = 0; j < r.size(); ++j)
+            if (r[j] != 0.0f)
+                m.data.push_back(r[j]), m.indices.push_back(static_cast<std::int32_t>(j));
+        m.indptr.push_back(static_cast<std::int64_t>(m.data.size()));
+    }
+    return m;
+}
+
+double accuracy(const std::vector<std::string>& labels, const std::vector<std::string>& truth,
+                const std::set<std::string>& known) {
+    std::size_t n = 0, right = 0;
+    for (std::size_t i = 0; i < truth.size(); ++i) {
+        if (!known.count(truth[i])) continue;
+        ++n;
+        right += labels[i] == truth[i];
+    }
+    return n == 0 ? 0.0 : static_cast<double>(right) / static_cast<double>(n);
+}
+
 double agreement(const std::vector<std::string>& a, const std::vector<std::string>& b) {
     std::size_t same = 0;
     for (std::size_t i = 0; i < a.size(); ++i) same += a[i] == b[i];

@@ -5,21 +5,12 @@
 #include <algorithm>
 #include <cmath>
 
+#include "support/synthetic.hpp"
+
 namespace ct::train {
 namespace {
 
-cluster::SparseRows from_dense(const std::vector<std::vector<float>>& rows) {
-    cluster::SparseRows m;
-    m.n_rows = rows.size();
-    m.n_cols = rows[0].size();
-    for (const auto& r : rows) {
-        for (std::size_t j = 0; j < r.size(); ++j)
-            if (r[j] != 0.0f)
-                m.data.push_back(r[j]), m.indices.push_back(static_cast<std::int32_t>(j));
-        m.indptr.push_back(static_cast<std::int64_t>(m.data.size()));
-    }
-    return m;
-}
+const auto from_dense = ct::testing::sparse_from_dense;
 
 TEST(Standardize, EqualsSklearnScalerWithCellTypistsUpperClip) {
     // Gene 1 has an outlier that clips at 10 (only above: zeros are never clipped from below).

@@ -43,16 +43,7 @@ std::vector<std::string> predict(const model::Model& m, const ct::testing::H5ad&
     return out;
 }
 
-double accuracy(const std::vector<std::string>& labels, const std::vector<std::string>& truth,
-                const std::set<std::string>& known) {
-    std::size_t n = 0, ok = 0;
-    for (std::size_t i = 0; i < truth.size(); ++i) {
-        if (!known.count(truth[i])) continue;
-        ++n;
-        ok += labels[i] == truth[i];
-    }
-    return static_cast<double>(ok) / static_cast<double>(n);
-}
+using ct::testing::accuracy;
 
 model::Model read_pkl(const std::string& rel) {
     const auto bytes = ct::testing::read_bytes(shared_path(rel));
