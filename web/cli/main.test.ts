@@ -41,9 +41,9 @@ describe('celltypist-wasm annotate (CLI) parity with CellTypist', () => {
 });
 
 describe('CLI automatic over-clustering', () => {
-  it('--majority-voting without --over-clustering over-clusters like CellTypist, and --umap writes a layout', () => {
+  it('--majority-voting without --over-clustering over-clusters like CellTypist, and --umap writes a layout', async () => {
     const out = mkdtempSync(path.join(tmpdir(), 'ctw-cli-'));
-    const r = cli(['annotate', '-i', sharedPath('fixtures/synthetic/query_1k.h5ad'), '-m', sharedPath('fixtures/models/toy_lr.pkl'), '-o', out, '--majority-voting', '--umap', '--variant', 'simd']);
+    const r = cli(['annotate', '-i', sharedPath('fixtures/synthetic/query_1k.h5ad'), '-m', sharedPath('fixtures/models/toy_lr.pkl'), '-o', out, '--majority-voting', '--umap', '--write-h5ad', '--variant', 'simd']);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /automatic over-clustering: \d+ Leiden clusters at resolution 5 from the expression matrix/);
     const got = readCsv(path.join(out, 'predicted_labels.csv'));
@@ -57,6 +57,13 @@ describe('CLI automatic over-clustering', () => {
     assert.deepEqual(umap.header, ['UMAP1', 'UMAP2']);
     assert.equal(umap.index.length, 1000);
     assert.ok(numeric(umap).every(Number.isFinite));
+    // The computed layout is kept in the annotated .h5ad as obsm['X_umap'].
+    const { openH5adPath } = await import('../engine/h5ad/open-node.ts');
+    const reader = await openH5adPath(path.join(out, 'annotated.h5ad'));
+    const emb = reader.readObsm('X_umap');
+    reader.close();
+    assert.equal(emb.dims, 2);
+    assert.ok(Math.abs(emb.data[0] - numeric(umap)[0]) < 1e-4);
   });
 });
 
@@ -86,6 +93,27 @@ describe('CLI train and compare', () => {
     const r = cli(['train', '-i', sharedPath('fixtures/synthetic/train_2k.h5ad'), '--labels', 'celltype', '-o', '/tmp/x.pkl', '--variant', 'simd']);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /no obs column 'celltype' with cell-type labels \(columns: .*cell_type/);
+  });
+});
+
+describe('CLI model utilities', () => {
+  it('subset keeps some cell types; convert writes CellTypist\'s converted model', () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'ctw-cli-'));
+    const sub = path.join(out, 'sub.pkl');
+    const s = cli(['subset', '-m', sharedPath('fixtures/models/toy_lr.pkl'), '--types', 'B cells,NK cells,Platelets', '-o', sub]);
+    assert.equal(s.status, 0, s.stderr);
+    assert.match(cli(['models', '--show', sub]).stdout, /3 cell types, 1,495 genes\n(.*\n)*cell types:\n  B cells\n  NK cells\n  Platelets/);
+    const bad = cli(['subset', '-m', sharedPath('fixtures/models/toy_lr.pkl'), '--types', 'B cells,Martians,NK cells', '-o', sub]);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /no cell type 'Martians'/);
+    const conv = path.join(out, 'mouse.pkl');
+    const c = cli(['convert', '-m', sharedPath('fixtures/models/pbmc68k_bulk.pkl'), '--gene-map', sharedPath('genes/Ensembl105_Human2Mouse_Genes.csv'), '-o', conv]);
+    assert.equal(c.status, 0, c.stderr);
+    assert.match(c.stderr, /10 cell types, 765 genes -> 10 cell types, 612 genes/);
+    const check = spawnSync('/usr/bin/python3', ['-c', `import pickle,sys,numpy as np
+a=pickle.load(open(sys.argv[1],'rb')); b=pickle.load(open(sys.argv[2],'rb'))
+print(list(a['Model'].features)==list(b['Model'].features), np.array_equal(a['Model'].coef_, b['Model'].coef_), np.array_equal(a['Scaler_'].mean_, b['Scaler_'].mean_))`, conv, sharedPath('fixtures/real/expected/pbmc68k_bulk_to_mouse__pbmc68k_mouse_genes/converted_model.pkl')], { encoding: 'utf8' });
+    if (check.status === 0) assert.equal(check.stdout.trim(), 'True True True');
   });
 });
 

@@ -16,9 +16,13 @@ import { crosstab, crosstabCsv } from '../engine/export/crosstab.ts';
 import { progressPrinter } from './progress.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { fetchModel } from '../engine/models/fetch.ts';
+import { fetchGeneTable, fetchModel } from '../engine/models/fetch.ts';
+import { modelDataOf, writeModelPickle } from '../engine/models/pickle-writer.ts';
+import { ORTHOLOG_TABLE } from '../engine/genes/orthologs.ts';
+import { loadModel } from '../engine/annotate.ts';
+import { loadCore } from '../engine/wasm/load.ts';
 import { FileStore } from '../engine/models/file-store.ts';
-import { findModel } from '../engine/models/registry.ts';
+import { findGeneTable, findModel } from '../engine/models/registry.ts';
 import { nodeRegistry } from '../engine/models/registry-node.ts';
 
 const registry = nodeRegistry;
@@ -40,6 +44,8 @@ async function resolveModel(arg: string, quiet: boolean): Promise<string | Uint8
 const USAGE = `usage:
   celltypist-wasm annotate -i DATA.h5ad -m MODEL.pkl [-o OUTDIR] [options]
   celltypist-wasm train -i REF.h5ad --labels OBS_COL -o MODEL.pkl [train options]
+  celltypist-wasm subset -m MODEL.pkl --types "A,B,C" -o OUT.pkl   the model restricted to some cell types
+  celltypist-wasm convert -m MODEL.pkl -o OUT.pkl [--gene-map FILE] [--all-orthologs]   human <-> mouse by orthologs
   celltypist-wasm compare -i DATA.h5ad -m A.pkl -m B.pkl [-m ...] [-o crosstab.csv]   labels of several models, cross-tabulated
   celltypist-wasm models [--json]                       list the CellTypist model catalog
   celltypist-wasm models --show MODEL.pkl|NAME [--top N]   cell types (and top markers) of a model
@@ -95,6 +101,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'models') return await modelsCommand(rest);
     if (command === 'train') return await trainCommand(rest);
     if (command === 'compare') return await compareCommand(rest);
+    if (command === 'subset' || command === 'convert') return await modelToolCommand(command, rest);
     if (command === '--help' || command === '-h' || command === 'help') {
       process.stdout.write(USAGE + TRAIN_USAGE);
       return 0;
@@ -324,6 +331,52 @@ async function compareCommand(args: string[]): Promise<number> {
       const same = runs[0].labels.filter((l, k) => l === runs[i].labels[k]).length;
       process.stderr.write(`${runs[0].name} vs ${runs[i].name}: same label for ${same.toLocaleString('en-US')} of ${runs[0].labels.length.toLocaleString('en-US')} cells\n`);
     }
+  }
+  return 0;
+}
+
+/** subset / convert: load a model, transform it in the core, write it as a CellTypist .pkl. */
+async function modelToolCommand(command: 'subset' | 'convert', args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { model: { type: 'string', short: 'm' }, out: { type: 'string', short: 'o' }, types: { type: 'string' }, 'gene-map': { type: 'string' }, 'all-orthologs': { type: 'boolean' } },
+    strict: true,
+  });
+  if (!values.model || !values.out || (command === 'subset' && !values.types)) {
+    process.stderr.write(`error: ${command} needs --model and --out${command === 'subset' ? ' and --types' : ''}\n${USAGE}`);
+    return 2;
+  }
+  const { core } = await loadCore({ variant: 'simd' });
+  const bytes = await resolveModel(values.model, true);
+  const m = loadModel(core, typeof bytes === 'string' ? readFileSync(bytes) : bytes);
+  try {
+    let out;
+    if (command === 'subset') {
+      try {
+        out = m.subset(values.types!.split(',').map((t) => t.trim()).filter(Boolean));
+      } catch (e) {
+        throw new CellTypistError('bad_subset', (e as Error).message);
+      }
+    } else {
+      const map = values['gene-map'] ? readFileSync(values['gene-map']) : (await fetchGeneTable(findGeneTable(registry(), ORTHOLOG_TABLE), { store: new FileStore() })).bytes;
+      const buf = core._malloc(map.length);
+      try {
+        core.HEAPU8.set(map, buf);
+        out = m.convert(buf, map.length, !values['all-orthologs']).model;
+      } catch (e) {
+        throw new CellTypistError('convert_failed', (e as Error).message);
+      } finally {
+        core._free(buf);
+      }
+    }
+    try {
+      writeFileSync(values.out, writeModelPickle(modelDataOf(out)));
+      process.stderr.write(`${command}: ${m.labels().length} cell types, ${m.n_features().toLocaleString('en-US')} genes -> ${out.labels().length} cell types, ${out.n_features().toLocaleString('en-US')} genes; wrote ${values.out}\n`);
+    } finally {
+      out.delete();
+    }
+  } finally {
+    m.delete();
   }
   return 0;
 }

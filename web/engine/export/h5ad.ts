@@ -58,13 +58,23 @@ export function addAnnotations(h5: H5Module, path: string, r: AnnotationResult, 
     }
     obs.delete_attribute('column-order');
     obs.create_attribute('column-order', order);
-    if (options.probabilities && r.probability_matrix) {
+    const obsmGroup = () => {
       let obsm = f.get('obsm');
       if (!obsm) {
         obsm = f.create_group('obsm');
         obsm.create_attribute('encoding-type', 'dict');
         obsm.create_attribute('encoding-version', '0.1.0');
       }
+      return obsm;
+    };
+    // A UMAP layout computed here (the file had no embedding) is kept as obsm['X_umap'].
+    if (r.umap && r.umap.length === 2 * n && !(f.get('obsm')?.keys().includes('X_umap') ?? false)) {
+      const ds = obsmGroup().create_dataset({ name: 'X_umap', data: r.umap, shape: [n, 2] });
+      ds.create_attribute('encoding-type', 'array');
+      ds.create_attribute('encoding-version', '0.2.0');
+    }
+    if (options.probabilities && r.probability_matrix) {
+      const obsm = obsmGroup();
       const ds = obsm.create_dataset({ name: 'probability_matrix', data: r.probability_matrix, shape: [n, r.labels.length] });
       ds.create_attribute('encoding-type', 'array');
       ds.create_attribute('encoding-version', '0.2.0');
