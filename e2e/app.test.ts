@@ -338,6 +338,21 @@ describe('<celltypist-annotator> web component', () => {
     assert.equal(await page.evaluate(() => document.body.dataset.annotated), '1500');
     const rows = await page.evaluate(() => document.getElementById('annotator')!.shadowRoot!.querySelectorAll('tbody tr').length);
     assert.equal(rows, 6);
+    // Automatic over-clustering (majority-voting without a cluster column), and a computed UMAP
+    // when the asked-for embedding is missing.
+    const auto = await page.evaluate(async () => {
+      const el = document.getElementById('annotator') as HTMLElement & { annotate(f: File): Promise<{ majority_voting?: string[]; umap?: Float32Array; stats: { over_clustering?: { source: string; n_clusters: number } } }> };
+      el.removeAttribute('over-clustering');
+      el.setAttribute('majority-voting', '');
+      el.setAttribute('embedding', 'X_missing');
+      const blob = await (await fetch('./demo/demo.h5ad')).blob();
+      const r = await el.annotate(new File([blob], 'demo.h5ad'));
+      return { voted: r.majority_voting?.length ?? 0, source: r.stats.over_clustering?.source, clusters: r.stats.over_clustering?.n_clusters ?? 0, umap: r.umap?.length ?? 0 };
+    });
+    assert.equal(auto.voted, 1500);
+    assert.equal(auto.source, 'expression');
+    assert.ok(auto.clusters >= 5, JSON.stringify(auto));
+    assert.equal(auto.umap, 3000);
     await page.close();
   });
 });
