@@ -5,6 +5,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "cluster/scale.hpp"
+
 namespace ct::train {
 
 std::vector<std::int32_t> expressed_genes(const cluster::SparseRows& x) {
@@ -39,43 +41,24 @@ cluster::SparseRows select_columns(const cluster::SparseRows& x,
 }
 
 Design standardize(cluster::SparseRows x, const ScalerOptions& options) {
-    const std::size_t G = x.n_cols;
     if (x.n_rows == 0) throw std::invalid_argument("no cells to train on");
-    const double n = static_cast<double>(x.n_rows);
-    std::vector<double> sum(G, 0.0), sum_sq(G, 0.0);
-    for (std::size_t p = 0; p < x.nnz(); ++p) {
-        const double v = x.data[p];
-        sum[static_cast<std::size_t>(x.indices[p])] += v;
-        sum_sq[static_cast<std::size_t>(x.indices[p])] += v * v;
-    }
+    // sklearn's StandardScaler: population variance, scale 1 below 10 machine epsilons; then
+    // CellTypist's clip of values above the bound only.
+    cluster::StandardizeOptions o;
+    o.center = options.with_mean;
+    o.ddof = 0;
+    o.min_scale = 10.0 * std::numeric_limits<double>::epsilon();
+    if (options.clip > 0) o.clip_high = options.clip;
+    const auto n_rows = static_cast<std::int64_t>(x.n_rows);
+    cluster::ScaledMatrix s = cluster::standardize_sparse(std::move(x), o);
     Design d;
-    Scaler& s = d.scaler;
-    s.with_mean = options.with_mean;
-    s.n_samples_seen = static_cast<std::int64_t>(x.n_rows);
-    s.mean.assign(G, 0.0);
-    s.var.assign(G, 0.0);
-    s.scale.assign(G, 1.0);
-    d.offset.assign(G, 0.0);
-    for (std::size_t g = 0; g < G; ++g) {
-        const double m = sum[g] / n;
-        // Two-pass-equivalent variance from sums (sklearn accumulates incrementally; the
-        // difference is rounding only).
-        const double var = std::max(0.0, sum_sq[g] / n - m * m);
-        s.var[g] = var;
-        // sklearn's mean_ is reported even when with_mean is False; CellTypist stores it.
-        s.mean[g] = m;
-        const double sc = std::sqrt(var);
-        s.scale[g] = sc < 10.0 * std::numeric_limits<double>::epsilon() ? 1.0 : sc;
-        d.offset[g] = options.with_mean ? -m / s.scale[g] : 0.0;
-    }
-    const double clip = options.clip > 0 ? options.clip : std::numeric_limits<double>::infinity();
-    for (std::size_t p = 0; p < x.nnz(); ++p) {
-        const auto g = static_cast<std::size_t>(x.indices[p]);
-        const double centered = options.with_mean ? x.data[p] - s.mean[g] : x.data[p];
-        const double v = std::min(centered / s.scale[g], clip);
-        x.data[p] = static_cast<float>(v - d.offset[g]);
-    }
-    d.z = std::move(x);
+    d.z = std::move(s.offsets);
+    d.offset = std::move(s.zero_value);
+    d.scaler.mean = std::move(s.mean);  // sklearn reports mean_ also without centering
+    d.scaler.var = std::move(s.var);
+    d.scaler.scale = std::move(s.std);
+    d.scaler.with_mean = options.with_mean;
+    d.scaler.n_samples_seen = n_rows;
     return d;
 }
 
