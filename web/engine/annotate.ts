@@ -6,7 +6,7 @@
 import { chooseInput } from './h5ad/normalization.ts';
 import { harmonizeGenes, symbolsFromEnsembl } from './genes/matching.ts';
 import { convertForSpecies, type GeneMapSource } from './genes/orthologs.ts';
-import { explainOverlap, findSymbolColumn, looksLikeEnsembl, minOverlap, symbolSpecies } from './genes/identifiers.ts';
+import { explainOverlap, findSymbolColumn, looksLikeEnsembl, minOverlap } from './genes/identifiers.ts';
 import type { H5adReader } from './h5ad/read.ts';
 import { clusterSource, ExpressionClusterer, overCluster } from './over-cluster.ts';
 import { type AnnotateOptions, type AnnotationResult, CellTypistError, type ProgressCallback } from './types.ts';
@@ -68,7 +68,7 @@ async function annotateWith(
   givenModel: CoreModel,
   options: AnnotateOptions,
   ctx: AnnotateContext,
-  convert: (genes: string[]) => Promise<{ model: CoreModel; warning?: string }>,
+  convert: (genes: string[]) => Promise<{ model: CoreModel; warning?: string; same_species: boolean }>,
 ): Promise<AnnotationResult> {
   const { core, signal, onProgress } = ctx;
   const t0 = performance.now();
@@ -123,8 +123,7 @@ async function annotateWith(
   if (converted.warning) warnings.push(converted.warning);
   // Case-insensitive matching only within one species, and never after an ortholog conversion.
   const modelFeatures = model.features();
-  const sameSpecies = !converted.warning && symbolSpecies(rawGenes) === symbolSpecies(modelFeatures);
-  const harmonized = harmonizeGenes(core.make_unique(rawGenes), modelFeatures, sameSpecies);
+  const harmonized = harmonizeGenes(core.make_unique(rawGenes), modelFeatures, converted.same_species);
   const genes = harmonized.genes;
   if (harmonized.n_version + harmonized.n_case > 0) {
     const parts = [

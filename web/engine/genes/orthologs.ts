@@ -23,6 +23,8 @@ export interface Conversion {
   model: CoreModel;
   owned: boolean;
   warning?: string;
+  /** Data and (given) model are of one detected species: gene case differences are spellings. */
+  same_species: boolean;
 }
 
 /** Converts the model when data and model are of different species; otherwise returns it as is. */
@@ -33,11 +35,10 @@ export async function convertForSpecies(
   options: Pick<AnnotateOptions, 'convert_orthologs' | 'ortholog_unique_only'>,
   geneMap?: GeneMapSource,
 ): Promise<Conversion> {
-  if (options.convert_orthologs === false) return { model, owned: false };
-  const features = model.features();
   const data = symbolSpecies(dataGenes);
-  const mine = symbolSpecies(features);
-  if (data === 'unknown' || mine === 'unknown' || data === mine) return { model, owned: false };
+  const mine = symbolSpecies(model.features());
+  const same = data === mine;
+  if (options.convert_orthologs === false || data === 'unknown' || mine === 'unknown' || same) return { model, owned: false, same_species: same };
   if (!geneMap) {
     throw new CellTypistError(
       'species_mismatch',
@@ -61,6 +62,7 @@ export async function convertForSpecies(
     return {
       model: r.model,
       owned: true,
+      same_species: false,
       warning:
         `the data has ${data} genes and the model ${mine} genes: the model was converted to ${data} genes by ` +
         `${unique ? '1:1 orthologs' : 'orthologs (1:N averaged)'} as CellTypist's Model.convert() does (Ensembl 105 table): ` +
