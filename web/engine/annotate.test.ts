@@ -185,6 +185,45 @@ describe('Ensembl IDs without a symbol column', () => {
   });
 });
 
+describe('odd gene names', () => {
+  it('duplicate names are made unique as anndata does, with a warning; labels as CellTypist', async () => {
+    const { openH5adPath } = await import('./h5ad/open-node.ts');
+    const reader = await openH5adPath(sharedPath('fixtures/synthetic/query_1k.h5ad'));
+    const chunk = reader.readRows('X', 0, reader.summary.n_obs);
+    const genes = reader.varNames();
+    // A gene no model knows renamed to the name of a model gene that comes before it.
+    const extra = genes.findIndex((g) => g.startsWith('XGENE'));
+    const twin = genes.findIndex((g, i) => i < extra && !g.startsWith('XGENE'));
+    const renamed = genes.map((g, i) => (i === extra ? genes[twin] : g));
+    const out = await writeTestH5ad('dups.h5ad', chunk, reader.obsNames(), renamed);
+    reader.close();
+    const r = await annotate(out, sharedPath('fixtures/models/toy_lr.pkl'), { variant: 'simd' });
+    assert.match(r.stats.warnings.join(' '), new RegExp(`1 gene name\\(s\\) occur more than once .*'${genes[twin].replace(/[+]/g, '\\+')}' → '${genes[twin].replace(/[+]/g, '\\+')}-1'`));
+    const want = readCsv(sharedPath('fixtures/expected/toy_lr__query_1k/best_match/predicted_labels.csv'));
+    assert.deepEqual(r.predicted_labels, column(want, 'predicted_labels'));
+  });
+
+  it('names that are not UTF-8 text are reported, not a crash', async (t) => {
+    const { spawnSync } = await import('node:child_process');
+    const { mkdtempSync, copyFileSync, chmodSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'ctw-utf-')), 'latin1.h5ad');
+    copyFileSync(sharedPath('fixtures/synthetic/query_1k.h5ad'), file);
+    chmodSync(file, 0o644);
+    // h5py writes raw bytes that are not UTF-8 into the var index (as old tools sometimes do).
+    const py = spawnSync('/usr/bin/python3', ['-c', `import h5py, numpy as np, sys
+f = h5py.File(sys.argv[1], 'r+'); idx = f['var/_index']; names = list(idx[:]); attrs = dict(idx.attrs)
+names[0] = b'\\xff\\xfeGENE'
+del f['var/_index']; d = f['var'].create_dataset('_index', data=np.array(names, dtype=h5py.string_dtype('utf-8')))
+[d.attrs.__setitem__(k, v) for k, v in attrs.items()]; f.close()`, file], { encoding: 'utf8' });
+    if (py.status !== 0) return t.skip(`python3-h5py unavailable: ${py.stderr}`);
+    const r = await annotate(file, sharedPath('fixtures/models/toy_lr.pkl'), { variant: 'simd' });
+    assert.match(r.stats.warnings.join(' '), /1 gene name\(s\) are not valid UTF-8 text in the file \(the first is gene 1\)/);
+    assert.equal(r.stats.n_features_used, 1345); // the garbled gene is one of the 1,346 model genes
+  });
+});
+
 describe('insert_conf_by', () => {
   it("'majority_voting' gives the voted label's probability, or the max when the vote is not a model label", async () => {
     const r = await annotate(sharedPath('fixtures/synthetic/query_1k.h5ad'), sharedPath('fixtures/models/toy_lr.pkl'), {

@@ -6,7 +6,7 @@
 import { chooseInput } from './h5ad/normalization.ts';
 import { harmonizeGenes, symbolsFromEnsembl } from './genes/matching.ts';
 import { convertForSpecies, type GeneMapSource } from './genes/orthologs.ts';
-import { explainOverlap, findSymbolColumn, looksLikeEnsembl, minOverlap } from './genes/identifiers.ts';
+import { explainOverlap, findSymbolColumn, invalidNames, looksLikeEnsembl, minOverlap } from './genes/identifiers.ts';
 import type { H5adReader } from './h5ad/read.ts';
 import { clusterSource, ExpressionClusterer, overCluster } from './over-cluster.ts';
 import { type AnnotateOptions, type AnnotationResult, CellTypistError, type ProgressCallback } from './types.ts';
@@ -118,12 +118,26 @@ async function annotateWith(
       );
     }
   }
+  const garbled = invalidNames(rawGenes);
+  if (garbled.length > 0) {
+    warnings.push(
+      `${garbled.length.toLocaleString('en-US')} gene name(s) are not valid UTF-8 text in the file (the first is gene ${garbled[0] + 1}); they cannot match model genes. Re-save the file with UTF-8 gene names if they matter.`,
+    );
+  }
+  const unique = core.make_unique(rawGenes);
+  const renamed = unique.reduce((k, g, i) => k + (g !== rawGenes[i] ? 1 : 0), 0);
+  if (renamed > 0) {
+    const i = unique.findIndex((g, k) => g !== rawGenes[k]);
+    warnings.push(
+      `${renamed.toLocaleString('en-US')} gene name(s) occur more than once and were made unique as anndata's var_names_make_unique does (e.g. '${rawGenes[i]}' → '${unique[i]}'); only the first of each is matched to the model, as in CellTypist.`,
+    );
+  }
   const converted = await convert(rawGenes);
   const model = converted.model;
   if (converted.warning) warnings.push(converted.warning);
   // Case-insensitive matching only within one species, and never after an ortholog conversion.
   const modelFeatures = model.features();
-  const harmonized = harmonizeGenes(core.make_unique(rawGenes), modelFeatures, converted.same_species);
+  const harmonized = harmonizeGenes(unique, modelFeatures, converted.same_species);
   const genes = harmonized.genes;
   if (harmonized.n_version + harmonized.n_case > 0) {
     const parts = [

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { explainOverlap, findSymbolColumn, looksLikeEnsembl, minOverlap, symbolSpecies } from './identifiers.ts';
+import { explainOverlap, findSymbolColumn, invalidNames, looksLikeEnsembl, minOverlap, symbolSpecies } from './identifiers.ts';
 
 const human = Array.from({ length: 50 }, (_, i) => ['CD3E', 'LYZ', 'MS4A1', 'NKG7', 'GAPDH'][i % 5] + (i >= 5 ? String(i) : ''));
 const mouse = human.map((g) => g[0] + g.slice(1).toLowerCase());
@@ -21,6 +21,9 @@ describe('gene identifiers', () => {
     assert.equal(findSymbolColumn(['feature_is_filtered', 'feature_name']), 'feature_name');
     assert.equal(findSymbolColumn(['Gene_Symbols']), 'Gene_Symbols');
     assert.equal(findSymbolColumn(['highly_variable']), undefined);
+  });
+  it('finds names that are not valid text', () => {
+    assert.deepEqual(invalidNames(['CD3E', '\udfb8\uddc5NE', 'A\uFFFDB', 'ok😀']), [1, 2]);
   });
   it('explains poor overlaps precisely', () => {
     assert.match(explainOverlap(ensembl, human, 0), /Ensembl IDs .* --gene-column feature_name/);

@@ -58,3 +58,12 @@ export function explainOverlap(dataGenes: string[], modelGenes: string[], nFound
   }
   return `${head}: check that the data's gene names are symbols of the model's species, or choose the var column that holds them.`;
 }
+
+/** Names that are not valid text (undecodable bytes in the file: lone surrogates or U+FFFD). */
+export function invalidNames(names: string[]): number[] {
+  const bad: number[] = [];
+  names.forEach((g, i) => {
+    if (g.includes('\uFFFD') || /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(g)) bad.push(i);
+  });
+  return bad;
+}
