@@ -217,6 +217,16 @@ describe('app (production build, cross-origin isolated)', () => {
     const { modelInfo } = await import('../web/engine/node.ts');
     const info = await modelInfo(repoPath('e2e/out/browser-trained.pkl'));
     assert.equal(info.description.details, 'trained in the browser');
+    // Mini-batch SGD with balanced cell types, then back to the default model.
+    await page.check('#train-minibatch');
+    await page.check('#train-balance');
+    await page.click('#train-run');
+    await page.waitForFunction(() => /SGDClassifier trained on 2,000 cells/.test(document.getElementById('train-summary')!.textContent!) || document.getElementById('error')!.textContent !== '', null, { timeout: 60000 });
+    assert.equal(await page.textContent('#error'), '');
+    await page.uncheck('#train-minibatch');
+    await page.uncheck('#train-balance');
+    await page.click('#train-run');
+    await page.waitForFunction(() => /LogisticRegression trained/.test(document.getElementById('train-summary')!.textContent!), null, { timeout: 60000 });
     await page.click('#train-use');
     await page.waitForFunction(() => /6 cell types, 1,495 genes/.test(document.getElementById('model-summary')!.textContent!));
     await page.setInputFiles('#data-file', sharedPath('fixtures/synthetic/query_1k.h5ad'));

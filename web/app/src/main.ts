@@ -271,7 +271,10 @@ $('train-run').addEventListener('click', async () => {
     labels: ($('train-labels') as HTMLSelectElement).value,
     feature_selection: ($('train-fs') as HTMLInputElement).checked,
     top_genes: Number(($('train-top') as HTMLInputElement).value) || 300,
-    use_sgd: ($('train-sgd') as HTMLInputElement).checked,
+    use_sgd: ($('train-sgd') as HTMLInputElement).checked || ($('train-minibatch') as HTMLInputElement).checked,
+    mini_batch: ($('train-minibatch') as HTMLInputElement).checked,
+    balance_cell_type: ($('train-balance') as HTMLInputElement).checked,
+    with_mean: !($('train-nomean') as HTMLInputElement).checked,
     details: ($('train-details') as HTMLInputElement).value,
     normalize_counts: ($('normalize') as HTMLInputElement).checked,
   };
