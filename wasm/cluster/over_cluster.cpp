@@ -159,11 +159,9 @@ OverClusterResult over_cluster(SparseRows selected, const OverClusterOptions& op
     po.n_components = options.n_pcs;
     po.seed = options.seed;
     po.n_threads = options.n_threads;
-    PcaResult pca = pca_sparse(scaled, po);
+    const PcaResult pca = pca_sparse(scaled, po);
     cluster_points(PointsView{pca.scores.data(), pca.n_rows, pca.n_components}, options, progress,
                    out);
-    out.pcs = std::move(pca.scores);
-    out.n_pcs = pca.n_components;
     return out;
 }
 

@@ -29,8 +29,7 @@ inline double log_dloss(double p, double y) {
 
 /// The cells each epoch visits, in order.
 std::vector<std::vector<std::size_t>> epoch_plan(std::size_t n, const std::vector<std::int32_t>& y,
-                                                 const SgdOptions& o, cluster::Random& rng,
-                                                 std::size_t epoch) {
+                                                 const SgdOptions& o, cluster::Random& rng) {
     std::vector<std::vector<std::size_t>> batches;
     if (!o.mini_batch) {
         std::vector<std::size_t> order(n);
@@ -39,7 +38,6 @@ std::vector<std::vector<std::size_t>> epoch_plan(std::size_t n, const std::vecto
         batches.push_back(std::move(order));
         return batches;
     }
-    (void)epoch;
     const std::size_t take = std::min(o.batch_number * o.batch_size, n);
     std::vector<std::size_t> chosen;
     if (!o.balance_cell_type) {
@@ -109,7 +107,7 @@ LinearFit fit_sgd_ovr(const Design& d, const std::vector<std::int32_t>& y, std::
             const std::size_t epochs = o.mini_batch ? o.epochs : o.max_iter;
             bool done = false;
             for (; epoch < epochs && !done; ++epoch) {
-                const auto plan = epoch_plan(N, y, o, rng, epoch);
+                const auto plan = epoch_plan(N, y, o, rng);
                 double sumloss = 0;
                 for (const auto& batch : plan) {
                     for (const std::size_t i : batch) {
