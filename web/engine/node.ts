@@ -2,7 +2,8 @@
  * Node entry point: annotate an .h5ad file on disk with a model file, as CellTypist's
  * `celltypist.annotate(path, model=...)`.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { checkModelSize } from './limits.ts';
 import { annotateReader, loadModel } from './annotate.ts';
 import { openH5adPath } from './h5ad/open-node.ts';
 import { type AnnotateOptions, type AnnotationResult, CellTypistError, type ModelInfo, type ProgressCallback } from './types.ts';
@@ -59,7 +60,17 @@ function geneMapSource(given: string | Uint8Array | undefined, onProgress?: Prog
 }
 
 function readModelBytes(model: string | Uint8Array): Uint8Array {
-  if (typeof model !== 'string') return model;
+  if (typeof model !== 'string') {
+    checkModelSize(model.length, 'given');
+    return model;
+  }
+  let size: number;
+  try {
+    size = statSync(model).size;
+  } catch {
+    throw new CellTypistError('not_found', `cannot read the model file '${model}'`);
+  }
+  checkModelSize(size, `'${model}'`); // before reading: Node cannot even read files over 2 GB at once
   try {
     return readFileSync(model);
   } catch {
