@@ -8,7 +8,7 @@ import { annotateReader, loadModel } from './annotate.ts';
 import { openH5adPath } from './h5ad/open-node.ts';
 import { type AnnotateOptions, type AnnotationResult, CellTypistError, type ModelInfo, type ProgressCallback } from './types.ts';
 import type { Variant } from './wasm/core.ts';
-import { loadCore, unrefPthreadWorkers } from './wasm/load.ts';
+import { ensurePthreadWorkers, loadCore, unrefPthreadWorkers } from './wasm/load.ts';
 import type { MatrixTableSink } from './export/csv-stream.ts';
 import { type TrainOptions, type TrainResult, trainReader } from './train.ts';
 import { ID_TABLE, ORTHOLOG_TABLE } from './genes/orthologs.ts';
@@ -86,6 +86,8 @@ export async function annotate(
   onProgress?: ProgressCallback,
 ): Promise<AnnotationResult> {
   const { core, variant } = await loadCore({ variant: options.variant });
+  const nThreads = variant === 'simd-threads' ? (options.n_threads ?? 2) : 1;
+  await ensurePthreadWorkers(core, nThreads - 1);
   onProgress?.({ stage: 'load_model', fraction: 0 });
   const m = loadModel(core, readModelBytes(model));
   try {
@@ -94,7 +96,7 @@ export async function annotate(
       return await annotateReader(reader, m, options, {
         core,
         variant,
-        n_threads: variant === 'simd-threads' ? (options.n_threads ?? 2) : 1,
+        n_threads: nThreads,
         signal: options.signal,
         onProgress,
         geneMap: geneMapSource(options.gene_map, onProgress),
@@ -148,6 +150,7 @@ export async function train(
 ): Promise<TrainResult> {
   const { variant: want, n_threads, signal, ...rest } = options;
   const { core, variant } = await loadCore({ variant: want });
+  if (variant === 'simd-threads') await ensurePthreadWorkers(core, (n_threads ?? 2) - 1);
   const reader = await openH5adPath(input);
   try {
     return await trainReader(reader, rest, { core, n_threads: variant === 'simd-threads' ? (n_threads ?? 2) : 1, signal, onProgress });
