@@ -71,10 +71,10 @@ export async function openInputPath(input: string, options: InputOptions = {}): 
     const siblings = folderFiles(path.dirname(input) || '.').filter((f) => /^(features|genes|barcodes)\.tsv(\.gz)?$/i.test(path.basename(f.name)));
     files = [...files, ...siblings];
   }
-  const plan = planInput(files, { geneFile: options.gene_file ? { name: options.gene_file } : undefined, cellFile: options.cell_file ? { name: options.cell_file } : undefined });
-  if (isDir && plan.kind !== 'mtx') {
+  if (isDir && !files.some((f) => /^matrix\.mtx(\.gz)?$/i.test(path.basename(f.name)))) {
     throw new CellTypistError('not_cellranger', `the folder '${input}' is not a Cell Ranger output: it should hold matrix.mtx.gz, features.tsv.gz (or genes.tsv) and barcodes.tsv.gz`);
   }
+  const plan = planInput(files, { geneFile: options.gene_file ? { name: options.gene_file } : undefined, cellFile: options.cell_file ? { name: options.cell_file } : undefined });
   const spill = () => fileSpill();
   if (plan.kind === 'hdf5') return openHdf5(plan.file.name, options.model_features);
   if (plan.kind === 'table') return readTextTable(pathByteSource(plan.file.name), { transpose_input: options.transpose_input, spill, onProgress: options.onProgress });

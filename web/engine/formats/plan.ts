@@ -44,8 +44,10 @@ export function planInput<F extends { name: string }>(files: F[], named: { geneF
   if (tenx) return tenx;
   if (mtx.length === 1) {
     const others = files.filter((f) => f !== mtx[0] && TABLE.test(f.name));
-    const genes = others.find((f) => /gene|feature|var/i.test(base(f.name)));
-    const cells = others.find((f) => f !== genes && /cell|barcode|obs/i.test(base(f.name)));
+    const isGenes = (f: F) => /gene|feature|var/i.test(base(f.name));
+    const isCells = (f: F) => /cell|barcode|obs/i.test(base(f.name));
+    const genes = others.find((f) => isGenes(f) && !isCells(f));
+    const cells = others.find((f) => isCells(f) && !isGenes(f));
     if (genes && cells) return { kind: 'mtx', matrix: mtx[0], genes, cells };
     throw new CellTypistError(
       'missing_names',
