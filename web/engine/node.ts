@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { annotateReader, loadModel } from './annotate.ts';
 import { openH5adPath } from './h5ad/open-node.ts';
+import { type InputOptions, openInputPath } from './formats/open-node.ts';
 import { type AnnotateOptions, type AnnotationResult, CellTypistError, type ModelInfo, type ProgressCallback } from './types.ts';
 import type { Variant } from './wasm/core.ts';
 import { loadCore, unrefPthreadWorkers } from './wasm/load.ts';
@@ -17,9 +18,10 @@ import { findGeneTable } from './models/registry.ts';
 import { nodeRegistry } from './models/registry-node.ts';
 
 export { openH5adPath } from './h5ad/open-node.ts';
+export { openInputPath, type InputOptions } from './formats/open-node.ts';
 export * from './index.ts';
 
-export interface NodeAnnotateOptions extends AnnotateOptions {
+export interface NodeAnnotateOptions extends AnnotateOptions, Pick<InputOptions, 'transpose_input' | 'gene_file' | 'cell_file'> {
   /** 'auto' (threads), 'simd' or 'simd-threads'. */
   variant?: 'auto' | Variant;
   /** Scoring threads for the threaded build (default: 2). */
@@ -67,7 +69,10 @@ function readModelBytes(model: string | Uint8Array): Uint8Array {
   }
 }
 
-/** Annotates the h5ad file at `input` with the model (.pkl path or bytes). */
+/**
+ * Annotates the input at `input` (an .h5ad, a Cell Ranger .h5 or folder, a count table, or a .mtx
+ * with `gene_file`/`cell_file`) with the model (.pkl path or bytes).
+ */
 export async function annotate(
   input: string,
   model: string | Uint8Array,
@@ -78,7 +83,13 @@ export async function annotate(
   onProgress?.({ stage: 'load_model', fraction: 0 });
   const m = loadModel(core, readModelBytes(model));
   try {
-    const reader = await openH5adPath(input);
+    const reader = await openInputPath(input, {
+      transpose_input: options.transpose_input,
+      gene_file: options.gene_file,
+      cell_file: options.cell_file,
+      model_features: m.features(),
+      onProgress: (fraction, message) => onProgress?.({ stage: 'read', fraction, message }),
+    });
     try {
       return await annotateReader(reader, m, options, {
         core,

@@ -1,16 +1,20 @@
 /** Messages between the page and the annotation worker (one protocol, typed both ways). */
 import type { AnnotateOptions, AnnotationResult, ModelInfo, Progress } from '../../engine/types.ts';
 import type { H5adSummary } from '../../engine/h5ad/read.ts';
+import type { InputFormat } from '../../engine/formats/reader.ts';
 import type { GeneTable } from '../../engine/models/registry.ts';
 import type { TrainOptions, TrainResult } from '../../engine/train.ts';
 
 export type Request =
-  | { type: 'summary'; id: number; file: File }
+  /** `files`: every file of the input (a .mtx with its names, a Cell Ranger folder); `file` is the first. */
+  | { type: 'summary'; id: number; file: File; files?: File[]; transpose_input?: boolean }
   | { type: 'model'; id: number; bytes: Uint8Array }
   | {
       type: 'annotate';
       id: number;
       file: File;
+      files?: File[];
+      transpose_input?: boolean;
       model: Uint8Array;
       options: AnnotateOptions;
       embedding?: string;
@@ -27,7 +31,7 @@ export type Request =
 
 export type Response =
   | { type: 'ready'; variant: string }
-  | { type: 'summary'; id: number; summary: H5adSummary; kind: string; warnings: string[] }
+  | { type: 'summary'; id: number; summary: H5adSummary & { format?: InputFormat }; kind: string; warnings: string[] }
   | { type: 'model'; id: number; info: ModelInfo }
   | { type: 'progress'; id: number; progress: Progress }
   | {

@@ -7,6 +7,8 @@ import { annotateReader, loadModel } from '../../engine/annotate.ts';
 import { trainReader } from '../../engine/train.ts';
 import { chooseInput } from '../../engine/h5ad/normalization.ts';
 import { H5adReader, type H5File } from '../../engine/h5ad/read.ts';
+import { openInputFiles } from '../../engine/formats/open-browser.ts';
+import type { MatrixReader } from '../../engine/formats/reader.ts';
 import { checkHdf5Signature } from '../../engine/h5ad/signature.ts';
 import { CellTypistError } from '../../engine/types.ts';
 import { addAnnotations } from '../../engine/export/h5ad.ts';
@@ -33,8 +35,13 @@ function geneMap(table: GeneTable, id: number) {
     ).bytes;
 }
 
+/** Any supported input (h5ad, Cell Ranger .h5/folder, tables, mtx + names) from the dropped files. */
+function openInput(files: File[], transpose_input?: boolean, model_features?: string[], onProgress?: (f: number, m: string) => void): Promise<MatrixReader> {
+  return openInputFiles(files, { openHdf5: mountHdf5, transpose_input, model_features, onProgress });
+}
+
 let mounted = false;
-async function open(file: File): Promise<H5adReader> {
+async function mountHdf5(file: File): Promise<H5File> {
   const head = new Uint8Array(await file.slice(0, 4096).arrayBuffer());
   checkHdf5Signature(head, file.size, file.name);
   const { FS } = (await h5wasm.ready) as unknown as { FS: any };
@@ -48,6 +55,11 @@ async function open(file: File): Promise<H5adReader> {
   } catch (e) {
     throw new CellTypistError('corrupt_h5ad', `'${file.name}' could not be opened as HDF5: the file is probably truncated or corrupt (${(e as Error).message})`);
   }
+  return f;
+}
+
+async function open(file: File): Promise<H5adReader> {
+  const f = await mountHdf5(file);
   try {
     return new H5adReader(f);
   } catch (e) {
@@ -70,7 +82,7 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
   }
   try {
     if (msg.type === 'summary') {
-      const r = await open(msg.file);
+      const r = await openInput(msg.files ?? [msg.file], msg.transpose_input, undefined, (fraction, message) => post({ type: 'progress', id: msg.id, progress: { stage: 'read', fraction, message } }));
       try {
         let kind = 'unknown';
         let warnings: string[] = [];
@@ -128,7 +140,13 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
       aborts.set(msg.id, ac);
       const { core, variant } = await loadCore({ baseUrl: wasmBase });
       const model = loadModel(core, msg.model);
-      const reader = await open(msg.file);
+      let reader: MatrixReader;
+      try {
+        reader = await openInput(msg.files ?? [msg.file], msg.transpose_input, model.features(), (fraction, message) => post({ type: 'progress', id: msg.id, progress: { stage: 'read', fraction, message } }));
+      } catch (e) {
+        model.delete();
+        throw e;
+      }
       try {
         // The asked-for embedding, when the file has it; otherwise a UMAP layout is computed
         // (unless the caller said compute_umap: false) so that there is always something to plot.
