@@ -3,6 +3,7 @@ import type { AnnotateOptions, AnnotationResult, ModelInfo, Progress } from '../
 import type { H5adSummary } from '../../engine/h5ad/read.ts';
 import type { GeneTable } from '../../engine/models/registry.ts';
 import type { TrainOptions, TrainResult } from '../../engine/train.ts';
+import type { CoreFile } from '../../engine/wasm/load.ts';
 
 export type Request =
   | { type: 'summary'; id: number; file: File }
@@ -20,6 +21,8 @@ export type Request =
       idTable?: GeneTable;
     }
   | { type: 'cancel'; id: number }
+  /** Where the wasm core's files are (first message of package clients; default: bundled next to the engine). */
+  | { type: 'config'; id: number; wasmBaseUrl?: string; wasmFiles?: Partial<Record<CoreFile, string>> }
   /** celltypist.train on the file; the model comes back as .pkl bytes. */
   | { type: 'train'; id: number; file: File; options: TrainOptions }
   /** Annotated .h5ad: the input file plus the result columns (the file is copied in memory). */
