@@ -1,0 +1,16 @@
+import { chromium } from 'playwright-core';
+import { serveStatic } from '/work/h17/e2e/support/serve.ts';
+import { ARGS } from '/work/h17/e2e/support/harness.ts';
+const s = await serveStatic('/work/h17/dist/app', process.argv[2] !== 'plain');
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+const p = await b.newPage();
+p.on('request', (r) => console.log('REQ', r.url().slice(0,120)));
+p.on('console', (m) => console.log('console', m.type(), m.text()));
+p.on('pageerror', (e) => console.log('pageerror', e.message));
+p.on('response', (r) => { if (r.status() >= 400) console.log('HTTP', r.status(), r.url()); });
+p.on('requestfailed', (r) => console.log('failed', r.url().slice(0, 100), r.failure()?.errorText));
+await p.goto(s.url + (process.argv[3] ?? 'component-example.html'));
+await p.click('#demo').catch(() => {});
+await p.waitForTimeout(8000);
+console.log(await p.evaluate(() => document.body.dataset.annotated + ' ' + document.getElementById('annotator')?.shadowRoot?.textContent?.slice(0, 300)));
+await b.close(); await s.close();
