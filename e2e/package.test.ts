@@ -34,6 +34,17 @@ const plainEnv = () => {
 };
 const nodeRun = (args: string[], cwd = project) => spawnSync(process.execPath, args, { cwd, encoding: 'utf8', env: plainEnv(), timeout: 120_000 });
 
+let demoLabels: string[] | null = null;
+/** The demo's labels through the package's Node entry (what the browsers must reproduce). */
+function demoLabelsFromNode(): string[] {
+  if (demoLabels) return demoLabels;
+  writeFileSync(path.join(project, 'demo.mjs'), `import { annotate } from 'celltypist-wasm';\nconst r = await annotate(process.argv[2], process.argv[3]);\nconsole.log(JSON.stringify(r.predicted_labels));\n`);
+  const r = nodeRun(['demo.mjs', path.join(DEMO, 'demo.h5ad'), path.join(DEMO, 'demo_model.pkl')]);
+  assert.equal(r.status, 0, r.stderr);
+  demoLabels = JSON.parse(r.stdout) as string[];
+  return demoLabels;
+}
+
 before(() => {
   ensurePackageBuilt();
   work = mkdtempSync(path.join(tmpdir(), 'ctw-pack-'));
@@ -190,10 +201,7 @@ window.annotateDemo = async () => {
 `,
     );
     // The same demo through the Node entry of the same package: the browser must agree.
-    writeFileSync(path.join(project, 'demo.mjs'), `import { annotate } from 'celltypist-wasm';\nconst r = await annotate(process.argv[2], process.argv[3]);\nconsole.log(JSON.stringify(r.predicted_labels));\n`);
-    const r = nodeRun(['demo.mjs', path.join(DEMO, 'demo.h5ad'), path.join(DEMO, 'demo_model.pkl')]);
-    assert.equal(r.status, 0, r.stderr);
-    nodeLabels = JSON.parse(r.stdout);
+    nodeLabels = demoLabelsFromNode();
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
   });
   after(async () => {
@@ -302,6 +310,85 @@ describe('dist/app on a host without COOP/COEP (service worker, PWA)', () => {
       assert.equal(await page.evaluate(() => crossOriginIsolated), false);
     } finally {
       await context.close();
+    }
+  });
+});
+
+describe('portal iframe: postMessage a file, receive the labels', () => {
+  let browser: Browser;
+  let app: Awaited<ReturnType<typeof serveStatic>>;
+  let portal: Awaited<ReturnType<typeof serveStatic>>;
+  let portalDir: string;
+  before(async () => {
+    if (!readdirSync(DIST).includes('sw.js')) buildApp('');
+    app = await serveStatic(DIST, false);
+    portalDir = mkdtempSync(path.join(tmpdir(), 'ctw-portal-'));
+    copyFileSync(path.join(DEMO, 'demo.h5ad'), path.join(portalDir, 'demo.h5ad'));
+    copyFileSync(path.join(DEMO, 'demo_model.pkl'), path.join(portalDir, 'demo_model.pkl'));
+    portal = await serveStatic(portalDir, false); // another port: another origin
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+    await portal?.close();
+    rmSync(portalDir, { recursive: true, force: true });
+  });
+
+  /** A portal page embedding the app; `allowed` is the app's portal-origin parameter. */
+  function portalPage(allowed: string): string {
+    const appOrigin = new URL(app.url).origin;
+    return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>portal</title></head><body>
+<iframe id="ct" src="${app.url}?portal-origin=${encodeURIComponent(allowed)}" width="1200" height="800"></iframe>
+<script>
+window.replies = [];
+window.addEventListener('message', (e) => { if (e.origin === ${JSON.stringify(appOrigin)}) window.replies.push(e.data); });
+window.send = (msg) => document.getElementById('ct').contentWindow.postMessage(msg, ${JSON.stringify(appOrigin)});
+window.reply = (id, ms) => new Promise((resolve) => { const t0 = Date.now(); const f = () => { const r = window.replies.find((x) => x.id === id); if (r || Date.now() - t0 > ms) resolve(r ?? null); else setTimeout(f, 50); }; f(); });
+</script></body></html>`;
+  }
+
+  it('annotates a file sent by the portal (labels as from Node), explains a bad file, and ignores origins it was not told to trust', async () => {
+    const want = demoLabelsFromNode();
+    const portalOrigin = new URL(portal.url).origin;
+    writeFileSync(path.join(portalDir, 'portal.html'), portalPage(portalOrigin));
+    writeFileSync(path.join(portalDir, 'other.html'), portalPage('https://portal.example.org'));
+    const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+    try {
+      await page.goto(`${portal.url}portal.html`);
+      await page.waitForFunction(() => (window as unknown as { replies: { type: string }[] }).replies.some((r) => r.type === 'celltypist:ready'), null, { timeout: 30000 });
+      const result = await page.evaluate(async () => {
+        const w = window as unknown as { send(m: object): void; reply(id: number, ms: number): Promise<Record<string, unknown> | null> };
+        const file = new File([await (await fetch('./demo.h5ad')).blob()], 'demo.h5ad');
+        const model = await (await fetch('./demo_model.pkl')).arrayBuffer();
+        w.send({ type: 'celltypist:annotate', id: 1, file, model, options: { mode: 'best_match' } });
+        return w.reply(1, 60000);
+      });
+      assert.equal(result?.type, 'celltypist:result', JSON.stringify(result));
+      assert.deepEqual(result!.predicted_labels, want);
+      assert.equal((result!.cell_ids as string[]).length, want.length);
+      // The run is shown in the frame, as if the user had made it.
+      const frame = page.frame({ url: (u) => u.href.startsWith(app.url) })!;
+      assert.match((await frame.textContent('#result-summary'))!, /1,500 cells annotated/);
+      // A file that is not an .h5ad: one clear error message back, with the request's id.
+      const bad = await page.evaluate(async () => {
+        const w = window as unknown as { send(m: object): void; reply(id: string, ms: number): Promise<Record<string, unknown> | null> };
+        w.send({ type: 'celltypist:annotate', id: 'bad', file: new Blob(['cell,gene\n']), name: 'table.csv' });
+        return w.reply('bad', 30000);
+      });
+      assert.equal(bad?.type, 'celltypist:error', JSON.stringify(bad));
+      assert.match(String(bad!.message), /table\.csv/);
+      // A portal the app was not told to trust gets no answer.
+      await page.goto(`${portal.url}other.html`);
+      await page.waitForFunction(() => (window as unknown as { replies: { type: string }[] }).replies.some((r) => r.type === 'celltypist:ready'), null, { timeout: 30000 });
+      const ignored = await page.evaluate(async () => {
+        const w = window as unknown as { send(m: object): void; reply(id: number, ms: number): Promise<unknown> };
+        w.send({ type: 'celltypist:annotate', id: 3, file: new File([await (await fetch('./demo.h5ad')).blob()], 'demo.h5ad') });
+        return w.reply(3, 3000);
+      });
+      assert.equal(ignored, null);
+    } finally {
+      await page.close();
     }
   });
 });
