@@ -20,6 +20,10 @@ import { nodeRegistry } from './models/registry-node.ts';
 export { openH5adPath } from './h5ad/open-node.ts';
 export { openInputPath, type InputOptions } from './formats/open-node.ts';
 export * from './index.ts';
+export { fetchModel, fetchGeneTable, fetchBytes, type FetchModelOptions, type FetchProgress, type ModelStore } from './models/fetch.ts';
+export { parseRegistry, findModel, findGeneTable, type Registry, type RegistryModel, type GeneTable } from './models/registry.ts';
+export { nodeRegistry } from './models/registry-node.ts';
+export { FileStore, defaultCacheDir } from './models/file-store.ts';
 
 export interface NodeAnnotateOptions extends AnnotateOptions, Pick<InputOptions, 'transpose_input' | 'gene_file' | 'cell_file'> {
   /** 'auto' (threads), 'simd' or 'simd-threads'. */
@@ -109,6 +113,11 @@ export async function annotate(
   }
 }
 
+/** The compiled worker next to the compiled package; from sources, a bootstrap that registers tsx. */
+function nodeWorkerUrl(): URL {
+  return import.meta.url.endsWith('.ts') ? new URL('./node-worker.mjs', import.meta.url) : new URL('./node-worker.js', import.meta.url);
+}
+
 /**
  * Same as `annotate`, in a worker thread: the calling thread stays free (servers, UIs).
  * Cancel with `options.signal`.
@@ -121,7 +130,7 @@ export async function annotateInWorker(
 ): Promise<AnnotationResult> {
   const { Worker } = await import('node:worker_threads');
   const { signal, ...rest } = options;
-  const worker = new Worker(new URL('./node-worker.mjs', import.meta.url), { workerData: { input, model, options: rest } });
+  const worker = new Worker(nodeWorkerUrl(), { workerData: { input, model, options: rest } });
   const onAbort = () => worker.postMessage({ type: 'cancel' });
   signal?.addEventListener('abort', onAbort);
   try {

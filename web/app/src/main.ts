@@ -438,6 +438,7 @@ function showResults() {
   for (const name of Object.keys(groups)) gb.add(new Option(name, name, name === 'sample', name === 'sample'));
   proportions();
   document.body.dataset.state = 'results';
+  document.dispatchEvent(new CustomEvent('celltypist:results', { detail: r })); // read by embed.ts (portal iframes)
 }
 
 /** Table of label proportions (%) per group of the chosen obs column. */

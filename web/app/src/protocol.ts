@@ -4,6 +4,7 @@ import type { H5adSummary } from '../../engine/h5ad/read.ts';
 import type { InputFormat } from '../../engine/formats/reader.ts';
 import type { GeneTable } from '../../engine/models/registry.ts';
 import type { TrainOptions, TrainResult } from '../../engine/train.ts';
+import type { CoreFile } from '../../engine/wasm/load.ts';
 
 export type Request =
   /** `files`: every file of the input (a .mtx with its names, a Cell Ranger folder); `file` is the first. */
@@ -24,6 +25,8 @@ export type Request =
       idTable?: GeneTable;
     }
   | { type: 'cancel'; id: number }
+  /** Where the wasm core's files are (first message of package clients; default: bundled next to the engine). */
+  | { type: 'config'; id: number; wasmBaseUrl?: string; wasmFiles?: Partial<Record<CoreFile, string>> }
   /** celltypist.train on the file; the model comes back as .pkl bytes. */
   | { type: 'train'; id: number; file: File; options: TrainOptions }
   /** Annotated .h5ad: the input file plus the result columns (the file is copied in memory). */

@@ -12,7 +12,7 @@ import type { MatrixReader } from '../../engine/formats/reader.ts';
 import { checkHdf5Signature } from '../../engine/h5ad/signature.ts';
 import { CellTypistError } from '../../engine/types.ts';
 import { addAnnotations } from '../../engine/export/h5ad.ts';
-import { loadCore } from '../../engine/wasm/load.ts';
+import { loadCore as loadCoreWith, type LoadOptions } from '../../engine/wasm/load.ts';
 import type { Request, Response } from './protocol.ts';
 import { fetchGeneTable } from '../../engine/models/fetch.ts';
 import { CacheStore } from '../../engine/models/cache-store.ts';
@@ -20,8 +20,10 @@ import type { GeneTable } from '../../engine/models/registry.ts';
 
 const post = (m: Response, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 const aborts = new Map<number, AbortController>();
-// Built: /assets/worker-*.js; dev: /src/worker.ts. The core lives in /wasm/ (public folder).
-const wasmBase = new URL('../wasm/', self.location.href).href;
+// Where the core's files are: bundled next to the engine by default; a 'config' message (sent
+// first by package clients, see web/engine/browser-annotator.ts) can point elsewhere, e.g. a CDN.
+let wasmLocation: Pick<LoadOptions, 'baseUrl' | 'locateFile'> = {};
+const loadCore = () => loadCoreWith(wasmLocation);
 
 /** Fetches an ortholog table like a model: streamed with progress, sha256-checked, cached (Cache API). */
 function geneMap(table: GeneTable, id: number) {
@@ -80,6 +82,12 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
     aborts.get(msg.id)?.abort();
     return;
   }
+  if (msg.type === 'config') {
+    const files = msg.wasmFiles;
+    wasmLocation = files ? { locateFile: (f) => files[f] ?? f } : msg.wasmBaseUrl ? { baseUrl: msg.wasmBaseUrl } : {};
+    preload();
+    return;
+  }
   try {
     if (msg.type === 'summary') {
       const r = await openInput(msg.files ?? [msg.file], msg.transpose_input, undefined, (fraction, message) => post({ type: 'progress', id: msg.id, progress: { stage: 'read', fraction, message } }));
@@ -111,7 +119,7 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
         FS.unlink(tmp);
       }
     } else if (msg.type === 'model') {
-      const { core } = await loadCore({ baseUrl: wasmBase });
+      const { core } = await loadCore();
       const m = loadModel(core, msg.bytes);
       try {
         post({ type: 'model', id: msg.id, info: { labels: m.labels(), n_features: m.n_features(), estimator: m.estimator(), description: m.description() } });
@@ -121,7 +129,7 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
     } else if (msg.type === 'train') {
       const ac = new AbortController();
       aborts.set(msg.id, ac);
-      const { core, variant } = await loadCore({ baseUrl: wasmBase });
+      const { core, variant } = await loadCore();
       const reader = await open(msg.file);
       try {
         const result = await trainReader(reader, msg.options, {
@@ -138,7 +146,7 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
     } else if (msg.type === 'annotate') {
       const ac = new AbortController();
       aborts.set(msg.id, ac);
-      const { core, variant } = await loadCore({ baseUrl: wasmBase });
+      const { core, variant } = await loadCore();
       const model = loadModel(core, msg.model);
       let reader: MatrixReader;
       try {
@@ -189,6 +197,11 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
   }
 };
 
-loadCore({ baseUrl: wasmBase })
-  .then(({ variant }) => post({ type: 'ready', variant }))
-  .catch((e) => fail(0, e));
+/** Starts loading the core early and says which build runs ('ready'). */
+function preload() {
+  loadCore()
+    .then(({ variant }) => post({ type: 'ready', variant }))
+    .catch((e) => fail(0, e));
+}
+// A worker named 'celltypist-configured' waits for its 'config' message; the app's starts now.
+if (self.name !== 'celltypist-configured') preload();
