@@ -53,7 +53,13 @@ const USAGE = `usage:
   celltypist-wasm models --download NAME                 download a catalog model into the cache
 
 annotate options (as CellTypist's command line):
-  -i, --input, --indata PATH   query .h5ad (log1p-normalized to 10,000 counts in X or raw/X)
+  -i, --input, --indata PATH   query .h5ad (log1p-normalized to 10,000 counts in X or raw/X), or raw counts as
+                               CellTypist reads them: a table (.csv/.txt/.tsv/.tab, optionally .gz; cells in rows,
+                               gene-by-cell tables detected as CellTypist does), a .mtx[.gz] with --gene-file and
+                               --cell-file, a Cell Ranger folder or its filtered_feature_bc_matrix.h5
+  --transpose-input            the table or .mtx is genes × cells (CellTypist's --transpose-input)
+  --gene-file PATH             genes of the .mtx, one per line (CellTypist's --gene-file)
+  --cell-file PATH             cells of the .mtx, one per line (CellTypist's --cell-file)
   -m, --model PATH|NAME        CellTypist model .pkl, or a catalog name (downloaded, verified, cached)
   -o, --outdir DIR             output folder (default: current folder)
   --mode best_match|prob_match (default best_match)
@@ -151,6 +157,9 @@ async function annotateCommand(args: string[]): Promise<number> {
       umap: { type: 'boolean' },
       prefix: { type: 'string' },
       'gene-column': { type: 'string' },
+      'transpose-input': { type: 'boolean' },
+      'gene-file': { type: 'string' },
+      'cell-file': { type: 'string' },
       'gene-map': { type: 'string' },
       'no-convert': { type: 'boolean' },
       'all-orthologs': { type: 'boolean' },
@@ -178,6 +187,9 @@ async function annotateCommand(args: string[]): Promise<number> {
   }
   const outdir = values.outdir ?? '.';
   const quiet = values.quiet ?? false;
+  if (values['write-h5ad'] && !/\.h5ad$/i.test(input)) {
+    throw new CellTypistError('bad_option', `--write-h5ad adds the annotations to an .h5ad input; '${path.basename(input)}' is not one: leave out --write-h5ad (the CSV tables are written), or convert the data to .h5ad first`);
+  }
   const confByVoting = values['conf-by'] === 'majority_voting';
   // The tables are opened before the run (an unwritable folder fails at once) and streamed.
   const tables = new TableFiles(outdir, { prefix: values.prefix ?? '', matrices: !values['no-matrices'], umap: values.umap ?? false });
@@ -195,6 +207,9 @@ async function annotateCommand(args: string[]): Promise<number> {
         seed: number(values.seed, 'seed', 0),
         compute_umap: values.umap ?? false,
         gene_column: values['gene-column'],
+        transpose_input: values['transpose-input'] ?? false,
+        gene_file: values['gene-file'],
+        cell_file: values['cell-file'],
         gene_map: values['gene-map'],
         convert_orthologs: !values['no-convert'],
         ortholog_unique_only: !values['all-orthologs'],

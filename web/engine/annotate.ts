@@ -7,7 +7,7 @@ import { chooseInput } from './h5ad/normalization.ts';
 import { harmonizeGenes, symbolsFromEnsembl } from './genes/matching.ts';
 import { convertForSpecies, type GeneMapSource } from './genes/orthologs.ts';
 import { explainOverlap, findSymbolColumn, invalidNames, looksLikeEnsembl, minOverlap } from './genes/identifiers.ts';
-import type { H5adReader } from './h5ad/read.ts';
+import type { MatrixReader } from './formats/reader.ts';
 import { clusterSource, ExpressionClusterer, overCluster } from './over-cluster.ts';
 import { type AnnotateOptions, type AnnotationResult, CellTypistError, type ProgressCallback } from './types.ts';
 import type { CoreModel, CoreModule, Variant } from './wasm/core.ts';
@@ -50,7 +50,7 @@ function checkAbort(signal?: AbortSignal) {
 
 
 export async function annotateReader(
-  reader: H5adReader,
+  reader: MatrixReader,
   givenModel: CoreModel,
   options: AnnotateOptions,
   ctx: AnnotateContext,
@@ -67,7 +67,7 @@ export async function annotateReader(
 }
 
 async function annotateWith(
-  reader: H5adReader,
+  reader: MatrixReader,
   givenModel: CoreModel,
   options: AnnotateOptions,
   ctx: AnnotateContext,
@@ -98,7 +98,7 @@ async function annotateWith(
   const warnings = [...choice.warnings];
   let geneColumn = options.gene_column;
   const indexGenes = reader.varNames(choice.source);
-  if (!geneColumn && looksLikeEnsembl(indexGenes)) {
+  if (!geneColumn && looksLikeEnsembl(indexGenes) && !looksLikeEnsembl(givenModel.features())) {
     // As CELLxGENE and many pipelines store it: Ensembl IDs in the index, symbols in a column.
     geneColumn = findSymbolColumn(reader.varColumns(choice.source));
     if (geneColumn) warnings.push(`the var index holds Ensembl gene IDs; gene symbols are taken from var column '${geneColumn}'.`);
@@ -267,7 +267,7 @@ async function annotateWith(
       n_features_used: nUsed,
       mode,
       p_thres: pThres,
-      matrix: (choice.source === 'X' ? 'X' : 'raw/X') + (choice.normalize ? ' (raw counts, normalized in-stream)' : ''),
+      matrix: (reader.format ? `${reader.format.name}, ${reader.format.orientation}` : choice.source === 'X' ? 'X' : 'raw/X') + (choice.normalize ? ' (raw counts, normalized in-stream)' : ''),
       warnings,
       engine_variant: ctx.variant,
       timings,

@@ -6,6 +6,8 @@ import { predictedLabelsCsv, matrixCsv, proportionsCsv } from '../../engine/expo
 import type { AnnotationResult, ModelInfo, Mode } from '../../engine/types.ts';
 import type { H5adSummary } from '../../engine/h5ad/read.ts';
 import { dropZone } from './drop-zone.ts';
+import { dropFiles } from './drop-files.ts';
+import { formatLines, inputLabel } from './data-summary.ts';
 import { fetchBytes } from '../../engine/models/fetch.ts';
 import { EmbeddingPlot, colorOf } from './plot.ts';
 import type { Request, Response } from './protocol.ts';
@@ -51,6 +53,8 @@ function call(req: Omit<Request, 'id'> & { type: Request['type'] }, onProgress?:
 
 // ---- state --------------------------------------------------------------------------------
 let dataFile: File | null = null;
+/** Every file of the input (a .mtx with its names, a Cell Ranger folder); dataFile is the first. */
+let dataFiles: File[] = [];
 let summary: H5adSummary | null = null;
 let modelBytes: Uint8Array | null = null;
 let modelInfo: ModelInfo | null = null;
@@ -73,14 +77,20 @@ function updateRun() {
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 // ---- inputs -------------------------------------------------------------------------------
-async function setData(file: File) {
+async function setData(input: File | File[]) {
   clearError();
+  const files = Array.isArray(input) ? input : [input];
+  const file = files[0];
+  const label = inputLabel(files);
   dataFile = file;
+  dataFiles = files;
   summary = null;
   updateRun();
-  $('data-summary').textContent = `Reading ${file.name} …`;
+  $('data-summary').textContent = `Reading ${label} …`;
   try {
-    const r = (await call({ type: 'summary', file } as Request).done) as Extract<Response, { type: 'summary' }>;
+    const r = (await call({ type: 'summary', file, files } as Request, (m) => {
+      if (m.type === 'progress' && m.progress.message) $('data-summary').textContent = `Reading ${label}: ${m.progress.message}`;
+    }).done) as Extract<Response, { type: 'summary' }>;
     summary = r.summary;
     const s = r.summary;
     const kinds: Record<string, string> = {
@@ -92,10 +102,10 @@ async function setData(file: File) {
       unknown: 'unrecognized normalization',
     };
     $('data-summary').textContent =
-      `${file.name}: ${fmt(s.n_obs)} cells × ${fmt(s.n_vars)} genes (${s.x.encoding}${s.raw ? ', with raw' : ''}, ${s.encoding} encoding)\n` +
+      (formatLines(label, s) ?? `${file.name}: ${fmt(s.n_obs)} cells × ${fmt(s.n_vars)} genes (${s.x.encoding}${s.raw ? ', with raw' : ''}, ${s.encoding} encoding)\n` +
       `Expression: ${kinds[r.kind] ?? r.kind}\n` +
       `Embeddings: ${s.obsm.map((o) => o.name).join(', ') || 'none'}\n` +
-      `obs columns: ${s.obs_columns.map((c) => c.name).join(', ') || 'none'}` +
+      `obs columns: ${s.obs_columns.map((c) => c.name).join(', ') || 'none'}`) +
       (r.warnings.length ? `\n⚠ ${r.warnings.join('\n⚠ ')}` : '');
     const sel = $('cluster-col') as HTMLSelectElement;
     sel.innerHTML = '';
@@ -115,6 +125,7 @@ async function setData(file: File) {
   } catch (e) {
     $('data-summary').textContent = '';
     dataFile = null;
+    dataFiles = [];
     showError((e as Error).message);
   }
   updateRun();
@@ -137,7 +148,7 @@ async function setModel(bytes: Uint8Array, name: string) {
   updateRun();
 }
 
-dropZone($('data-drop'), $('data-file') as HTMLInputElement, setData);
+dropFiles($('data-drop'), $('data-file') as HTMLInputElement, setData);
 dropZone($('model-file').parentElement!, $('model-file') as HTMLInputElement, async (f) => setModel(new Uint8Array(await f.arrayBuffer()), f.name));
 
 // ---- catalog ------------------------------------------------------------------------------
@@ -232,7 +243,7 @@ $('run').addEventListener('click', async () => {
   const bar = $('progress') as HTMLProgressElement;
   const geneTable = registry?.gene_tables?.find((t) => t.name === 'Ensembl105_Human2Mouse_Genes');
   const idTable = registry?.gene_tables?.find((t) => t.name === 'GENCODEv44_Gene_id2name');
-  const { id, done } = call({ type: 'annotate', file: dataFile, model: modelBytes, options, embedding: emb, geneTable, idTable } as Request, (m) => {
+  const { id, done } = call({ type: 'annotate', file: dataFile, files: dataFiles, model: modelBytes, options, embedding: emb, geneTable, idTable } as Request, (m) => {
     if (m.type !== 'progress') return;
     bar.value = m.progress.fraction;
     $('progress-text').textContent = `${m.progress.stage}: ${m.progress.message ?? ''}`;
@@ -315,7 +326,7 @@ $('compare-file').addEventListener('change', async () => {
   const first = result;
   try {
     const options = { mode: first.stats.mode, p_thres: first.stats.p_thres, normalize_counts: ($('normalize') as HTMLInputElement).checked, return_matrices: false, compute_umap: false };
-    const r = ((await call({ type: 'annotate', file: dataFile, model: new Uint8Array(await f.arrayBuffer()), options } as Request).done) as Extract<Response, { type: 'result' }>).result;
+    const r = ((await call({ type: 'annotate', file: dataFile, files: dataFiles, model: new Uint8Array(await f.arrayBuffer()), options } as Request).done) as Extract<Response, { type: 'result' }>).result;
     const t = crosstab(first.predicted_labels, r.predicted_labels);
     const same = first.predicted_labels.filter((l, i) => l === r.predicted_labels[i]).length;
     $('compare-summary').textContent = `${f.name}: ${fmt(r.stats.n_features_used)} of ${fmt(r.stats.n_features_model)} genes found; same label as the first model for ${fmt(same)} of ${fmt(first.predicted_labels.length)} cells. Rows: first model, columns: ${f.name}.`;
@@ -427,6 +438,7 @@ function showResults() {
   for (const name of Object.keys(groups)) gb.add(new Option(name, name, name === 'sample', name === 'sample'));
   proportions();
   document.body.dataset.state = 'results';
+  document.dispatchEvent(new CustomEvent('celltypist:results', { detail: r })); // read by embed.ts (portal iframes)
 }
 
 /** Table of label proportions (%) per group of the chosen obs column. */
