@@ -2,7 +2,7 @@
 // writer, --no-matrices, and every way writing can fail ending in one clear line, exit 1, and no
 // file that looks complete.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -74,6 +74,22 @@ describe('CLI annotate output files', () => {
     symlinkSync('/dev/full', path.join(fresh, 'decision_matrix.csv.partial'));
     assertOneLineError(cli(['annotate', '-i', INPUT, '-m', MODEL, '-o', fresh, '--variant', 'simd']), /disk is full/);
     assert.deepEqual(readdirSync(fresh), []);
+  });
+
+  it('Ctrl-C during a run removes the partial files and exits 130', async () => {
+    const out = tmp();
+    const child = spawn(process.execPath, [BIN, 'annotate', '-i', INPUT, '-m', MODEL, '-o', out, '--majority-voting', '--umap', '--quiet', '--variant', 'simd'], {
+      env: { ...process.env, NODE_PATH: '/usr/share/nodejs' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // Interrupt once the run has opened its tables (they are opened before any work).
+    while (!readdirSync(out).some((f) => f.endsWith('.partial'))) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGINT');
+    assert.equal(await exited, 130, stderr);
+    assert.match(stderr, /interrupted \(SIGINT\): no output was written/);
+    assert.deepEqual(readdirSync(out), []);
   });
 
   it('a model too large for WebAssembly memory: one line, exit 1, the file is not read', () => {
