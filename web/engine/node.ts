@@ -141,6 +141,9 @@ export async function annotateInWorker(
   options: NodeAnnotateOptions = {},
   onProgress?: ProgressCallback,
 ): Promise<AnnotationResult> {
+  if (options.table_sink) {
+    throw new CellTypistError('bad_option', 'table_sink streams from the thread that scores: use annotate() (a sink cannot be sent to a worker thread)');
+  }
   const { Worker } = await import('node:worker_threads');
   const { signal, ...rest } = options;
   const worker = new Worker(nodeWorkerUrl(), { workerData: { input, model, options: rest } });
