@@ -6,7 +6,7 @@
  *       [--gene-column COL] [--variant auto|simd|simd-threads] [--threads N] [--quiet]
  *   celltypist-wasm models --show model.pkl [--top 10]
  */
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { addAnnotations } from '../engine/export/h5ad.ts';
@@ -15,6 +15,7 @@ import { crosstab, crosstabCsv } from '../engine/export/crosstab.ts';
 import { progressPrinter } from './progress.ts';
 import { TableFiles } from './table-files.ts';
 import { memoryError } from '../engine/limits.ts';
+import { makeOutputFolder, writeFileAtomic } from '../engine/export/atomic-file.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fetchGeneTable, fetchModel } from '../engine/models/fetch.ts';
@@ -319,8 +320,8 @@ async function trainCommand(args: string[]): Promise<number> {
     },
     progressPrinter(process.stderr, quiet),
   );
-  mkdirSync(path.dirname(path.resolve(values.out)), { recursive: true });
-  writeFileSync(values.out, r.bytes);
+  makeOutputFolder(path.dirname(path.resolve(values.out)));
+  writeFileAtomic(values.out, r.bytes);
   if (!quiet) {
     for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
     process.stderr.write(
@@ -356,7 +357,7 @@ async function compareCommand(args: string[]): Promise<number> {
   }
   const table = crosstab(runs[0].labels, runs[1].labels);
   const csv = crosstabCsv(table, runs[0].name, runs[1].name);
-  if (values.out) writeFileSync(values.out, csv);
+  if (values.out) writeFileAtomic(values.out, csv);
   else process.stdout.write(csv);
   if (!quiet) {
     for (let i = 1; i < runs.length; i++) {
@@ -402,7 +403,7 @@ async function modelToolCommand(command: 'subset' | 'convert', args: string[]): 
       }
     }
     try {
-      writeFileSync(values.out, writeModelPickle(modelDataOf(out)));
+      writeFileAtomic(values.out, writeModelPickle(modelDataOf(out)));
       process.stderr.write(`${command}: ${m.labels().length} cell types, ${m.n_features().toLocaleString('en-US')} genes -> ${out.labels().length} cell types, ${out.n_features().toLocaleString('en-US')} genes; wrote ${values.out}\n`);
     } finally {
       out.delete();

@@ -52,7 +52,7 @@ describe('CLI annotate output files', () => {
 
   it('an output folder that cannot be created: one line, exit 1, before any work', () => {
     const r = cli(['annotate', '-i', INPUT, '-m', MODEL, '-o', '/sys/ctw-out', '--variant', 'simd']);
-    assertOneLineError(r, /cannot create the output folder \/sys\/ctw-out: permission denied; choose another output folder \(--outdir\)/);
+    assertOneLineError(r, /cannot create the output folder \/sys\/ctw-out: permission denied; choose another output folder \(-o\)/);
     // Node's recursive mkdir never returns under /proc: ours does.
     assertOneLineError(cli(['annotate', '-i', INPUT, '-m', MODEL, '-o', '/proc/ctw-out/x', '--variant', 'simd']), /cannot create the output folder/);
     const dir = tmp();
@@ -74,6 +74,16 @@ describe('CLI annotate output files', () => {
     symlinkSync('/dev/full', path.join(fresh, 'decision_matrix.csv.partial'));
     assertOneLineError(cli(['annotate', '-i', INPUT, '-m', MODEL, '-o', fresh, '--variant', 'simd']), /disk is full/);
     assert.deepEqual(readdirSync(fresh), []);
+  });
+
+  it('models written by subset (and train, convert) are all or nothing too', () => {
+    const dir = tmp();
+    const out = path.join(dir, 'sub.pkl');
+    symlinkSync('/dev/full', `${out}.partial`);
+    assertOneLineError(cli(['subset', '-m', MODEL, '--types', 'B cells,NK cells,Platelets', '-o', out]), /the disk is full \(ENOSPC\) while writing \S+sub\.pkl/);
+    assert.deepEqual(readdirSync(dir), []);
+    assert.equal(cli(['subset', '-m', MODEL, '--types', 'B cells,NK cells,Platelets', '-o', out]).status, 0);
+    assert.deepEqual(readdirSync(dir), ['sub.pkl']);
   });
 
   it('Ctrl-C during a run removes the partial files and exits 130', async () => {

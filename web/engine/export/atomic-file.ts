@@ -13,7 +13,7 @@ const encoder = new TextEncoder();
 /** A one-line, actionable message for a failed file-system call on `target`. */
 export function fileError(e: unknown, target: string, what = 'write'): CellTypistError {
   const code = (e as NodeJS.ErrnoException)?.code;
-  const where = 'choose another output folder (--outdir)';
+  const where = 'choose another output folder (-o)';
   switch (code) {
     case 'ENOSPC':
     case 'EDQUOT':
@@ -117,5 +117,17 @@ export class AtomicFile {
       this.fd = null;
     }
     rmSync(this.partial, { force: true });
+  }
+}
+
+/** Writes a whole file under its `.partial` name, then renames it: all or nothing, clear errors. */
+export function writeFileAtomic(target: string, data: Uint8Array | string): void {
+  const f = new AtomicFile(target);
+  try {
+    f.write(data);
+    f.commit();
+  } catch (e) {
+    f.discard();
+    throw e;
   }
 }
