@@ -11,7 +11,11 @@ import { checkHdf5Signature } from '../../engine/h5ad/signature.ts';
 import { CellTypistError } from '../../engine/types.ts';
 import { addAnnotations } from '../../engine/export/h5ad.ts';
 import { loadCore } from '../../engine/wasm/load.ts';
-import type { Request, Response } from './protocol.ts';
+import type { Request, Response, RunSpec } from './protocol.ts';
+import type { AnnotationResult } from '../../engine/types.ts';
+import { type Categorical, compactResult, encode, expand, transferables } from './compact.ts';
+import { matrixCsvBlob } from './csv-blobs.ts';
+import { computeLayout } from './layout-job.ts';
 import { fetchGeneTable } from '../../engine/models/fetch.ts';
 import { CacheStore } from '../../engine/models/cache-store.ts';
 import type { GeneTable } from '../../engine/models/registry.ts';
@@ -57,6 +61,64 @@ async function open(file: File): Promise<H5adReader> {
   }
 }
 
+const threads = (variant: string) => (variant === 'simd-threads' ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2)) : 1);
+
+/** One annotation of an open file (the model is loaded and freed here). */
+async function annotate(reader: H5adReader, spec: RunSpec, id: number, signal?: AbortSignal): Promise<AnnotationResult> {
+  const { core, variant } = await loadCore({ baseUrl: wasmBase });
+  const model = loadModel(core, spec.model);
+  try {
+    return await annotateReader(reader, model, spec.options, {
+      core,
+      variant,
+      n_threads: threads(variant),
+      signal,
+      onProgress: (progress) => post({ type: 'progress', id, progress }),
+      geneMap: spec.geneTable ? geneMap(spec.geneTable, id) : undefined,
+      idTable: spec.idTable ? geneMap(spec.idTable, id) : undefined,
+    });
+  } finally {
+    model.delete();
+  }
+}
+
+/** The run again with its matrices (for downloads), without voting or layout. */
+async function recompute(spec: RunSpec, id: number): Promise<AnnotationResult> {
+  const reader = await open(spec.file);
+  try {
+    const options = { ...spec.options, majority_voting: false, over_clustering: undefined, compute_umap: false, return_matrices: true };
+    return await annotate(reader, { ...spec, options }, id);
+  } finally {
+    reader.close();
+  }
+}
+
+/** The first two columns of an obsm embedding, when the file has it. */
+function embedding2d(reader: H5adReader, name: string): { name: string; data: Float32Array } | null {
+  if (!reader.summary.obsm.some((o) => o.name === name && o.dims >= 2)) return null;
+  const e = reader.readObsm(name);
+  const n = reader.summary.n_obs;
+  const data = new Float32Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    data[2 * i] = e.data[i * e.dims];
+    data[2 * i + 1] = e.data[i * e.dims + 1];
+  }
+  return { name, data };
+}
+
+/** Categorical/string obs columns with at most 500 distinct values, encoded. */
+function groupColumns(reader: H5adReader): Record<string, Categorical> {
+  const groups: Record<string, Categorical> = {};
+  for (const c of reader.summary.obs_columns) {
+    if ((c.kind !== 'categorical' && c.kind !== 'string') || (c.n_categories ?? 0) > 500) continue;
+    const v = reader.readObsColumn(c.name);
+    if (!Array.isArray(v)) continue;
+    const enc = encode(v);
+    if (enc.categories.length <= 500) groups[c.name] = enc;
+  }
+  return groups;
+}
+
 function fail(id: number, e: unknown) {
   const code = e instanceof CellTypistError ? e.code : 'error';
   post({ type: 'error', id, code, message: (e as Error).message ?? String(e) });
@@ -88,15 +150,34 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
       }
     } else if (msg.type === 'export-h5ad') {
       // In-memory copy (MEMFS): needs about twice the file size in memory; the CLI writes in place.
+      // The page keeps no matrices: the probabilities are recomputed here.
+      const full = await recompute(msg, msg.id);
+      const result = { ...expand(msg.result), probability_matrix: full.probability_matrix, decision_matrix: undefined, umap: msg.umap };
       const { FS } = (await h5wasm.ready) as unknown as { FS: any };
       const tmp = '/tmp/annotated.h5ad';
       FS.writeFile(tmp, new Uint8Array(await msg.file.arrayBuffer()));
       try {
-        addAnnotations(h5wasm as never, tmp, msg.result, { probabilities: true });
+        addAnnotations(h5wasm as never, tmp, result, { probabilities: true });
         const bytes = FS.readFile(tmp) as Uint8Array;
         post({ type: 'h5ad', id: msg.id, bytes }, [bytes.buffer]);
       } finally {
         FS.unlink(tmp);
+      }
+    } else if (msg.type === 'matrix') {
+      const full = await recompute(msg, msg.id);
+      const m = msg.which === 'decision' ? full.decision_matrix! : full.probability_matrix!;
+      post({ type: 'blob', id: msg.id, blob: matrixCsvBlob(full.cell_ids, full.labels, m) });
+    } else if (msg.type === 'layout') {
+      const ac = new AbortController();
+      aborts.set(msg.id, ac);
+      const { core, variant } = await loadCore({ baseUrl: wasmBase });
+      const reader = await open(msg.file);
+      try {
+        const data = await computeLayout(core, reader, { normalize_counts: msg.normalize_counts, seed: msg.seed, n_threads: threads(variant) }, (progress) => post({ type: 'progress', id: msg.id, progress }), ac.signal);
+        post({ type: 'layout', id: msg.id, data }, [data.buffer]);
+      } finally {
+        aborts.delete(msg.id);
+        reader.close();
       }
     } else if (msg.type === 'model') {
       const { core } = await loadCore({ baseUrl: wasmBase });
@@ -126,44 +207,20 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
     } else if (msg.type === 'annotate') {
       const ac = new AbortController();
       aborts.set(msg.id, ac);
-      const { core, variant } = await loadCore({ baseUrl: wasmBase });
-      const model = loadModel(core, msg.model);
       const reader = await open(msg.file);
       try {
-        // The asked-for embedding, when the file has it; otherwise a UMAP layout is computed
-        // (unless the caller said compute_umap: false) so that there is always something to plot.
-        const embName = msg.embedding && reader.summary.obsm.some((o) => o.name === msg.embedding && o.dims >= 2) ? msg.embedding : undefined;
-        const options = embName || msg.options.compute_umap === false ? msg.options : { ...msg.options, compute_umap: true };
-        const result = await annotateReader(reader, model, options, {
-          core,
-          variant,
-          n_threads: variant === 'simd-threads' ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2)) : 1,
-          signal: ac.signal,
-          onProgress: (progress) => post({ type: 'progress', id: msg.id, progress }),
-          geneMap: msg.geneTable ? geneMap(msg.geneTable, msg.id) : undefined,
-          idTable: msg.idTable ? geneMap(msg.idTable, msg.id) : undefined,
-        });
-        const emb = embName
-          ? { name: embName, ...reader.readObsm(embName) }
-          : result.umap
-            ? { name: 'UMAP (computed)', dims: 2, data: result.umap }
-            : null;
-        const transfer: Transferable[] = [result.conf_score.buffer];
-        if (result.decision_matrix) transfer.push(result.decision_matrix.buffer);
-        if (result.probability_matrix) transfer.push(result.probability_matrix.buffer);
-        if (emb && emb.data !== result.umap) transfer.push(emb.data.buffer);
-        if (result.umap) transfer.push(result.umap.buffer);
-        const groups: Record<string, string[]> = {};
-        for (const c of reader.summary.obs_columns) {
-          if ((c.kind !== 'categorical' && c.kind !== 'string') || (c.n_categories ?? 0) > 500) continue;
-          const v = reader.readObsColumn(c.name);
-          if (Array.isArray(v) && new Set(v).size <= 500) groups[c.name] = v;
-        }
-        post({ type: 'result', id: msg.id, result, embedding: emb, groups }, transfer);
+        // Results first: prediction (and majority voting) only; the UMAP comes after ('layout').
+        const options = { ...msg.options, compute_umap: false, return_matrices: false };
+        const result = compactResult(await annotate(reader, { ...msg, options }, msg.id, ac.signal));
+        const embedding = msg.embedding ? embedding2d(reader, msg.embedding) : null;
+        const groups = groupColumns(reader);
+        const transfer = transferables(result);
+        if (embedding) transfer.push(embedding.data.buffer);
+        for (const g of Object.values(groups)) transfer.push(g.codes.buffer);
+        post({ type: 'result', id: msg.id, result, embedding, groups }, transfer);
       } finally {
         aborts.delete(msg.id);
         reader.close();
-        model.delete();
       }
     }
   } catch (e) {
