@@ -270,7 +270,7 @@ $('run').addEventListener('click', async () => {
   ($('run') as HTMLButtonElement).disabled = true;
   ($('cancel') as HTMLButtonElement).disabled = false;
   setProgress(0, 'starting');
-  const { id, done } = call({ type: 'annotate', ...spec, embedding: emb } as Request, (m) => {
+  const { id, done } = call({ type: 'annotate', ...spec, embedding: emb, layout_next: !emb } as Request, (m) => {
     if (m.type === 'progress') setProgress(m.progress.fraction, `${m.progress.stage}: ${m.progress.message ?? ''}`);
   });
   running = id;

@@ -20,7 +20,7 @@ export type Request =
   | { type: 'summary'; id: number; file: File }
   | { type: 'model'; id: number; bytes: Uint8Array }
   /** Prediction (+ majority voting); never the UMAP (see 'layout'), never the matrices. */
-  | ({ type: 'annotate'; id: number; embedding?: string } & RunSpec)
+  | ({ type: 'annotate'; id: number; embedding?: string; /** A 'layout' follows: gather its gene statistics while predicting. */ layout_next?: boolean } & RunSpec)
   /** The UMAP layout of a file without an embedding, after the results are shown. */
   | { type: 'layout'; id: number; file: File; normalize_counts?: boolean; seed?: number }
   /** decision_matrix.csv / probability_matrix.csv, recomputed (the page keeps no matrices). */

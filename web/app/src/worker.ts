@@ -15,7 +15,8 @@ import type { Request, Response, RunSpec } from './protocol.ts';
 import type { AnnotationResult } from '../../engine/types.ts';
 import { type Categorical, compactResult, encode, expand, transferables } from './compact.ts';
 import { matrixCsvBlob } from './csv-blobs.ts';
-import { computeLayout } from './layout-job.ts';
+import { computeLayout, type LayoutStats, layoutStatsFor } from './layout-job.ts';
+import type { HeapChunk } from '../../engine/wasm/heap-chunks.ts';
 import { fetchGeneTable } from '../../engine/models/fetch.ts';
 import { CacheStore } from '../../engine/models/cache-store.ts';
 import type { GeneTable } from '../../engine/models/registry.ts';
@@ -61,10 +62,17 @@ async function open(file: File): Promise<H5adReader> {
   }
 }
 
+/** Gene statistics of the last annotation, for the layout that follows it. */
+let layoutStats: LayoutStats | undefined;
+function dropLayoutStats() {
+  layoutStats?.clusterer.delete();
+  layoutStats = undefined;
+}
+
 const threads = (variant: string) => (variant === 'simd-threads' ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2)) : 1);
 
 /** One annotation of an open file (the model is loaded and freed here). */
-async function annotate(reader: H5adReader, spec: RunSpec, id: number, signal?: AbortSignal): Promise<AnnotationResult> {
+async function annotate(reader: H5adReader, spec: RunSpec, id: number, signal?: AbortSignal, onChunk?: (c: HeapChunk) => void): Promise<AnnotationResult> {
   const { core, variant } = await loadCore({ baseUrl: wasmBase });
   const model = loadModel(core, spec.model);
   try {
@@ -76,6 +84,7 @@ async function annotate(reader: H5adReader, spec: RunSpec, id: number, signal?: 
       onProgress: (progress) => post({ type: 'progress', id, progress }),
       geneMap: spec.geneTable ? geneMap(spec.geneTable, id) : undefined,
       idTable: spec.idTable ? geneMap(spec.idTable, id) : undefined,
+      onChunk,
     });
   } finally {
     model.delete();
@@ -173,7 +182,10 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
       const { core, variant } = await loadCore({ baseUrl: wasmBase });
       const reader = await open(msg.file);
       try {
-        const data = await computeLayout(core, reader, { normalize_counts: msg.normalize_counts, seed: msg.seed, n_threads: threads(variant) }, (progress) => post({ type: 'progress', id: msg.id, progress }), ac.signal);
+        const stats = layoutStats?.sameFile(msg.file) ? layoutStats : undefined;
+        if (!stats) dropLayoutStats();
+        layoutStats = undefined; // consumed (freed) by computeLayout
+        const data = await computeLayout(core, reader, { normalize_counts: msg.normalize_counts, seed: msg.seed, n_threads: threads(variant) }, (progress) => post({ type: 'progress', id: msg.id, progress }), ac.signal, stats);
         post({ type: 'layout', id: msg.id, data }, [data.buffer]);
       } finally {
         aborts.delete(msg.id);
@@ -211,7 +223,19 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
       try {
         // Results first: prediction (and majority voting) only; the UMAP comes after ('layout').
         const options = { ...msg.options, compute_umap: false, return_matrices: false };
-        const result = compactResult(await annotate(reader, { ...msg, options }, msg.id, ac.signal));
+        dropLayoutStats();
+        if (msg.layout_next) {
+          const { core } = await loadCore({ baseUrl: wasmBase });
+          layoutStats = layoutStatsFor(core, reader, msg.file, options.normalize_counts);
+        }
+        let full: AnnotationResult;
+        try {
+          full = await annotate(reader, { ...msg, options }, msg.id, ac.signal, layoutStats?.add);
+        } catch (e) {
+          dropLayoutStats();
+          throw e;
+        }
+        const result = compactResult(full);
         const embedding = msg.embedding ? embedding2d(reader, msg.embedding) : null;
         const groups = groupColumns(reader);
         const transfer = transferables(result);
