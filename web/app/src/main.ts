@@ -612,8 +612,9 @@ function onHover(i: number, x: number, y: number) {
   line(valueAt(r.predicted, i) + (r.majority_voting ? ` → ${valueAt(r.majority_voting, i)}` : ''));
   if (r.over_clustering) line(`cluster ${valueAt(r.over_clustering, i)}`);
   line(`confidence ${r.conf_score[i].toFixed(3)}`);
+  // deck.gl gives canvas coordinates; the tooltip lives in #plot-wrap, above the plot's controls.
   tip.style.left = `${x + 12}px`;
-  tip.style.top = `${y + 40}px`;
+  tip.style.top = `${y + $('plot').offsetTop + 12}px`;
   tip.hidden = false;
 }
 
