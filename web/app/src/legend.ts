@@ -63,7 +63,13 @@ export class Legend {
       tr.insertCell().textContent = it.count.toLocaleString('en-US');
       tr.insertCell().textContent = this.total ? `${((100 * it.count) / this.total).toFixed(1)}` : '';
       tr.title = 'click to highlight; ctrl/shift-click to add';
+      tr.tabIndex = 0;
       tr.addEventListener('click', (e) => this.onToggle(it.name, e.ctrlKey || e.metaKey || e.shiftKey));
+      tr.addEventListener('keydown', (e) => {
+        if (e.key !== 'Enter' && e.key !== ' ') return;
+        e.preventDefault();
+        this.onToggle(it.name, e.ctrlKey || e.metaKey || e.shiftKey);
+      });
       frag.append(tr);
     }
     tbody.append(frag);

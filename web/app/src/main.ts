@@ -117,7 +117,8 @@ async function setData(file: File) {
     emb.innerHTML = '';
     for (const o of s.obsm.filter((o) => o.dims >= 2)) emb.add(new Option(o.name, o.name, o.name === 'X_umap', o.name === 'X_umap'));
     // Without an embedding the engine computes a UMAP layout so there is always a plot.
-    if (!emb.options.length) emb.add(new Option('UMAP (computed here)', ''));
+    // (also offered when the file has one: e.g. a 2-D obsm that is not a useful picture).
+    emb.add(new Option('UMAP (computed here)', '', !emb.options.length, !emb.options.length));
   } catch (e) {
     $('data-summary').textContent = '';
     dataFile = null;
