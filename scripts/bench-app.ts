@@ -98,6 +98,44 @@ function cpuSeconds(pids: number[]): number {
   return t;
 }
 
+/** Milliseconds from an input event to the next drawn frame (median of 5) for zoom, pan and hover. */
+async function interact(page: Page) {
+  if ((await page.evaluate(() => document.body.dataset.plot)) !== 'ready') return null;
+  const box = (await page.locator('#plot').boundingBox())!;
+  const cx = box.x + box.width / 2, cy = box.y + box.height / 2;
+  const frames = () => page.evaluate(() => Number(document.getElementById('plot')!.dataset.frames ?? 0));
+  const timed = async (act: () => Promise<void>) => {
+    const out: number[] = [];
+    for (let k = 0; k < 5; k++) {
+      const f0 = await frames();
+      const t0 = performance.now();
+      await act();
+      await page.waitForFunction((f) => Number(document.getElementById('plot')!.dataset.frames ?? 0) > f, f0, { polling: 'raf', timeout: 60000 });
+      out.push(performance.now() - t0);
+    }
+    return out.sort((a, b) => a - b)[2];
+  };
+  await page.mouse.move(cx, cy);
+  const zoom = await timed(async () => page.mouse.wheel(0, -120));
+  let dx = 0;
+  const pan = await timed(async () => {
+    await page.mouse.move(cx + dx, cy);
+    await page.mouse.down();
+    await page.mouse.move(cx + dx + 30, cy + 10);
+    await page.mouse.up();
+    dx += 5;
+  });
+  // Hover: the tooltip's update after a pointer move (GPU picking of the point under it).
+  const hoverTimes: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    const t0 = performance.now();
+    await page.mouse.move(cx + 7 * k, cy - 5 * k);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    hoverTimes.push(performance.now() - t0);
+  }
+  return { zoom, pan, hover: hoverTimes.sort((a, b) => a - b)[2] };
+}
+
 async function runCase(page: Page, c: Case, browserPid: number, model: string, plotTimeout: number) {
   await page.setInputFiles('#model-file', model);
   await page.waitForFunction(() => /cell types/.test(document.getElementById('model-summary')!.textContent!) || document.getElementById('error')!.textContent, null, { timeout: 60000 });
@@ -153,6 +191,7 @@ async function runCase(page: Page, c: Case, browserPid: number, model: string, p
   clearInterval(sample);
   const error = await page.textContent('#error');
   if (error) throw new Error(`${c.label}: ${error}`);
+  const interaction = await interact(page);
   const t = await page.evaluate(() => (window as unknown as { __t: Record<string, number> }).__t);
   const trace = await page.evaluate(() => (window as unknown as { __trace: [number, string][] }).__trace);
   const origin = await page.evaluate(() => performance.timeOrigin);
@@ -172,6 +211,7 @@ async function runCase(page: Page, c: Case, browserPid: number, model: string, p
     idle,
     cpu: cpuSeconds(procs().map((p) => p.pid)) - cpu0,
     summary: (await page.textContent('#result-summary'))!.split('\n')[0],
+    interaction,
     before,
     trace: trace.map(([ms, k], i) => `${((ms - t.click) / 1000).toFixed(1)} s ${k} (${stagePeak(i).toFixed(0)} MB)`),
   };
@@ -218,6 +258,7 @@ async function main() {
       console.log(`\n${c.label}  [load ${load}]  ${r.summary}`);
       console.log(`  click → results ${r.results.toFixed(2)} s, → plot ${Number.isNaN(r.plot) ? `not ready after ${values['plot-timeout']} s` : `${r.plot.toFixed(2)} s`}; browser CPU ${r.cpu.toFixed(1)} s${ratio}`);
       console.log(`  tab (its renderer's RSS) peak ${r.peakTab.toFixed(0)} MB (private ${r.peakAnon.toFixed(0)} MB), before the click ${r.before.toFixed(0)} MB, after the run ${r.idle.toFixed(0)} MB; GPU process peak ${r.peakGpu.toFixed(0)} MB`);
+      if (r.interaction) console.log(`  interaction: wheel zoom → next frame ${r.interaction.zoom.toFixed(0)} ms (median of 5), drag pan ${r.interaction.pan.toFixed(0)} ms, hover pick ${r.interaction.hover.toFixed(0)} ms`);
       if (target) console.log(target);
       if (values.trace) console.log(`  stages: ${r.trace.join(' | ')}`);
       if (values.screenshots && c.screenshot) {

@@ -31,6 +31,8 @@ export class EmbeddingPlot {
       // Keep the drawing buffer so the plot can be exported as PNG (and checked by tests).
       deviceProps: { type: 'webgl', webgl: { preserveDrawingBuffer: true } } as never,
       getCursor: ({ isHovering }) => (this.tool !== 'pan' ? 'crosshair' : isHovering ? 'pointer' : 'grab'),
+      // Frames drawn, for the page bench's interaction timing.
+      onAfterRender: () => (container.dataset.frames = String(Number(container.dataset.frames ?? 0) + 1)),
       layers: [],
     });
     this.overlay = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
