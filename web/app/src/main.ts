@@ -138,6 +138,8 @@ async function setModel(bytes: Uint8Array, name: string) {
     const d = r.info.description;
     $('model-summary').textContent = `${name}: ${r.info.labels.length} cell types, ${fmt(r.info.n_features)} genes${d.details ? `\n${d.details}` : ''}${d.version ? ` (${d.version})` : ''}`;
   } catch (e) {
+    // The worker was replaced (a run was stopped) while the model loaded: load it in the new one.
+    if (e instanceof CancelledError) return setModel(bytes, name);
     $('model-summary').textContent = '';
     showError((e as Error).message);
   }
@@ -283,7 +285,7 @@ $('run').addEventListener('click', async () => {
     showResults();
     if (run.positions) {
       plotPositions();
-      engine.restart('run finished'); // nothing more to compute: free the run's memory
+      if (!engine.busy) engine.restart('run finished'); // nothing more to compute: free the run's memory
     } else if (!emb) startLayout();
     else showPlotStatus(`The file has no embedding '${emb}'.`, false);
   } catch (e) {
