@@ -12,6 +12,7 @@ import { clusterSource, ExpressionClusterer, overCluster } from './over-cluster.
 import { type AnnotateOptions, type AnnotationResult, CellTypistError, type ProgressCallback } from './types.ts';
 import type { CoreModel, CoreModule, Variant } from './wasm/core.ts';
 import { HeapBuffer } from './wasm/heap.ts';
+import { type MatrixTableSink, ScoreCsvStreamer } from './export/csv-stream.ts';
 import { forEachHeapChunk } from './wasm/heap-chunks.ts';
 import { unrefPthreadWorkers } from './wasm/load.ts';
 
@@ -26,6 +27,8 @@ export interface AnnotateContext {
   geneMap?: GeneMapSource;
   /** CellTypist's `ensembl_id,symbol` table (GENCODE v44), fetched only for Ensembl IDs without a symbol column. */
   idTable?: GeneMapSource;
+  /** Receives the decision/probability CSV tables chunk by chunk while cells are scored. */
+  table_sink?: MatrixTableSink;
 }
 
 /** Loads model bytes into the core; the caller owns the returned model (`.delete()`). */
@@ -184,6 +187,7 @@ async function annotateWith(
   const probability = keepMatrices ? new Float64Array(n * L) : undefined;
   const predicted: string[] = new Array(n);
   const conf = new Float64Array(n);
+  const streamer = ctx.table_sink ? new ScoreCsvStreamer(core, labels, cellIds, ctx.table_sink) : undefined;
   timings.load = (performance.now() - t0) / 1000;
   const tPredict = performance.now();
   try {
@@ -213,6 +217,7 @@ async function annotateWith(
         const pm = core.prob_match(pProb, rows, labels, pThres);
         for (let r = 0; r < rows; r++) predicted[start + r] = pm[r];
       }
+      streamer?.chunk(start, rows, pDec, pProb);
       onProgress?.({ stage: 'predict', fraction: end / n, message: `${end.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} cells` });
     });
   } catch (e) {
@@ -221,6 +226,7 @@ async function annotateWith(
   } finally {
     if (ctx.variant === 'simd-threads') unrefPthreadWorkers(core); // workers started on demand
     predictor.delete();
+    streamer?.free();
     for (const b of [dec, prob]) b.free();
   }
   timings.predict = (performance.now() - tPredict) / 1000;

@@ -9,6 +9,7 @@ import { type InputOptions, openInputPath } from './formats/open-node.ts';
 import { type AnnotateOptions, type AnnotationResult, CellTypistError, type ModelInfo, type ProgressCallback } from './types.ts';
 import type { Variant } from './wasm/core.ts';
 import { loadCore, unrefPthreadWorkers } from './wasm/load.ts';
+import type { MatrixTableSink } from './export/csv-stream.ts';
 import { type TrainOptions, type TrainResult, trainReader } from './train.ts';
 import { ID_TABLE, ORTHOLOG_TABLE } from './genes/orthologs.ts';
 import { fetchGeneTable } from './models/fetch.ts';
@@ -32,6 +33,11 @@ export interface NodeAnnotateOptions extends AnnotateOptions, Pick<InputOptions,
    * registry's URL on first use (verified, cached).
    */
   gene_map?: string | Uint8Array;
+  /**
+   * Receives decision_matrix.csv / probability_matrix.csv bytes while cells are scored (see
+   * export/csv-stream.ts); pair with `return_matrices: false` to keep memory at one chunk.
+   */
+  table_sink?: MatrixTableSink;
 }
 
 /** The gene map source for a Node run: the given file/bytes, or the registry's table (cached). */
@@ -93,6 +99,7 @@ export async function annotate(
         onProgress,
         geneMap: geneMapSource(options.gene_map, onProgress),
         idTable: geneMapSource(undefined, onProgress, ID_TABLE),
+        table_sink: options.table_sink,
       });
     } finally {
       reader.close();
