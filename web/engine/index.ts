@@ -14,3 +14,6 @@ export { convertForSpecies, ORTHOLOG_TABLE, ID_TABLE, type GeneMapSource } from 
 export { toTable, predictedLabelsCsv, matrixCsv, proportionsCsv, pyFloat } from './export/csv.ts';
 export { loadCore, threadsAvailable, type LoadOptions } from './wasm/load.ts';
 export type { CoreModule, CoreModel, Variant } from './wasm/core.ts';
+export { openInputFiles, type BrowserInputOptions } from './formats/open-browser.ts';
+export type { InputFormat, MatrixReader } from './formats/reader.ts';
+export { planInput, type InputPlan } from './formats/plan.ts';
