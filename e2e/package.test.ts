@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium } from 'playwright-core';
 import { column, readCsv, repoPath, sharedPath } from '../web/engine/testing/fixtures.ts';
 import { ARGS, buildApp, DIST, runAndWait, waitRunnable } from './support/harness.ts';
-import { ensurePackageBuilt, installInFreshProject, pack, type Packed } from './support/pack.ts';
+import { ensurePackageBuilt, installInFreshProject, pack, type Packed, serveCdn } from './support/pack.ts';
 import { serveStatic } from './support/serve.ts';
 
 /** Budgets of what `npm install celltypist-wasm` downloads and unpacks (the two wasm builds are ~1.2 MB). */
@@ -52,6 +52,7 @@ before(() => {
   project = installInFreshProject(packed.tarball, ['@types/node']);
 });
 after(() => {
+  if (process.env.CTW_KEEP_TMP) return console.log(`kept ${work} and ${project}`);
   rmSync(work, { recursive: true, force: true });
   rmSync(project, { recursive: true, force: true });
 });
@@ -200,6 +201,33 @@ window.annotateDemo = async () => {
 };
 `,
     );
+    // The browser API as docs/api.md shows it: BrowserAnnotator, bundled core or a CDN's.
+    writeFileSync(
+      path.join(app, 'api.html'),
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>API</title></head><body><script type="module" src="./api.js"></script></body></html>\n`,
+    );
+    writeFileSync(
+      path.join(app, 'api.js'),
+      `import { BrowserAnnotator, CellTypistError } from 'celltypist-wasm';
+window.annotateWithApi = async (wasmBaseUrl) => {
+  const annotator = new BrowserAnnotator(wasmBaseUrl ? { wasmBaseUrl } : {});
+  try {
+    const variant = await annotator.ready;
+    const model = new Uint8Array(await (await fetch('./demo_model.pkl')).arrayBuffer());
+    const file = new File([await (await fetch('./demo.h5ad')).blob()], 'demo.h5ad');
+    const info = await annotator.modelInfo(model);
+    const stages = new Set();
+    const { result, embedding } = await annotator.annotate(file, model, { mode: 'best_match' }, (p) => stages.add(p.stage));
+    let error = '';
+    try { await annotator.annotate(new File(['not hdf5'], 'notes.txt'), model); } catch (e) { error = e instanceof CellTypistError ? e.code : 'not a CellTypistError'; }
+    return { variant, labels: result.predicted_labels, n_types: info.labels.length, embedding: embedding && embedding.name, stages: [...stages], error };
+  } finally {
+    annotator.terminate();
+  }
+};
+`,
+    );
+    writeFileSync(path.join(app, 'vite.config.mjs'), `export default { build: { rollupOptions: { input: { main: 'index.html', api: 'api.html' } } } };\n`);
     // The same demo through the Node entry of the same package: the browser must agree.
     nodeLabels = demoLabelsFromNode();
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
@@ -216,6 +244,39 @@ window.annotateDemo = async () => {
     console.log(`consumer app: ${assets.length} assets, ${(total / 1024).toFixed(0)} KB`);
   });
 
+  it('BrowserAnnotator (docs example) annotates in a worker, with the bundled core or one on a CDN (locateFile/baseUrl)', async () => {
+    const server = await serveStatic(path.join(app, 'dist'), true);
+    // A CDN holding the package's core files, on another origin (CORS + CORP headers).
+    const cdn = await serveCdn(path.join(project, 'node_modules/celltypist-wasm/dist/lib/engine/wasm/generated'));
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    page.on('request', (q) => requests.push(q.url()));
+    try {
+      await page.goto(`${server.url}api.html`);
+      await page.waitForFunction(() => typeof (window as unknown as { annotateWithApi?: unknown }).annotateWithApi === 'function');
+      type Out = { variant: string; labels: string[]; n_types: number; embedding: string | null; stages: string[]; error: string };
+      const run = (base?: string) => page.evaluate((b) => (window as unknown as { annotateWithApi(b?: string): Promise<Out> }).annotateWithApi(b), base);
+      const bundled = await run();
+      assert.equal(bundled.variant, 'simd-threads');
+      assert.deepEqual(bundled.labels, nodeLabels);
+      assert.equal(bundled.n_types, 6);
+      assert.equal(bundled.embedding, 'X_umap');
+      assert.ok(bundled.stages.includes('predict'), bundled.stages.join());
+      assert.equal(bundled.error, 'not_hdf5');
+      assert.deepEqual(cdn.requests, []);
+      const seen = requests.length;
+      const fromCdn = await run(cdn.url);
+      assert.equal(fromCdn.variant, 'simd-threads');
+      assert.deepEqual(fromCdn.labels, nodeLabels);
+      assert.deepEqual([...new Set(cdn.requests)].sort(), ['/ct-threads.js', '/ct-threads.wasm', '/ct-threads.worker.js']);
+      assert.ok(!requests.slice(seen).some((u) => /ct-threads-[^/]*\.wasm$/.test(u)), 'the bundled core is not fetched when a CDN is given');
+    } finally {
+      await page.close();
+      await server.close();
+      await cdn.stop();
+    }
+  });
+
   for (const isolated of [true, false]) {
     it(`annotates the demo in Chromium (${isolated ? 'COOP/COEP: threaded build' : 'no COOP/COEP: SIMD-only build'}) with the labels of the Node entry`, async () => {
       const server = await serveStatic(path.join(app, 'dist'), isolated);
@@ -224,6 +285,7 @@ window.annotateDemo = async () => {
       page.on('request', (q) => requests.push(q.url()));
       try {
         await page.goto(server.url);
+        await page.waitForFunction(() => typeof (window as unknown as { annotateDemo?: unknown }).annotateDemo === 'function');
         await page.evaluate(() => (window as unknown as { annotateDemo(): Promise<void> }).annotateDemo());
         await page.waitForFunction(() => document.body.dataset.annotated || document.body.dataset.error, null, { timeout: 60000 });
         assert.equal(await page.evaluate(() => document.body.dataset.error ?? ''), '');
