@@ -4,7 +4,8 @@
 // Then the static app (dist/app) on a host that sends no COOP/COEP: its service worker restores
 // the threaded build, and the installed shell works offline.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,6 +33,17 @@ const plainEnv = () => {
   delete env.NODE_PATH;
   return env;
 };
+/** Like spawnSync, without blocking this process's event loop (the test's own servers must answer). */
+function spawnAsync(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
 const nodeRun = (args: string[], cwd = project) => spawnSync(process.execPath, args, { cwd, encoding: 'utf8', env: plainEnv(), timeout: 120_000 });
 
 let demoLabels: string[] | null = null;
@@ -104,6 +116,34 @@ console.log(JSON.stringify({ cells: r.cell_ids, labels: r.predicted_labels, work
     assert.equal(out.variant, 'simd-threads');
     assert.equal(out.n_types, 6);
     assert.match(out.error, /missing\.h5ad/);
+  });
+
+  it("docs/api.md's complete Node example runs as written (catalog model downloaded once, then cached)", async () => {
+    const code = /```js\n(\/\/ annotate\.mjs[\s\S]*?)```/.exec(readFileSync(repoPath('docs/api.md'), 'utf8'))?.[1];
+    assert.ok(code, 'the example is in docs/api.md');
+    const dir = path.join(project, 'docs-example');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'annotate.mjs'), code);
+    // The catalog entry it names, served by a local stand-in for the model host.
+    const cdn = await serveCdn(path.dirname(MODEL));
+    try {
+      const sha256 = createHash('sha256').update(readFileSync(MODEL)).digest('hex');
+      const registry = { format: 1, catalog_url: `${cdn.url}models.json`, catalog_last_update: '2026-01-01', models: [{ name: 'Immune_All_Low', file: 'toy_lr.pkl', url: `${cdn.url}toy_lr.pkl`, mirrors: [], version: 'v2', date: '', details: '', n_cell_types: 6, source: '', default: true, size: null, sha256 }] };
+      writeFileSync(path.join(dir, 'registry.json'), JSON.stringify(registry));
+      const env = { ...plainEnv(), CELLTYPIST_WASM_REGISTRY: path.join(dir, 'registry.json'), CELLTYPIST_WASM_CACHE: path.join(dir, 'cache') };
+      for (const round of [1, 2]) {
+        const r = await spawnAsync(process.execPath, ['annotate.mjs', QUERY], { cwd: dir, env });
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stdout, /1000 cells; first: \S+ → .+/);
+        assert.deepEqual(column(readCsv(path.join(dir, 'predicted_labels.csv')), 'predicted_labels'), column(readCsv(EXPECTED), 'predicted_labels'), `round ${round}`);
+      }
+      assert.deepEqual(cdn.requests, ['/toy_lr.pkl'], 'downloaded once, then from the cache');
+      const bad = await spawnAsync(process.execPath, ['annotate.mjs', path.join(dir, 'nope.h5ad')], { cwd: dir, env });
+      assert.equal(bad.status, 1);
+      assert.match(bad.stderr, /\nerror \(not_found\): cannot read .*nope\.h5ad/);
+    } finally {
+      await cdn.stop();
+    }
   });
 
   it('the celltypist-wasm bin runs the compiled CLI', () => {
