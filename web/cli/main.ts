@@ -28,7 +28,7 @@ import { nodeRegistry } from '../engine/models/registry-node.ts';
 const registry = nodeRegistry;
 
 /** A model argument is a .pkl path, or a catalog name downloaded (verified, cached) on first use. */
-async function resolveModel(arg: string, quiet: boolean): Promise<string | Uint8Array> {
+export async function resolveModel(arg: string, quiet: boolean): Promise<string | Uint8Array> {
   if (existsSync(arg)) return arg;
   if (/[\\/]/.test(arg)) throw new CellTypistError('not_found', `cannot read the model file '${arg}'`);
   const m = findModel(registry(), arg);
@@ -47,6 +47,7 @@ const USAGE = `usage:
   celltypist-wasm subset -m MODEL.pkl --types "A,B,C" -o OUT.pkl   the model restricted to some cell types
   celltypist-wasm convert -m MODEL.pkl -o OUT.pkl [--gene-map FILE] [--all-orthologs]   human <-> mouse by orthologs
   celltypist-wasm compare -i DATA.h5ad -m A.pkl -m B.pkl [-m ...] [-o crosstab.csv]   labels of several models, cross-tabulated
+  celltypist-wasm dotplot -i DATA.h5ad --groupby COL --genes A,B,C | -m MODEL [--top 2] [--table OUT.csv] [--out OUT.svg|png]
   celltypist-wasm models [--json]                       list the CellTypist model catalog
   celltypist-wasm models --show MODEL.pkl|NAME [--top N]   cell types (and top markers) of a model
   celltypist-wasm models --download NAME                 download a catalog model into the cache
@@ -101,9 +102,10 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'models') return await modelsCommand(rest);
     if (command === 'train') return await trainCommand(rest);
     if (command === 'compare') return await compareCommand(rest);
+    if (command === 'dotplot') return await (await import('./dotplot.ts')).dotplotCommand(rest);
     if (command === 'subset' || command === 'convert') return await modelToolCommand(command, rest);
     if (command === '--help' || command === '-h' || command === 'help') {
-      process.stdout.write(USAGE + TRAIN_USAGE);
+      process.stdout.write(USAGE + TRAIN_USAGE + (await import('./dotplot.ts')).DOTPLOT_USAGE);
       return 0;
     }
     process.stderr.write(`${command ? `unknown command '${command}'\n` : ''}${USAGE}`);
