@@ -73,6 +73,8 @@ annotate options (as CellTypist's command line):
   --conf-by predicted_labels|majority_voting   label whose probability is conf_score (default predicted_labels)
   --normalize                  if the data holds raw counts, normalize to 10,000 per cell + log1p on the fly
   --write-h5ad                 also write OUTDIR/[PREFIX]annotated.h5ad (the input + CellTypist's obs columns)
+  --plot FILE.png|FILE.svg     the results figure: majority voting, predicted labels, confidence on obsm X_umap
+                               (else another 2-D obsm, else a UMAP computed from the over-clustering graph)
   --variant auto|simd|simd-threads   WebAssembly build (default auto)
   --threads N                  scoring threads for the threaded build (default 2)
   --quiet                      no progress output
@@ -152,6 +154,7 @@ async function annotateCommand(args: string[]): Promise<number> {
       'no-convert': { type: 'boolean' },
       'all-orthologs': { type: 'boolean' },
       'write-h5ad': { type: 'boolean' },
+      plot: { type: 'string' },
       normalize: { type: 'boolean' },
       'conf-by': { type: 'string' },
       variant: { type: 'string' },
@@ -174,6 +177,9 @@ async function annotateCommand(args: string[]): Promise<number> {
   }
   const outdir = values.outdir ?? '.';
   const quiet = values.quiet ?? false;
+  const plot = values.plot ? await import('./results-plot.ts') : null;
+  if (values.plot && !/\.(png|svg)$/i.test(values.plot)) throw new CellTypistError('bad_option', `--plot must end in .png or .svg (got '${values.plot}')`);
+  const plotBasis = plot ? await plot.findEmbedding(input) : null;
   const result = await annotate(
     input,
     await resolveModel(values.model, quiet),
@@ -184,7 +190,7 @@ async function annotateCommand(args: string[]): Promise<number> {
       over_clustering: values['over-clustering'],
       min_prop: number(values['min-prop'], 'min-prop', 0),
       seed: number(values.seed, 'seed', 0),
-      compute_umap: values.umap ?? false,
+      compute_umap: (values.umap ?? false) || (!!plot && !plotBasis),
       gene_column: values['gene-column'],
       gene_map: values['gene-map'],
       convert_orthologs: !values['no-convert'],
@@ -206,6 +212,10 @@ async function annotateCommand(args: string[]): Promise<number> {
     await h5.ready;
     addAnnotations(h5 as never, out, result, { probabilities: true });
     files.push({ name: path.basename(out), content: '' });
+  }
+  if (plot) {
+    const on = await plot.writeResultsPlot(input, result, plotBasis, values.plot!, 2);
+    if (!quiet) process.stderr.write(`results figure on ${on}: ${values.plot}\n`);
   }
   if (!quiet) {
     const s = result.stats;
