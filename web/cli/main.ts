@@ -12,7 +12,6 @@ import { parseArgs } from 'node:util';
 import { toTable } from '../engine/export/csv.ts';
 import { addAnnotations } from '../engine/export/h5ad.ts';
 import { annotate, CellTypistError, modelInfo, train } from '../engine/node.ts';
-import { crosstab, crosstabCsv } from '../engine/export/crosstab.ts';
 import { progressPrinter } from './progress.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -46,7 +45,8 @@ const USAGE = `usage:
   celltypist-wasm train -i REF.h5ad --labels OBS_COL -o MODEL.pkl [train options]
   celltypist-wasm subset -m MODEL.pkl --types "A,B,C" -o OUT.pkl   the model restricted to some cell types
   celltypist-wasm convert -m MODEL.pkl -o OUT.pkl [--gene-map FILE] [--all-orthologs]   human <-> mouse by orthologs
-  celltypist-wasm compare -i DATA.h5ad -m A.pkl -m B.pkl [-m ...] [-o crosstab.csv]   labels of several models, cross-tabulated
+  celltypist-wasm compare -i DATA.h5ad -m A.pkl -m B.pkl [-m ...] [-o OUTDIR] [--majority-voting]   labels of several
+                                                        models per cell, pairwise agreement and cross-tabs
   celltypist-wasm dotplot -i DATA.h5ad --groupby COL --genes A,B,C | -m MODEL [--top 2] [--table OUT.csv] [--out OUT.svg|png]
   celltypist-wasm models [--json]                       list the CellTypist model catalog
   celltypist-wasm models --show MODEL.pkl|NAME [--top N]   cell types (and top markers) of a model
@@ -103,11 +103,11 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'annotate') return await annotateCommand(rest);
     if (command === 'models') return await modelsCommand(rest);
     if (command === 'train') return await trainCommand(rest);
-    if (command === 'compare') return await compareCommand(rest);
+    if (command === 'compare') return await (await import('./compare.ts')).compareCommand(rest);
     if (command === 'dotplot') return await (await import('./dotplot.ts')).dotplotCommand(rest);
     if (command === 'subset' || command === 'convert') return await modelToolCommand(command, rest);
     if (command === '--help' || command === '-h' || command === 'help') {
-      process.stdout.write(USAGE + TRAIN_USAGE + (await import('./dotplot.ts')).DOTPLOT_USAGE);
+      process.stdout.write(USAGE + TRAIN_USAGE + (await import('./dotplot.ts')).DOTPLOT_USAGE + (await import('./compare.ts')).COMPARE_USAGE);
       return 0;
     }
     process.stderr.write(`${command ? `unknown command '${command}'\n` : ''}${USAGE}`);
@@ -307,42 +307,6 @@ async function trainCommand(args: string[]): Promise<number> {
       `\ntrained ${r.info.estimator} on ${r.n_cells.toLocaleString('en-US')} cells: ${r.info.labels.length} cell types, ${r.info.n_features.toLocaleString('en-US')} genes, ` +
         `${r.seconds.toFixed(2)} s${r.converged ? '' : ' (not converged)'}\nwrote ${values.out}\n`,
     );
-  }
-  return 0;
-}
-
-async function compareCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      input: { type: 'string', short: 'i' },
-      model: { type: 'string', short: 'm', multiple: true },
-      out: { type: 'string', short: 'o' },
-      variant: { type: 'string' },
-      quiet: { type: 'boolean' },
-    },
-    strict: true,
-  });
-  const models = values.model ?? [];
-  if (!values.input || models.length < 2) {
-    process.stderr.write(`error: compare needs --input and at least two --model\n${USAGE}`);
-    return 2;
-  }
-  const quiet = values.quiet ?? false;
-  const runs: { name: string; labels: string[] }[] = [];
-  for (const m of models) {
-    const r = await annotate(values.input, await resolveModel(m, quiet), { variant: (values.variant ?? 'auto') as 'auto' | 'simd' | 'simd-threads', return_matrices: false });
-    runs.push({ name: path.basename(m).replace(/\.pkl$/, ''), labels: r.predicted_labels });
-  }
-  const table = crosstab(runs[0].labels, runs[1].labels);
-  const csv = crosstabCsv(table, runs[0].name, runs[1].name);
-  if (values.out) writeFileSync(values.out, csv);
-  else process.stdout.write(csv);
-  if (!quiet) {
-    for (let i = 1; i < runs.length; i++) {
-      const same = runs[0].labels.filter((l, k) => l === runs[i].labels[k]).length;
-      process.stderr.write(`${runs[0].name} vs ${runs[i].name}: same label for ${same.toLocaleString('en-US')} of ${runs[0].labels.length.toLocaleString('en-US')} cells\n`);
-    }
   }
   return 0;
 }
