@@ -12,6 +12,7 @@ import type { Request, Response } from './protocol.ts';
 import { getModel, loadRegistry, store } from './catalog.ts';
 import { crosstab } from '../../engine/export/crosstab.ts';
 import type { Registry } from '../../engine/models/registry.ts';
+import { showPanels } from './panels.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -426,6 +427,9 @@ function showResults() {
   gb.innerHTML = '';
   for (const name of Object.keys(groups)) gb.add(new Option(name, name, name === 'sample', name === 'sample'));
   proportions();
+  // Issue 16's panels (results figure, markers, N-model comparison): one hook.
+  const opts = { mode: s.mode, p_thres: s.p_thres, normalize_counts: ($('normalize') as HTMLInputElement).checked, return_matrices: false, compute_umap: false };
+  showPanels({ file: dataFile!, result: r, model: modelBytes!, modelName: $('model-summary').textContent?.split(':')[0] || 'model', embedding, annotate: async (model) => ((await call({ type: 'annotate', file: dataFile!, model, options: opts } as Request).done) as Extract<Response, { type: 'result' }>).result });
   document.body.dataset.state = 'results';
 }
 

@@ -1,0 +1,28 @@
+/**
+ * The result panels of issue 16, added below the results section: the results figure, the
+ * Markers dotplot and the comparison of any number of models. main.ts calls `showPanels` once per
+ * annotation result; everything else lives in the panel modules.
+ */
+import type { AnnotationResult } from '../../engine/types.ts';
+import { showCompare } from './compare-panel.ts';
+import { showFigure } from './figure-panel.ts';
+import { showMarkers } from './markers-panel.ts';
+import './panels.css';
+
+export interface PanelsInput {
+  file: File;
+  result: AnnotationResult;
+  model: Uint8Array;
+  modelName: string;
+  embedding: { name: string; dims: number; data: Float32Array } | null;
+  annotate: (model: Uint8Array) => Promise<AnnotationResult>;
+}
+
+export function showPanels(p: PanelsInput): void {
+  const results = document.getElementById('results')!;
+  // Order below the results: figure, markers, models (each inserted right after the previous).
+  showFigure(results, p);
+  const figure = document.getElementById('figure-panel')!;
+  showMarkers(figure, { file: p.file, result: p.result, model: p.model });
+  showCompare(document.getElementById('markers-panel')!, { result: p.result, modelName: p.modelName, annotate: p.annotate });
+}
