@@ -78,6 +78,26 @@ describe('Markers panel, results figure and model comparison (app)', () => {
     await page.close();
   });
 
+  it('why this label: the first cell is explained at once; a typed cell id explains that cell', async () => {
+    const page = await annotated();
+    const labels = readCsv(sharedPath('fixtures/expected/toy_lr__query_1k/best_match/predicted_labels.csv'));
+    await page.waitForFunction(() => document.querySelectorAll('#why-figure svg rect').length >= 12, null, { timeout: 30000 });
+    assert.match((await page.textContent('#why-figure'))!, new RegExp(`${labels.index[0]} → ${column(labels, 'predicted_labels')[0].replace('+', '\\+')}`));
+    await page.fill('#why-cell', labels.index[7]);
+    await page.press('#why-cell', 'Enter');
+    await page.waitForFunction(() => document.getElementById('why-panel')!.dataset.cell === '7', null, { timeout: 30000 });
+    const text = (await page.textContent('#why-figure'))!;
+    assert.match(text, new RegExp(`${labels.index[7]} → ${column(labels, 'predicted_labels')[7].replace('+', '\\+')}`));
+    assert.match(text, /decision score -?\d+\.\d{3}/);
+    await page.fill('#why-cell', 'NOT_A_CELL');
+    await page.press('#why-cell', 'Enter');
+    await page.waitForFunction(() => /no cell 'NOT_A_CELL'/.test(document.getElementById('why-status')!.textContent!), null, { timeout: 10000 });
+    await page.fill('#why-cell', labels.index[7]);
+    await page.press('#why-cell', 'Enter');
+    await page.locator('#why-panel').screenshot({ path: repoPath('docs/why-this-label.png') });
+    await page.close();
+  });
+
   it('results figure: preview and PNG/SVG of the three panels', async () => {
     const page = await annotated();
     await page.waitForFunction(() => (document.getElementById('figure-preview') as HTMLImageElement).naturalWidth > 1000, null, { timeout: 30000 });

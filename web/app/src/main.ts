@@ -12,7 +12,7 @@ import type { Request, Response } from './protocol.ts';
 import { getModel, loadRegistry, store } from './catalog.ts';
 import { crosstab } from '../../engine/export/crosstab.ts';
 import type { Registry } from '../../engine/models/registry.ts';
-import { showPanels } from './panels.ts';
+import { showPanels, whyHover } from './panels.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -429,7 +429,7 @@ function showResults() {
   proportions();
   // Issue 16's panels (results figure, markers, N-model comparison): one hook.
   const opts = { mode: s.mode, p_thres: s.p_thres, normalize_counts: ($('normalize') as HTMLInputElement).checked, return_matrices: false, compute_umap: false };
-  showPanels({ file: dataFile!, result: r, model: modelBytes!, modelName: $('model-summary').textContent?.split(':')[0] || 'model', embedding, annotate: async (model) => ((await call({ type: 'annotate', file: dataFile!, model, options: opts } as Request).done) as Extract<Response, { type: 'result' }>).result });
+  showPanels({ file: dataFile!, result: r, model: modelBytes!, modelName: $('model-summary').textContent?.split(':')[0] || 'model', embedding, normalize_counts: opts.normalize_counts, annotate: async (model) => ((await call({ type: 'annotate', file: dataFile!, model, options: opts } as Request).done) as Extract<Response, { type: 'result' }>).result });
   document.body.dataset.state = 'results';
 }
 
@@ -478,6 +478,7 @@ function onHover(i: number, x: number, y: number) {
     tip.hidden = true;
     return;
   }
+  whyHover(i);
   const r = result;
   const L = r.labels.length;
   let top = '';

@@ -15,31 +15,11 @@ import type { StandardScale } from '../../engine/markers/dotplot.ts';
 import { groupsFromLabels } from '../../engine/markers/groups.ts';
 import { markerGenes } from '../../engine/markers/top-markers.ts';
 import type { AnnotationResult } from '../../engine/types.ts';
-import type { MarkersRequest, MarkersResponse } from './markers-protocol.ts';
+import { callMarkers } from './markers-client.ts';
+import type { MarkersResponse } from './markers-protocol.ts';
 import { el, save } from './panel-dom.ts';
 
-let worker: Worker | null = null;
-let nextId = 1;
-const pending = new Map<number, { resolve: (r: MarkersResponse) => void; reject: (e: Error) => void }>();
-
-type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
-
-function call(req: WithoutId<MarkersRequest>): Promise<MarkersResponse> {
-  if (!worker) {
-    worker = new Worker(new URL('./markers-worker.ts', import.meta.url), { type: 'classic' });
-    worker.onmessage = (ev: MessageEvent<MarkersResponse>) => {
-      const p = pending.get(ev.data.id);
-      pending.delete(ev.data.id);
-      if (ev.data.type === 'error') p?.reject(new Error(ev.data.message));
-      else p?.resolve(ev.data);
-    };
-  }
-  const id = nextId++;
-  return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
-    worker!.postMessage({ ...req, id });
-  });
-}
+const call = callMarkers;
 
 export interface MarkersInput {
   file: File;

@@ -7,6 +7,8 @@ import type { AnnotationResult } from '../../engine/types.ts';
 import { showCompare } from './compare-panel.ts';
 import { showFigure } from './figure-panel.ts';
 import { showMarkers } from './markers-panel.ts';
+import { showWhy } from './why-panel.ts';
+export { whyHover } from './why-panel.ts';
 import './panels.css';
 
 export interface PanelsInput {
@@ -15,13 +17,16 @@ export interface PanelsInput {
   model: Uint8Array;
   modelName: string;
   embedding: { name: string; dims: number; data: Float32Array } | null;
+  normalize_counts: boolean;
   annotate: (model: Uint8Array) => Promise<AnnotationResult>;
 }
 
 export function showPanels(p: PanelsInput): void {
   const results = document.getElementById('results')!;
-  // Order below the results: figure, markers, models (each inserted right after the previous).
-  showFigure(results, p);
+  // Order below the results: why this label (next to the plot it explains), figure, markers,
+  // models (each inserted right after the previous).
+  showWhy(results, { file: p.file, result: p.result, model: p.model, normalize_counts: p.normalize_counts });
+  showFigure(document.getElementById('why-panel')!, p);
   const figure = document.getElementById('figure-panel')!;
   showMarkers(figure, { file: p.file, result: p.result, model: p.model });
   showCompare(document.getElementById('markers-panel')!, { result: p.result, modelName: p.modelName, annotate: p.annotate });
