@@ -9,10 +9,10 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { toTable } from '../engine/export/csv.ts';
 import { addAnnotations } from '../engine/export/h5ad.ts';
 import { annotate, CellTypistError, modelInfo, train } from '../engine/node.ts';
 import { progressPrinter } from './progress.ts';
+import { TableFiles } from './table-files.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fetchGeneTable, fetchModel } from '../engine/models/fetch.ts';
@@ -53,7 +53,13 @@ const USAGE = `usage:
   celltypist-wasm models --download NAME                 download a catalog model into the cache
 
 annotate options (as CellTypist's command line):
-  -i, --input, --indata PATH   query .h5ad (log1p-normalized to 10,000 counts in X or raw/X)
+  -i, --input, --indata PATH   query .h5ad (log1p-normalized to 10,000 counts in X or raw/X), or raw counts as
+                               CellTypist reads them: a table (.csv/.txt/.tsv/.tab, optionally .gz; cells in rows,
+                               gene-by-cell tables detected as CellTypist does), a .mtx[.gz] with --gene-file and
+                               --cell-file, a Cell Ranger folder or its filtered_feature_bc_matrix.h5
+  --transpose-input            the table or .mtx is genes × cells (CellTypist's --transpose-input)
+  --gene-file PATH             genes of the .mtx, one per line (CellTypist's --gene-file)
+  --cell-file PATH             cells of the .mtx, one per line (CellTypist's --cell-file)
   -m, --model PATH|NAME        CellTypist model .pkl, or a catalog name (downloaded, verified, cached)
   -o, --outdir DIR             output folder (default: current folder)
   --mode best_match|prob_match (default best_match)
@@ -72,6 +78,10 @@ annotate options (as CellTypist's command line):
   --all-orthologs              convert with 1:N orthologs averaged (default: 1:1 only, as CellTypist)
   --conf-by predicted_labels|majority_voting   label whose probability is conf_score (default predicted_labels)
   --normalize                  if the data holds raw counts, normalize to 10,000 per cell + log1p on the fly
+  --no-matrices                skip decision_matrix.csv and probability_matrix.csv (cells x cell types
+                               each: 1M cells x 100 types is ~2 GB of text). CellTypist users hit
+                               MemoryError building these two tables on large data; here they are
+                               streamed to disk, but you may not need them.
   --write-h5ad                 also write OUTDIR/[PREFIX]annotated.h5ad (the input + CellTypist's obs columns)
   --plot FILE.png|FILE.svg     the results figure: majority voting, predicted labels, confidence on obsm X_umap
                                (else another 2-D obsm, else a UMAP computed from the over-clustering graph)
@@ -150,11 +160,15 @@ async function annotateCommand(args: string[]): Promise<number> {
       umap: { type: 'boolean' },
       prefix: { type: 'string' },
       'gene-column': { type: 'string' },
+      'transpose-input': { type: 'boolean' },
+      'gene-file': { type: 'string' },
+      'cell-file': { type: 'string' },
       'gene-map': { type: 'string' },
       'no-convert': { type: 'boolean' },
       'all-orthologs': { type: 'boolean' },
       'write-h5ad': { type: 'boolean' },
       plot: { type: 'string' },
+      'no-matrices': { type: 'boolean' },
       normalize: { type: 'boolean' },
       'conf-by': { type: 'string' },
       variant: { type: 'string' },
@@ -177,41 +191,59 @@ async function annotateCommand(args: string[]): Promise<number> {
   }
   const outdir = values.outdir ?? '.';
   const quiet = values.quiet ?? false;
+  if (values['write-h5ad'] && !/\.h5ad$/i.test(input)) {
+    throw new CellTypistError('bad_option', `--write-h5ad adds the annotations to an .h5ad input; '${path.basename(input)}' is not one: leave out --write-h5ad (the CSV tables are written), or convert the data to .h5ad first`);
+  }
   const plot = values.plot ? await import('./results-plot.ts') : null;
   if (values.plot && !/\.(png|svg)$/i.test(values.plot)) throw new CellTypistError('bad_option', `--plot must end in .png or .svg (got '${values.plot}')`);
-  const plotBasis = plot ? await plot.findEmbedding(input) : null;
-  const result = await annotate(
-    input,
-    await resolveModel(values.model, quiet),
-    {
-      mode,
-      p_thres: number(values['p-thres'], 'p-thres', 0.5),
-      majority_voting: values['majority-voting'] ?? false,
-      over_clustering: values['over-clustering'],
-      min_prop: number(values['min-prop'], 'min-prop', 0),
-      seed: number(values.seed, 'seed', 0),
-      compute_umap: (values.umap ?? false) || (!!plot && !plotBasis),
-      gene_column: values['gene-column'],
-      gene_map: values['gene-map'],
-      convert_orthologs: !values['no-convert'],
-      ortholog_unique_only: !values['all-orthologs'],
-      normalize_counts: values.normalize ?? false,
-      insert_conf_by: values['conf-by'] === 'majority_voting' ? 'majority_voting' : 'predicted_labels',
-      variant,
-      n_threads: number(values.threads, 'threads', 2),
-    },
-    progressPrinter(process.stderr, quiet),
-  );
-  mkdirSync(outdir, { recursive: true });
-  const files = toTable(result, values.prefix ?? '');
-  for (const f of files) writeFileSync(path.join(outdir, f.name), f.content);
+  // The figure uses the file's embedding (h5ad), else a UMAP computed from the over-clustering graph.
+  const plotBasis = plot && /\.h5ad$/i.test(input) ? await plot.findEmbedding(input) : null;
+  const confByVoting = values['conf-by'] === 'majority_voting';
+  // The tables are opened before the run (an unwritable folder fails at once) and streamed.
+  const tables = new TableFiles(outdir, { prefix: values.prefix ?? '', matrices: !values['no-matrices'], umap: values.umap ?? false });
+  let result: Awaited<ReturnType<typeof annotate>>;
+  try {
+    result = await annotate(
+      input,
+      await resolveModel(values.model, quiet),
+      {
+        mode,
+        p_thres: number(values['p-thres'], 'p-thres', 0.5),
+        majority_voting: values['majority-voting'] ?? false,
+        over_clustering: values['over-clustering'],
+        min_prop: number(values['min-prop'], 'min-prop', 0),
+        seed: number(values.seed, 'seed', 0),
+        compute_umap: (values.umap ?? false) || (!!plot && !plotBasis),
+        gene_column: values['gene-column'],
+        transpose_input: values['transpose-input'] ?? false,
+        gene_file: values['gene-file'],
+        cell_file: values['cell-file'],
+        gene_map: values['gene-map'],
+        convert_orthologs: !values['no-convert'],
+        ortholog_unique_only: !values['all-orthologs'],
+        normalize_counts: values.normalize ?? false,
+        insert_conf_by: confByVoting ? 'majority_voting' : 'predicted_labels',
+        // Only the annotated .h5ad and conf_score by majority voting need the matrices in memory.
+        return_matrices: !!values['write-h5ad'] || confByVoting,
+        table_sink: tables.sink,
+        variant,
+        n_threads: number(values.threads, 'threads', 2),
+      },
+      progressPrinter(process.stderr, quiet),
+    );
+    tables.finish(result);
+  } catch (e) {
+    tables.discard();
+    throw e;
+  }
+  const files = tables.paths().map((p) => ({ name: path.basename(p) }));
   if (values['write-h5ad']) {
     const out = path.join(outdir, `${values.prefix ?? ''}annotated.h5ad`);
     copyFileSync(input, out);
     const h5 = (await import('h5wasm/node')).default;
     await h5.ready;
     addAnnotations(h5 as never, out, result, { probabilities: true });
-    files.push({ name: path.basename(out), content: '' });
+    files.push({ name: path.basename(out) });
   }
   if (plot) {
     const on = await plot.writeResultsPlot(input, result, plotBasis, values.plot!, 2);

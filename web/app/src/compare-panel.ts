@@ -5,14 +5,14 @@
  */
 import { agreementCsv, agreementMatrix, type Labeling, labelsCsv, modelNames } from '../../engine/export/agreement.ts';
 import { crosstab } from '../../engine/export/crosstab.ts';
-import type { AnnotationResult } from '../../engine/types.ts';
+import type { PanelResult } from './panel-result.ts';
 import { el, save, table } from './panel-dom.ts';
 
 export interface CompareInput {
-  result: AnnotationResult;
+  result: PanelResult;
   modelName: string;
   /** Annotates the same file with other model bytes, with the first run's options. */
-  annotate: (model: Uint8Array) => Promise<AnnotationResult>;
+  annotate: (model: Uint8Array) => Promise<PanelResult>;
 }
 
 let input: CompareInput | null = null;

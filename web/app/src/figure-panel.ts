@@ -8,11 +8,11 @@ import { rasterize } from '../../engine/figure/raster.ts';
 import { resultsFigure } from '../../engine/figure/results-figure.ts';
 import type { Scene } from '../../engine/figure/scene.ts';
 import { toSvg } from '../../engine/figure/svg.ts';
-import type { AnnotationResult } from '../../engine/types.ts';
+import type { PanelResult } from './panel-result.ts';
 import { el, save } from './panel-dom.ts';
 
 export interface FigureInput {
-  result: AnnotationResult;
+  result: PanelResult;
   /** Row-major n × dims coordinates and the embedding's name. */
   embedding: { name: string; dims: number; data: Float32Array } | null;
 }

@@ -14,7 +14,7 @@ import { dotplotCsv } from '../../engine/markers/dotplot-table.ts';
 import type { StandardScale } from '../../engine/markers/dotplot.ts';
 import { groupsFromLabels } from '../../engine/markers/groups.ts';
 import { markerGenes } from '../../engine/markers/top-markers.ts';
-import type { AnnotationResult } from '../../engine/types.ts';
+import type { PanelResult } from './panel-result.ts';
 import { callMarkers } from './markers-client.ts';
 import type { MarkersResponse } from './markers-protocol.ts';
 import { el, save } from './panel-dom.ts';
@@ -23,7 +23,7 @@ const call = callMarkers;
 
 export interface MarkersInput {
   file: File;
-  result: AnnotationResult;
+  result: PanelResult;
   model: Uint8Array;
 }
 
@@ -152,6 +152,11 @@ export async function showMarkers(anchor: HTMLElement, input: MarkersInput): Pro
   if (input.result.majority_voting) gb.add(new Option('majority voting', 'majority_voting', true, true));
   $('markers-figure').innerHTML = '';
   for (const b of ['markers-svg', 'markers-png', 'markers-csv']) $<HTMLButtonElement>(b).disabled = true;
+  if (!/\.h5ad$/i.test(input.file.name)) {
+    state = null;
+    $('markers-status').textContent = 'The Markers dotplot reads the expression of .h5ad files; convert this input to .h5ad (or use the CLI on it) to plot markers.';
+    return;
+  }
   try {
     const [genes] = await Promise.all([call({ type: 'genes', file: input.file }), defaultGenes()]);
     const list = $<HTMLDataListElement>('markers-gene-list');

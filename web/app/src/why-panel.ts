@@ -5,14 +5,14 @@
  */
 import { contributionsFigure } from '../../engine/figure/contributions-figure.ts';
 import { toSvg } from '../../engine/figure/svg.ts';
-import type { AnnotationResult } from '../../engine/types.ts';
+import type { PanelResult } from './panel-result.ts';
 import { callMarkers } from './markers-client.ts';
 import type { MarkersResponse } from './markers-protocol.ts';
 import { el } from './panel-dom.ts';
 
 export interface WhyInput {
   file: File;
-  result: AnnotationResult;
+  result: PanelResult;
   model: Uint8Array;
   normalize_counts: boolean;
 }
@@ -79,5 +79,10 @@ export function showWhy(anchor: HTMLElement, inp: WhyInput): void {
   shown = -1;
   $('why-figure').innerHTML = '';
   $('why-status').textContent = '';
+  if (!/\.h5ad$/i.test(inp.file.name)) {
+    input = null;
+    $('why-status').textContent = 'Explanations read the cells of .h5ad files; this input is another format.';
+    return;
+  }
   explain(0);
 }
