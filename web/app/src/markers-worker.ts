@@ -2,7 +2,8 @@
  * Worker of the Markers and "why this label" panels: dotplots stream only the chosen genes'
  * columns of the dropped file (the page stays responsive on atlas-sized files); top markers and
  * per-cell contributions come from the wasm core. Separate from the annotation worker so these
- * never wait for a run. The file stays open (lazily read) between requests.
+ * never wait for a run. The file stays open (lazily read) between requests. The core files are
+ * found next to the engine's loader (bundled assets), as in the annotation worker.
  */
 import { loadModel } from '../../engine/annotate.ts';
 import type { H5adReader } from '../../engine/h5ad/read.ts';
@@ -15,7 +16,6 @@ import type { MarkersRequest, MarkersResponse } from './markers-protocol.ts';
 import { openFile } from './open-file.ts';
 
 const post = (m: MarkersResponse) => (self as unknown as Worker).postMessage(m);
-const wasmBase = new URL('../wasm/', self.location.href).href;
 
 // Files and model bytes arrive as structured clones (new objects every message): keep them open
 // by identity keys instead.
@@ -50,7 +50,7 @@ async function explainerFor(file: File, model: Uint8Array, normalize: boolean): 
   const key = `${fileKey(file)}|${bytesKey(model)}|${normalize}`;
   if (explaining?.key === key) return explaining.e;
   dropExplainer();
-  const { core } = await loadCore({ variant: 'simd', baseUrl: wasmBase });
+  const { core } = await loadCore({ variant: 'simd' });
   const m = loadModel(core, model);
   try {
     explaining = { key, m, e: new CellExplainer(core, reader, m, { normalize_counts: normalize, top_n: 12 }) };
@@ -70,7 +70,7 @@ self.onmessage = async (ev: MessageEvent<MarkersRequest>) => {
       const symbols = looksLikeEnsembl(index) ? findSymbolColumn(reader.varColumns()) : undefined;
       post({ type: 'genes', id: msg.id, genes: symbols ? reader.varNames('X', symbols) : index });
     } else if (msg.type === 'markers') {
-      const { core } = await loadCore({ variant: 'simd', baseUrl: wasmBase });
+      const { core } = await loadCore({ variant: 'simd' });
       const m = loadModel(core, msg.model);
       try {
         const labels = m.labels();
