@@ -15,6 +15,8 @@ import type { Request, Response, RunSpec } from './protocol.ts';
 import { getModel, loadRegistry, store } from './catalog.ts';
 import { crosstab } from '../../engine/export/crosstab.ts';
 import type { Registry } from '../../engine/models/registry.ts';
+import { panelsEmbedding, showPanels, whyHover } from './panels.ts';
+import { panelResult } from './panel-result.ts';
 import { CancelledError, EngineWorker } from './engine-worker.ts';
 import { type Categorical, type CompactResult, countCodes, valueAt } from './compact.ts';
 import { labelsCsvBlob } from './csv-blobs.ts';
@@ -548,6 +550,7 @@ function plotPositions() {
   const r = run!;
   plot.setPositions(r.positions!);
   plot.setColors(cellColors());
+  panelsEmbedding({ name: r.embeddingName, dims: 2, data: r.positions! });
   document.body.dataset.plot = 'ready';
 }
 
@@ -574,6 +577,19 @@ function showResults() {
   gb.add(new Option('all cells', ''));
   for (const name of Object.keys(run!.groups)) gb.add(new Option(name, name, name === 'sample', name === 'sample'));
   proportions();
+  // Issue 16's panels (why this label, results figure, markers, N-model comparison): one hook.
+  const spec = run!.spec;
+  const pos = run!.positions;
+  showPanels({
+    file: spec.file,
+    result: panelResult(r),
+    model: spec.model,
+    modelName: $('model-summary').textContent?.split(':')[0] || 'model',
+    embedding: pos ? { name: run!.embeddingName, dims: 2, data: pos } : null,
+    normalize_counts: !!spec.options.normalize_counts,
+    annotate: async (model) =>
+      panelResult(((await call({ type: 'annotate', file: spec.file, files: spec.files, transpose_input: spec.transpose_input, model, options: { mode: s.mode, p_thres: s.p_thres, normalize_counts: spec.options.normalize_counts } } as Request).done) as Extract<Response, { type: 'result' }>).result),
+  });
   document.body.dataset.state = 'results';
   document.dispatchEvent(new CustomEvent('celltypist:results', { detail: r })); // CompactResult, read by embed.ts (portal iframes)
 }
@@ -621,6 +637,7 @@ function onHover(i: number, x: number, y: number) {
     tip.hidden = true;
     return;
   }
+  whyHover(i);
   const r = run.result;
   tip.textContent = '';
   const line = (text: string, bold = false) => {
