@@ -26,3 +26,6 @@ export {
 export { loadCore, ensurePthreadWorkers, threadsAvailable, type LoadOptions } from './wasm/load.ts';
 export { checkModelSize, memoryError, MAX_MODEL_BYTES } from './limits.ts';
 export type { CoreModule, CoreModel, Variant } from './wasm/core.ts';
+export { openInputFiles, type BrowserInputOptions } from './formats/open-browser.ts';
+export type { InputFormat, MatrixReader } from './formats/reader.ts';
+export { planInput, type InputPlan } from './formats/plan.ts';

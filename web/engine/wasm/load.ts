@@ -130,6 +130,18 @@ async function loadNode(variant: Variant): Promise<CoreModule> {
 }
 
 /**
+ * Emscripten starts pthread workers from this URL, which must be same-origin. A bundler may have
+ * inlined the small file as a data: URL (opaque origin), or it may be on a CDN: in both cases
+ * start the workers from a same-origin blob: (CSP: worker-src blob:) holding or importing it.
+ */
+async function sameOriginWorkerUrl(url: string): Promise<string> {
+  if (url.startsWith('data:')) return URL.createObjectURL(await (await fetch(url)).blob());
+  const here = (globalThis as { location?: { href: string; origin: string } }).location;
+  if (!here || new URL(url, here.href).origin === here.origin) return url;
+  return URL.createObjectURL(new Blob([`importScripts(${JSON.stringify(new URL(url, here.href).href)});`], { type: 'text/javascript' }));
+}
+
+/**
  * Emscripten's pthread pool keeps Node alive after the work is done; the workers are only
  * needed while the main thread is inside a (synchronous) wasm call, so unref them.
  */
@@ -157,12 +169,7 @@ async function loadBrowser(variant: Variant, locate: (file: CoreFile) => string)
     }
   }
   const create = g[factory] as (m: object) => Promise<CoreModule>;
-  // Emscripten starts pthread workers from this URL; a bundler may have inlined the small file as
-  // a data: URL, whose worker would get an opaque origin: run it from a same-origin blob: instead.
-  let pthreadWorker = locate('ct-threads.worker.js');
-  if (variant === 'simd-threads' && pthreadWorker.startsWith('data:')) {
-    pthreadWorker = URL.createObjectURL(await (await fetch(pthreadWorker)).blob());
-  }
+  const pthreadWorker = variant === 'simd-threads' ? await sameOriginWorkerUrl(locate('ct-threads.worker.js')) : '';
   return create({
     locateFile: (f: string) => (f === 'ct-threads.worker.js' ? pthreadWorker : CORE_FILES.includes(f as CoreFile) ? locate(f as CoreFile) : f),
     mainScriptUrlOrBlob: scriptUrl,
