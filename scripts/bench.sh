@@ -11,4 +11,5 @@ mkdir -p build-bench
 node --import tsx scripts/bench-engine.ts "$@"
 # CSV number formatting in the core vs TypeScript, then whole `annotate` commands (1k .. 1M cells).
 node --import tsx scripts/bench-csv.ts
+node --import tsx scripts/build-package.ts >/dev/null   # the compiled CLI users run (dist/lib)
 node --import tsx scripts/bench-cli.ts
