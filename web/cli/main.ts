@@ -13,6 +13,7 @@ import { addAnnotations } from '../engine/export/h5ad.ts';
 import { annotate, CellTypistError, modelInfo, train } from '../engine/node.ts';
 import { progressPrinter } from './progress.ts';
 import { TableFiles } from './table-files.ts';
+import { memoryError } from '../engine/limits.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fetchGeneTable, fetchModel } from '../engine/models/fetch.ts';
@@ -124,14 +125,14 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   } catch (e) {
     if (e instanceof CellTypistError) {
-      process.stderr.write(`\nerror: ${e.message}\n`);
+      process.stderr.write(`\nerror: ${(memoryError(e) ?? e).message}\n`);
       return 1;
     }
     if (e instanceof TypeError && /Unknown option|argument/.test(e.message)) {
       process.stderr.write(`error: ${e.message}\n${USAGE}`);
       return 2;
     }
-    process.stderr.write(`\nerror: ${(e as Error).message}\n`);
+    process.stderr.write(`\nerror: ${(memoryError(e) ?? (e as Error)).message}\n`);
     return 1;
   }
 }

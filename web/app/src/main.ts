@@ -100,6 +100,10 @@ async function setData(input: File | File[]) {
       if (m.type === 'progress' && m.progress.message) $('data-summary').textContent = `Reading ${label}: ${m.progress.message}`;
     }).done) as Extract<Response, { type: 'summary' }>;
     summary = r.summary;
+    // The annotated .h5ad is the input plus columns: only for .h5ad inputs.
+    const h5ad = $('dl-h5ad') as HTMLButtonElement;
+    h5ad.disabled = !!r.summary.format;
+    h5ad.title = r.summary.format ? `the annotated .h5ad adds columns to an .h5ad input; this input is a ${r.summary.format.name}: download the CSV tables` : '';
     const s = r.summary;
     const kinds: Record<string, string> = {
       log1p_10k: 'log1p-normalized to 10,000 counts ✓',
