@@ -130,7 +130,7 @@ function votingBench(input: string, cells: number) {
       const before = load();
       const out = execFileSync(nativeBin, ['--cells', String(cells), '--threads', '2', '--layout', layout, '--nnz', String(nnz)], { encoding: 'utf8' });
       const m = /total: ([\d.]+) s.*?(\d+) clusters.*peak RSS (\d+) MB/.exec(out);
-      const cpu = /cpu ([\d.]+) s/.exec(out);
+      const cpu = /MB, cpu ([\d.]+) s/.exec(out);
       const steps = [...out.matchAll(/^ {2}(\S.*?)\s+([\d.]+) s \(cpu ([\d.]+) s\)$/gm)].map((x) => `${x[1]} ${Number(x[2]).toFixed(2)} (cpu ${Number(x[3]).toFixed(2)})`).join(', ');
       if (m) {
         const ref = layout === '1' ? SCRANJS.with_umap : SCRANJS.to_clusters;

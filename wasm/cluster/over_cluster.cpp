@@ -123,6 +123,7 @@ void cluster_and_layout(const WeightedGraph& graph, const std::vector<float>& in
         UmapOptions uo;
         uo.seed = options.seed;
         uo.n_threads = options.n_threads;
+        uo.n_epochs = options.n_epochs;
         uo.order = cells_by_cluster(out.clusters);
         out.layout = umap_layout(graph, init, uo);
     }
