@@ -6,7 +6,8 @@
  * 38.1 s, 2.72 GB) and with kana's scran.js (20k, 2 threads: 19.3 s to clusters, 31.2 s with
  * UMAP, 425 MB).
  *
- *   tsx scripts/bench-engine.ts [--cells 20000] [--what all|predict|voting]
+ *   tsx scripts/bench-engine.ts [--cells 20000] [--what all|predict|voting] [--input FILE]
+ *                               [--only simd|simd+umap|simd-threads|simd-threads+umap]
  * Each measurement runs in a fresh process so peak RSS is its own.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -51,17 +52,24 @@ function stepOf(p: Progress): string {
   return p.stage === 'predict' || p.stage === 'load_model' ? 'read+predict (+ gene stats)' : p.stage;
 }
 
-/** Wall time between step changes, summed per step. */
+/** Wall and CPU time (all threads of the process) between step changes, summed per step. */
 class StepTimer {
   seconds: Record<string, number> = {};
+  cpu: Record<string, number> = {};
   private current = '';
   private since = performance.now();
+  private sinceCpu = process.cpuUsage();
   mark(step: string) {
     if (step === this.current) return;
     const now = performance.now();
-    if (this.current && this.current !== 'end') this.seconds[this.current] = (this.seconds[this.current] ?? 0) + (now - this.since) / 1000;
+    const cpu = process.cpuUsage(this.sinceCpu);
+    if (this.current && this.current !== 'end') {
+      this.seconds[this.current] = (this.seconds[this.current] ?? 0) + (now - this.since) / 1000;
+      this.cpu[this.current] = (this.cpu[this.current] ?? 0) + (cpu.user + cpu.system) / 1e6;
+    }
     this.current = step;
     this.since = now;
+    this.sinceCpu = process.cpuUsage();
   }
 }
 
@@ -85,6 +93,7 @@ async function child(variant: 'simd' | 'simd-threads', input: string, voting: bo
       total,
       cpu: (cpu.user + cpu.system) / 1e6,
       steps: steps.seconds,
+      step_cpu: steps.cpu,
       predict: r.stats.timings.predict,
       over_clustering: r.stats.timings.over_clustering ?? 0,
       clusters: r.stats.over_clustering?.n_clusters ?? 0,
@@ -105,7 +114,7 @@ function runChild(variant: string, input: string, extra: string[]) {
     console.log(`wasm ${variant}: failed\n${r.stderr}`);
     return null;
   }
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { total: number; cpu: number; steps: Record<string, number>; predict: number; over_clustering: number; clusters: number; cells: number; rss: number };
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { total: number; cpu: number; steps: Record<string, number>; step_cpu: Record<string, number>; predict: number; over_clustering: number; clusters: number; cells: number; rss: number };
 }
 
 const STEPS = ['genes (2nd pass)', 'scale', 'pca', 'neighbors', 'leiden', 'layout'];
@@ -115,7 +124,7 @@ function load(): string {
 }
 
 /** Majority voting with automatic over-clustering (and UMAP) vs CellTypist and scran.js. */
-function votingBench(input: string, cells: number) {
+function votingBench(input: string, cells: number, only?: string) {
   const scale = cells / 20000;
   console.log(
     `\nMajority voting with automatic over-clustering. CellTypist 1.7.1 (recorded, 20k cells${scale !== 1 ? ', scaled linearly' : ''}): ` +
@@ -123,7 +132,7 @@ function votingBench(input: string, cells: number) {
       `scran.js (20k${scale !== 1 ? ', scaled' : ''}): ${(SCRANJS.to_clusters * scale).toFixed(1)} s to clusters, ${(SCRANJS.with_umap * scale).toFixed(1)} s with UMAP, ${SCRANJS.peak_rss_mb} MB\n`,
   );
   const nativeBin = path.join(repo, 'build-native', 'over_cluster_bench');
-  if (existsSync(nativeBin)) {
+  if (existsSync(nativeBin) && !only) {
     // Same size and sparsity as the file (the native bench generates its data in memory).
     const nnz = Math.round(19639 * nativeDensity(input));
     for (const layout of ['0', '1']) {
@@ -144,6 +153,8 @@ function votingBench(input: string, cells: number) {
   console.log('engine               whole run   over-clustering   vs CellTypist (run / over-clustering)   vs scran.js   peak RSS');
   for (const variant of ['simd', 'simd-threads'] as const) {
     for (const umap of [false, true]) {
+      // --only simd-threads+umap (etc.) runs one configuration (200k runs are long).
+      if (only && only !== `${variant}${umap ? '+umap' : ''}`) continue;
       const before = load();
       const j = runChild(variant, input, ['--voting', ...(umap ? ['--umap'] : [])]);
       if (!j) continue;
@@ -153,8 +164,11 @@ function votingBench(input: string, cells: number) {
           `${((CT_VOTING.total_pipeline * scale) / j.total).toFixed(1).padStart(5)}x / ${((CT_VOTING.over_clustering * scale) / j.over_clustering).toFixed(1).padStart(5)}x` +
           `                  ${((ref * scale) / j.total).toFixed(1).padStart(5)}x     ${j.rss.toFixed(0)} MB (${(CT_VOTING.peak_rss_mb / j.rss).toFixed(1)}x less), ${j.clusters} clusters`,
       );
-      const steps = STEPS.filter((s) => j.steps[s] !== undefined).map((s) => `${s} ${j.steps[s].toFixed(2)}`);
-      console.log(`    steps: read+predict ${(j.steps['read+predict (+ gene stats)'] ?? j.predict).toFixed(2)}, ${steps.join(', ')}; CPU ${j.cpu.toFixed(1)} s for the whole run; ${before}`);
+      const steps = STEPS.filter((s) => j.steps[s] !== undefined).map((s) => `${s} ${j.steps[s].toFixed(2)} (cpu ${j.step_cpu[s].toFixed(2)})`);
+      const clusterSteps = STEPS.reduce((t, s) => t + (j.steps[s] ?? 0), 0);
+      const clusterCpu = STEPS.reduce((t, s) => t + (j.step_cpu[s] ?? 0), 0);
+      console.log(`    steps: read+predict ${(j.steps['read+predict (+ gene stats)'] ?? j.predict).toFixed(2)}, ${steps.join(', ')}`);
+      console.log(`    over-clustering${umap ? ' + UMAP' : ''}: ${clusterSteps.toFixed(2)} s wall, ${clusterCpu.toFixed(2)} s CPU; whole run CPU ${j.cpu.toFixed(1)} s; ${before}`);
     }
   }
 }
@@ -174,6 +188,7 @@ async function main() {
       input: { type: 'string' },
       voting: { type: 'boolean' },
       umap: { type: 'boolean' },
+      only: { type: 'string' },
     },
   });
   if (values.child) return child(values.child as 'simd' | 'simd-threads', values.input!, values.voting ?? false, values.umap ?? false);
@@ -184,7 +199,7 @@ async function main() {
     console.log(`generating ${input} (${cells} cells, 19,639 genes, 15% nonzero) ...`);
     execFileSync(process.execPath, ['--import', 'tsx', path.join(repo, 'scripts/make-synthetic-h5ad.ts'), '--out', input, '--cells', String(cells), '--model', MODEL], { stdio: 'inherit' });
   }
-  if (values.what === 'voting') return votingBench(input, cells);
+  if (values.what === 'voting') return votingBench(input, cells, values.only);
   const scale = cells / CT.n_cells;
   const ctPredict = CT.predict * scale;
   const ctTotal = CT.total_pipeline * scale;
