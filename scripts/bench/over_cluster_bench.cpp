@@ -8,6 +8,9 @@
 // Prints the time of each step, peak RSS, and how pure the clusters are (share of cells whose
 // cluster's majority type is their own type: what majority voting relies on), and with a layout
 // its silhouette by the true types (how well the embedding separates them).
+#include <sys/resource.h>
+#include <time.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -17,9 +20,6 @@
 #include <random>
 #include <string>
 #include <vector>
-
-#include <sys/resource.h>
-#include <time.h>
 
 #include "cluster/over_cluster.hpp"
 #include "cluster/silhouette.hpp"
@@ -188,7 +188,8 @@ int main(int argc, char** argv) {
         static_cast<double>(pure) / static_cast<double>(cells), peak_rss_mb(), cpu);
     if (!result.layout.empty()) {
         std::vector<std::int32_t> truth(cells);
-        for (std::size_t c = 0; c < cells; ++c) truth[c] = static_cast<std::int32_t>(gen.type_of(c));
+        for (std::size_t c = 0; c < cells; ++c)
+            truth[c] = static_cast<std::int32_t>(gen.type_of(c));
         std::printf("layout silhouette by true type: %.4f (5,000 cells)\n",
                     cluster::silhouette(result.layout, 2, truth, 5000));
     }

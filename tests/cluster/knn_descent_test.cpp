@@ -36,7 +36,8 @@ TEST(KnnDescent, FindsNearlyAllTrueNeighboursDeterministically) {
 TEST(KnnDescent, FindsTheExactNeighboursOfTheFixturesPrincipalComponents) {
     // The over-clustering's own input: 50 PCs of the fixture query (exact search is used below
     // 8,192 cells; NN-descent must agree with it where it takes over).
-    const auto h = ct::testing::read_h5ad(ct::testing::shared_path("fixtures/synthetic/query_1k.h5ad"));
+    const auto h =
+        ct::testing::read_h5ad(ct::testing::shared_path("fixtures/synthetic/query_1k.h5ad"));
     GeneStats stats(h.X.n_cols);
     stats.add(h.X.data.data(), h.X.indices.data(), h.X.indptr.data(), h.X.n_rows);
     SubsetBuilder builder(h.X.n_cols, select_genes(stats));

@@ -134,8 +134,9 @@ TEST(PcaSparse, DefaultMatchesTheLongerKrylovRunsOnTheFixture) {
         r.n_iterations = iterations;
         const PcaResult ref = pca_sparse(s, r);
         const double corr = min_correlation(fast, ref, 20), overlap = knn_overlap(fast, ref);
-        std::printf("[pca] default vs 16 x %zu blocks: min |corr| of PCs 1-20 %.6f, 10-NN overlap %.4f\n",
-                    iterations, corr, overlap);
+        std::printf(
+            "[pca] default vs 16 x %zu blocks: min |corr| of PCs 1-20 %.6f, 10-NN overlap %.4f\n",
+            iterations, corr, overlap);
         EXPECT_GE(overlap, 0.98);
         EXPECT_GE(corr, 0.999);
     }

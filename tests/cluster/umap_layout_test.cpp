@@ -105,8 +105,10 @@ TEST(UmapLayout, BlocksSeparateGroupsAsWellAsTheSerialLoop) {
     const double blocked = silhouette(umap_layout(b.graph, b.init, o), 2, b.groups);
     o.order.clear();  // index order: groups interleaved, nearly every edge crosses blocks
     const double crossing = silhouette(umap_layout(b.graph, b.init, o), 2, b.groups);
-    std::printf("[umap] silhouette by group: serial %.4f, blocks by group %.4f, blocks in index order %.4f\n",
-                serial, blocked, crossing);
+    std::printf(
+        "[umap] silhouette by group: serial %.4f, blocks by group %.4f, blocks in index order "
+        "%.4f\n",
+        serial, blocked, crossing);
     EXPECT_GT(serial, 0.5);
     EXPECT_GT(blocked, serial - 0.02);
     EXPECT_GT(crossing, serial - 0.1);

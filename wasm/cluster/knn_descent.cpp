@@ -138,9 +138,8 @@ KnnGraph knn_descent(const PointsView& pts, const DescentOptions& options) {
             ? options.max_iterations
             : std::max<std::size_t>(
                   5, static_cast<std::size_t>(std::lround(std::log2(static_cast<double>(n)))));
-    const std::size_t max_cand = options.max_candidates > 0
-                                     ? options.max_candidates
-                                     : std::size_t{60};
+    const std::size_t max_cand =
+        options.max_candidates > 0 ? options.max_candidates : std::size_t{60};
 
     KnnGraph g;
     g.n = n;
@@ -169,7 +168,7 @@ KnnGraph knn_descent(const PointsView& pts, const DescentOptions& options) {
                             const std::int32_t p = cells[a], q = cells[b];
                             const float d =
                                 squared_distance(pts.row(static_cast<std::size_t>(p)),
-                                          pts.row(static_cast<std::size_t>(q)), pts.dim);
+                                                 pts.row(static_cast<std::size_t>(q)), pts.dim);
                             if (d < heaps.worst(static_cast<std::size_t>(p)) ||
                                 d < heaps.worst(static_cast<std::size_t>(q)))
                                 out.push_back({p, q, d});
@@ -214,8 +213,8 @@ KnnGraph knn_descent(const PointsView& pts, const DescentOptions& options) {
                 const std::int32_t u = heaps.idx[v * m + j];
                 if (u < 0) continue;
                 const auto pr = static_cast<std::uint32_t>(
-                    mix(round_seed ^ (static_cast<std::uint64_t>(v) << 32 |
-                                      static_cast<std::uint32_t>(u))) >>
+                    mix(round_seed ^
+                        (static_cast<std::uint64_t>(v) << 32 | static_cast<std::uint32_t>(u))) >>
                     32);
                 if (heaps.fresh[v * m + j]) {
                     offer(new_c, new_p, new_n, v, u, pr);
@@ -245,7 +244,7 @@ KnnGraph knn_descent(const PointsView& pts, const DescentOptions& options) {
                 auto consider = [&](std::int32_t p, std::int32_t q) {
                     if (p == q) return;
                     const float d = squared_distance(pts.row(static_cast<std::size_t>(p)),
-                                              pts.row(static_cast<std::size_t>(q)), pts.dim);
+                                                     pts.row(static_cast<std::size_t>(q)), pts.dim);
                     if (d < heaps.worst(static_cast<std::size_t>(p)) ||
                         d < heaps.worst(static_cast<std::size_t>(q)))
                         out.push_back({p, q, d});

@@ -87,7 +87,9 @@ void multiply(const SparseRows& z, const std::vector<double>& zbar, const Block&
 /// Row chunks of the Gram product: a number fixed by the size of the data, not by the thread
 /// count, so that partial sums add up in the same order (and to the same floats) with 1 or 2
 /// threads.
-std::size_t gram_chunks(std::size_t n_rows) { return std::min<std::size_t>(8, (n_rows + 255) / 256); }
+std::size_t gram_chunks(std::size_t n_rows) {
+    return std::min<std::size_t>(8, (n_rows + 255) / 256);
+}
 
 /// out (genes x l) = Yc^T Yc w with Yc = Z - 1 zbar^T, in one pass over Z.
 void gram(const SparseRows& z, const std::vector<double>& zbar, const Block& w, Block& out,
@@ -187,8 +189,8 @@ PcaResult pca_sparse(const ScaledMatrix& x, const PcaOptions& options) {
     const auto H = static_cast<Eigen::Index>(z.n_cols);
     const std::size_t k =
         std::max<std::size_t>(1, std::min(options.n_components, std::min(z.n_rows, z.n_cols) - 1));
-    const auto b =
-        static_cast<Eigen::Index>(std::max<std::size_t>(1, std::min({options.block_size, z.n_cols, std::size_t{64}})));
+    const auto b = static_cast<Eigen::Index>(
+        std::max<std::size_t>(1, std::min({options.block_size, z.n_cols, std::size_t{64}})));
     const std::size_t threads = std::max<std::size_t>(1, options.n_threads);
 
     std::vector<double> zbar(z.n_cols, 0.0);

@@ -130,8 +130,7 @@ void move_block(std::size_t lo, std::size_t hi, EdgePlan& plan, const float* fro
             if (plan.next_sample[e] > k.now) continue;
             if (pick.s == 0)
                 pick.s = static_cast<std::uint32_t>(
-                             mix(k.seed ^ (static_cast<std::uint64_t>(k.now) * k.n + i)) |
-                         1u);
+                    mix(k.seed ^ (static_cast<std::uint64_t>(k.now) * k.n + i)) | 1u);
             const auto t = static_cast<std::size_t>(plan.tail[e]);
             const float* oth = at(t);
             const float dx = cur[0] - oth[0], dy = cur[1] - oth[1];
