@@ -85,6 +85,7 @@ describe('npm package', () => {
     assert.deepEqual(paths.filter((p) => /\.ts$/.test(p) && !p.endsWith('.d.ts')), [], 'no TypeScript sources');
     assert.deepEqual(paths.filter((p) => /\.test\.|\/testing\//.test(p)), [], 'no tests');
     for (const f of ['ct-simd.wasm', 'ct-threads.wasm', 'ct-threads.worker.js', 'ct-simd.js', 'ct-threads.js']) assert.ok(paths.includes(`dist/lib/engine/wasm/generated/${f}`), f);
+    for (const f of ['README.md', 'LICENSE', 'docs/api.md', 'docs/hosting.md', 'dist/models/registry.json']) assert.ok(paths.includes(f), f);
     for (const f of ['engine/node.js', 'engine/node.d.ts', 'engine/browser.js', 'engine/browser.d.ts', 'component/celltypist-annotator.js', 'app/src/worker.js', 'cli/bin.js']) assert.ok(paths.includes(`dist/lib/${f}`), f);
     const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
     for (const dev of ['tsx', 'typescript', 'vite', 'playwright-core']) {
