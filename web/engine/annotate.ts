@@ -7,13 +7,13 @@ import { chooseInput } from './h5ad/normalization.ts';
 import { harmonizeGenes, symbolsFromEnsembl } from './genes/matching.ts';
 import { convertForSpecies, type GeneMapSource } from './genes/orthologs.ts';
 import { explainOverlap, findSymbolColumn, invalidNames, looksLikeEnsembl, minOverlap } from './genes/identifiers.ts';
-import type { H5adReader } from './h5ad/read.ts';
+import type { MatrixReader } from './formats/reader.ts';
 import { clusterSource, ExpressionClusterer, overCluster } from './over-cluster.ts';
 import { type AnnotateOptions, type AnnotationResult, CellTypistError, type ProgressCallback } from './types.ts';
 import type { CoreModel, CoreModule, Variant } from './wasm/core.ts';
 import { HeapBuffer } from './wasm/heap.ts';
 import { type MatrixTableSink, ScoreCsvStreamer } from './export/csv-stream.ts';
-import { forEachHeapChunk } from './wasm/heap-chunks.ts';
+import { forEachHeapChunk, type HeapChunk } from './wasm/heap-chunks.ts';
 import { unrefPthreadWorkers } from './wasm/load.ts';
 
 export interface AnnotateContext {
@@ -25,6 +25,8 @@ export interface AnnotateContext {
   onProgress?: ProgressCallback;
   /** The two-column ortholog map, fetched only when the model must be converted. */
   geneMap?: GeneMapSource;
+  /** Sees each normalized chunk in the heap after scoring (e.g. the app gathers the UMAP's gene statistics on the same pass). */
+  onChunk?: (c: HeapChunk) => void;
   /** CellTypist's `ensembl_id,symbol` table (GENCODE v44), fetched only for Ensembl IDs without a symbol column. */
   idTable?: GeneMapSource;
   /** Receives the decision/probability CSV tables chunk by chunk while cells are scored. */
@@ -50,7 +52,7 @@ function checkAbort(signal?: AbortSignal) {
 
 
 export async function annotateReader(
-  reader: H5adReader,
+  reader: MatrixReader,
   givenModel: CoreModel,
   options: AnnotateOptions,
   ctx: AnnotateContext,
@@ -67,7 +69,7 @@ export async function annotateReader(
 }
 
 async function annotateWith(
-  reader: H5adReader,
+  reader: MatrixReader,
   givenModel: CoreModel,
   options: AnnotateOptions,
   ctx: AnnotateContext,
@@ -98,7 +100,7 @@ async function annotateWith(
   const warnings = [...choice.warnings];
   let geneColumn = options.gene_column;
   const indexGenes = reader.varNames(choice.source);
-  if (!geneColumn && looksLikeEnsembl(indexGenes)) {
+  if (!geneColumn && looksLikeEnsembl(indexGenes) && !looksLikeEnsembl(givenModel.features())) {
     // As CELLxGENE and many pipelines store it: Ensembl IDs in the index, symbols in a column.
     geneColumn = findSymbolColumn(reader.varColumns(choice.source));
     if (geneColumn) warnings.push(`the var index holds Ensembl gene IDs; gene symbols are taken from var column '${geneColumn}'.`);
@@ -198,6 +200,7 @@ async function annotateWith(
       try {
         predictor.score(c.data, c.indices, c.indptr, rows, pDec, pProb, ctx.n_threads ?? 1);
         expression?.addStats(c.data, c.indices, c.indptr, rows);
+        ctx.onChunk?.(c);
       } catch (e) {
         throw new CellTypistError('predict_failed', (e as Error).message);
       }
@@ -267,7 +270,7 @@ async function annotateWith(
       n_features_used: nUsed,
       mode,
       p_thres: pThres,
-      matrix: (choice.source === 'X' ? 'X' : 'raw/X') + (choice.normalize ? ' (raw counts, normalized in-stream)' : ''),
+      matrix: (reader.format ? `${reader.format.name}, ${reader.format.orientation}` : choice.source === 'X' ? 'X' : 'raw/X') + (choice.normalize ? ' (raw counts, normalized in-stream)' : ''),
       warnings,
       engine_variant: ctx.variant,
       timings,

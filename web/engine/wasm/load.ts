@@ -22,6 +22,12 @@ export interface LoadOptions {
    * Default: the files next to this module, as bundled by your bundler.
    */
   baseUrl?: string;
+  /**
+   * Threaded build: pthread workers to have started (default 4 in browsers, where a worker
+   * cannot start while the page's thread waits; 0 in Node, where the engine starts the ones a
+   * run needs with `ensurePthreadWorkers`). More are started if a later call asks for more.
+   */
+  workers?: number;
   /** Browser only: the URL of each core file; wins over `baseUrl`. Must be a plain string map when sent to a worker. */
   locateFile?: (file: CoreFile) => string;
 }
@@ -49,7 +55,33 @@ export async function loadCore(options: LoadOptions = {}): Promise<{ core: CoreM
     cache.set(variant, p);
     p.catch(() => cache.delete(variant));
   }
-  return { core: await p, variant };
+  const core = await p;
+  if (variant === 'simd-threads') await ensurePthreadWorkers(core, options.workers ?? (isNode ? 0 : 4));
+  return { core, variant };
+}
+
+interface PThreadPool {
+  unusedWorkers: { unref?: () => void }[];
+  runningWorkers: { unref?: () => void }[];
+  allocateUnusedWorker(): void;
+  loadWasmModuleToWorker(worker: unknown, onFinishedLoading: () => void): void;
+}
+
+/**
+ * Starts pthread workers until `n` are idle and loaded (a parallel call on `t` threads needs
+ * t - 1 of them, the calling thread does a share). Idle workers are kept for later calls.
+ */
+export async function ensurePthreadWorkers(core: CoreModule, n: number): Promise<void> {
+  const pt = (core as unknown as { PThread?: PThreadPool }).PThread;
+  if (!pt) return;
+  const loading: Promise<void>[] = [];
+  while (pt.unusedWorkers.length < n) {
+    pt.allocateUnusedWorker();
+    const w = pt.unusedWorkers[pt.unusedWorkers.length - 1];
+    loading.push(new Promise<void>((resolve) => pt.loadWasmModuleToWorker(w, resolve)));
+  }
+  await Promise.all(loading);
+  unrefPthreadWorkers(core);
 }
 
 /**
