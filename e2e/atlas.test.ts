@@ -123,6 +123,7 @@ describe('app at atlas scale: 98 cell types', () => {
       await page.setViewportSize({ width, height: 900 });
       await page.waitForTimeout(200);
       await noSidewaysScroll(page, `${width} px`);
+      await page.screenshot({ path: `${OUT}/atlas-${width}.png`, fullPage: true }).catch(() => {});
     }
     await page.close();
   });
