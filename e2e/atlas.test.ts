@@ -208,8 +208,10 @@ describe('app fault paths: cancel, new file while running, run again', () => {
     const page = await h.openApp();
     const workers = await trackEngineWorkers(page);
     await load98(page);
+    // Automatic majority voting makes the run long enough to be caught in its over-clustering.
+    await page.check('#majority');
     await page.click('#run');
-    await page.waitForFunction(() => /^(read|predict|load_model)/.test(document.getElementById('progress-text')!.textContent!), null, { timeout: 30000 });
+    await page.waitForFunction(() => /^over_clustering/.test(document.getElementById('progress-text')!.textContent!), null, { timeout: 60000, polling: 10 });
     const busy = workers.filter((w) => !w.closed).length;
     assert.equal(busy, 1);
     await page.click('#cancel');
@@ -220,6 +222,7 @@ describe('app fault paths: cancel, new file while running, run again', () => {
     // Terminating a worker inside a long wasm call takes a moment.
     for (let k = 0; k < 100 && !workers[0].closed; k++) await page.waitForTimeout(100);
     assert.equal(workers[0].closed, true, 'the cancelled run’s worker (and its memory) is gone');
+    await page.uncheck('#majority');
     await runAndWait(page);
     assert.match((await page.textContent('#result-summary'))!, /3,000 cells annotated/);
     // The UMAP can be cancelled on its own: the results stay; it can be computed again.
@@ -238,8 +241,10 @@ describe('app fault paths: cancel, new file while running, run again', () => {
     const page = await h.openApp();
     const workers = await trackEngineWorkers(page);
     await load98(page);
+    // Automatic majority voting makes the run long enough to be caught in its over-clustering.
+    await page.check('#majority');
     await page.click('#run');
-    await page.waitForFunction(() => /^(read|predict|load_model)/.test(document.getElementById('progress-text')!.textContent!), null, { timeout: 30000 });
+    await page.waitForFunction(() => /^over_clustering/.test(document.getElementById('progress-text')!.textContent!), null, { timeout: 60000, polling: 10 });
     await page.setInputFiles('#data-file', OTHER);
     await waitRunnable(page);
     assert.match((await page.textContent('#data-summary'))!, /2,000 cells/);
