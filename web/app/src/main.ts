@@ -15,6 +15,8 @@ import type { Request, Response, RunSpec } from './protocol.ts';
 import { getModel, loadRegistry, store } from './catalog.ts';
 import { crosstab } from '../../engine/export/crosstab.ts';
 import type { Registry } from '../../engine/models/registry.ts';
+import { hidePanels, panelsEmbedding, showPanels, whyHover } from './panels.ts';
+import { panelResult } from './panel-result.ts';
 import { CancelledError, EngineWorker } from './engine-worker.ts';
 import { type Categorical, type CompactResult, countCodes, valueAt } from './compact.ts';
 import { labelsCsvBlob } from './csv-blobs.ts';
@@ -98,6 +100,10 @@ async function setData(input: File | File[]) {
       if (m.type === 'progress' && m.progress.message) $('data-summary').textContent = `Reading ${label}: ${m.progress.message}`;
     }).done) as Extract<Response, { type: 'summary' }>;
     summary = r.summary;
+    // The annotated .h5ad is the input plus columns: only for .h5ad inputs.
+    const h5ad = $('dl-h5ad') as HTMLButtonElement;
+    h5ad.disabled = !!r.summary.format;
+    h5ad.title = r.summary.format ? `the annotated .h5ad adds columns to an .h5ad input; this input is a ${r.summary.format.name}: download the CSV tables` : '';
     const s = r.summary;
     const kinds: Record<string, string> = {
       log1p_10k: 'log1p-normalized to 10,000 counts ✓',
@@ -257,6 +263,7 @@ function setProgress(fraction: number, text: string) {
 /** Drops the previous run's results from the page (plot buffers, tables, per-cell arrays). */
 function clearResults() {
   run = null;
+  hidePanels();
   highlighted.clear();
   plot.clear();
   legend.set([]);
@@ -551,6 +558,7 @@ function plotPositions() {
   const r = run!;
   plot.setPositions(r.positions!);
   plot.setColors(cellColors());
+  panelsEmbedding({ name: r.embeddingName, dims: 2, data: r.positions! });
   document.body.dataset.plot = 'ready';
 }
 
@@ -577,6 +585,19 @@ function showResults() {
   gb.add(new Option('all cells', ''));
   for (const name of Object.keys(run!.groups)) gb.add(new Option(name, name, name === 'sample', name === 'sample'));
   proportions();
+  // Issue 16's panels (why this label, results figure, markers, N-model comparison): one hook.
+  const spec = run!.spec;
+  const pos = run!.positions;
+  showPanels({
+    file: spec.file,
+    result: panelResult(r),
+    model: spec.model,
+    modelName: $('model-summary').textContent?.split(':')[0] || 'model',
+    embedding: pos ? { name: run!.embeddingName, dims: 2, data: pos } : null,
+    normalize_counts: !!spec.options.normalize_counts,
+    annotate: async (model) =>
+      panelResult(((await call({ type: 'annotate', file: spec.file, files: spec.files, transpose_input: spec.transpose_input, model, options: { mode: s.mode, p_thres: s.p_thres, normalize_counts: spec.options.normalize_counts } } as Request).done) as Extract<Response, { type: 'result' }>).result),
+  });
   document.body.dataset.state = 'results';
   document.dispatchEvent(new CustomEvent('celltypist:results', { detail: r })); // CompactResult, read by embed.ts (portal iframes)
 }
@@ -624,6 +645,7 @@ function onHover(i: number, x: number, y: number) {
     tip.hidden = true;
     return;
   }
+  whyHover(i);
   const r = run.result;
   tip.textContent = '';
   const line = (text: string, bold = false) => {
