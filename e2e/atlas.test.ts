@@ -25,6 +25,13 @@ before(async () => {
   if (!existsSync(OTHER)) await makeSynthetic({ out: OTHER, cells: 2000, genes: 8000, density: 0.06, types: 30, model: MODEL98, seed: 6 });
 });
 
+/** Closes a page and waits until the harness has closed its context (no close racing the browser's). */
+async function closePage(page: Page) {
+  const closed = page.context().waitForEvent('close', { timeout: 10000 }).catch(() => {});
+  await page.close();
+  await closed;
+}
+
 /** Records (data-state | data-plot) of <body> at each change, to check what came first. */
 async function recordStates(page: Page) {
   await page.evaluate(() => {
@@ -49,8 +56,8 @@ async function noSidewaysScroll(page: Page, label: string) {
   assert.ok(m.scroll <= m.inner && m.body <= m.inner, `${label}: page is ${m.scroll} px wide in a ${m.inner} px window`);
 }
 
-/** The engine workers (not the pthread pool) the page starts, with whether each has closed. */
-function trackEngineWorkers(page: Page) {
+/** The engine workers (not the pthread pool) the page starts, with whether each has closed (reloads the page to see the first). */
+async function trackEngineWorkers(page: Page) {
   const all: { w: Worker; closed: boolean }[] = [];
   const track = (w: Worker) => {
     if (!/\/assets\/worker-/.test(w.url()) || all.some((e) => e.w === w)) return;
@@ -58,8 +65,10 @@ function trackEngineWorkers(page: Page) {
     w.on('close', () => (e.closed = true));
     all.push(e);
   };
-  for (const w of page.workers()) track(w);
   page.on('worker', track);
+  await page.reload();
+  await page.waitForSelector('#engine-status:not(:empty)', { timeout: 30000 });
+  assert.equal(all.length, 1, 'the engine worker of the page');
   return all;
 }
 
@@ -123,8 +132,9 @@ describe('app at atlas scale: 98 cell types', () => {
       await page.setViewportSize({ width, height: 900 });
       await page.waitForTimeout(200);
       await noSidewaysScroll(page, `${width} px`);
+      await page.screenshot({ path: `${OUT}/atlas-${width}.png`, fullPage: true }).catch(() => {});
     }
-    await page.close();
+    await closePage(page);
   });
 
   it("a file's own embedding is plotted together with the results", async () => {
@@ -138,7 +148,7 @@ describe('app at atlas scale: 98 cell types', () => {
     assert.equal((await states(page)).find((s) => s.startsWith('results|')), 'results|ready');
     await page.waitForTimeout(300);
     assert.ok((await coloredPixels(page)) > 500);
-    await page.close();
+    await closePage(page);
   });
 
   it('box selection exports the selected cells; hovering a cell shows it (GPU picking)', async () => {
@@ -148,7 +158,8 @@ describe('app at atlas scale: 98 cell types', () => {
     await waitRunnable(page);
     await runAndWait(page);
     await page.waitForTimeout(300);
-    const box = (await page.locator('#plot').boundingBox())!;
+    await page.locator('#plot').scrollIntoViewIfNeeded();
+    let box = (await page.locator('#plot').boundingBox())!;
     // Hover: sweep the plot until a cell is under the pointer.
     let tip = '';
     for (let k = 0; k < 200 && !tip; k++) {
@@ -158,6 +169,8 @@ describe('app at atlas scale: 98 cell types', () => {
     assert.match(tip, /confidence 0\.\d{3}/);
     // Box: drag over the whole plot selects every cell; then a smaller box fewer.
     await page.check('#tool-box');
+    await page.locator('#plot').scrollIntoViewIfNeeded();
+    box = (await page.locator('#plot').boundingBox())!;
     const drag = async (x0: number, y0: number, x1: number, y1: number) => {
       await page.mouse.move(box.x + box.width * x0, box.y + box.height * y0);
       await page.mouse.down();
@@ -186,17 +199,19 @@ describe('app at atlas scale: 98 cell types', () => {
     assert.ok(tri < some, `lasso ${tri} vs box ${some}`);
     await page.click('#clear-selection');
     assert.equal(await page.evaluate(() => document.body.dataset.selected), '0');
-    await page.close();
+    await closePage(page);
   });
 });
 
 describe('app fault paths: cancel, new file while running, run again', () => {
   it('cancel mid-run, then run again: consistent page, the cancelled run’s worker is gone', async () => {
     const page = await h.openApp();
-    const workers = trackEngineWorkers(page);
+    const workers = await trackEngineWorkers(page);
     await load98(page);
+    // Automatic majority voting makes the run long enough to be caught in its over-clustering.
+    await page.check('#majority');
     await page.click('#run');
-    await page.waitForFunction(() => /^(read|predict|load_model)/.test(document.getElementById('progress-text')!.textContent!), null, { timeout: 30000 });
+    await page.waitForFunction(() => /^over_clustering/.test(document.getElementById('progress-text')!.textContent!), null, { timeout: 60000, polling: 10 });
     const busy = workers.filter((w) => !w.closed).length;
     assert.equal(busy, 1);
     await page.click('#cancel');
@@ -204,9 +219,10 @@ describe('app fault paths: cancel, new file while running, run again', () => {
     assert.equal(await page.textContent('#error'), '');
     assert.equal(await page.isHidden('#results'), true);
     assert.equal(await page.isDisabled('#run'), false);
-    await page.waitForFunction(() => document.getElementById('engine-status')!.textContent !== '');
-    await page.waitForTimeout(200);
+    // Terminating a worker inside a long wasm call takes a moment.
+    for (let k = 0; k < 100 && !workers[0].closed; k++) await page.waitForTimeout(100);
     assert.equal(workers[0].closed, true, 'the cancelled run’s worker (and its memory) is gone');
+    await page.uncheck('#majority');
     await runAndWait(page);
     assert.match((await page.textContent('#result-summary'))!, /3,000 cells annotated/);
     // The UMAP can be cancelled on its own: the results stay; it can be computed again.
@@ -218,15 +234,17 @@ describe('app fault paths: cancel, new file while running, run again', () => {
     await page.click('#umap-run');
     await waitPlot(page);
     assert.equal(await page.textContent('#error'), '');
-    await page.close();
+    await closePage(page);
   });
 
   it('a new file dropped while a run is going replaces it; running again frees the previous run', async () => {
     const page = await h.openApp();
-    const workers = trackEngineWorkers(page);
+    const workers = await trackEngineWorkers(page);
     await load98(page);
+    // Automatic majority voting makes the run long enough to be caught in its over-clustering.
+    await page.check('#majority');
     await page.click('#run');
-    await page.waitForFunction(() => /^(read|predict|load_model)/.test(document.getElementById('progress-text')!.textContent!), null, { timeout: 30000 });
+    await page.waitForFunction(() => /^over_clustering/.test(document.getElementById('progress-text')!.textContent!), null, { timeout: 60000, polling: 10 });
     await page.setInputFiles('#data-file', OTHER);
     await waitRunnable(page);
     assert.match((await page.textContent('#data-summary'))!, /2,000 cells/);
@@ -240,7 +258,7 @@ describe('app fault paths: cancel, new file while running, run again', () => {
     await waitPlot(page);
     assert.equal(await page.locator('#legend tbody tr').count(), legend1);
     assert.equal(parseCsv(await downloadText(page, '#dl-labels')).index.length, 2000);
-    await page.waitForTimeout(300);
+    for (let k = 0; k < 100 && workers.filter((w) => !w.closed).length > 1; k++) await page.waitForTimeout(100);
     assert.ok(workers.length >= 3, `${workers.length} workers`);
     assert.equal(workers.filter((w) => !w.closed).length, 1, 'every earlier run’s worker was terminated');
     // The page's own heap does not keep the earlier runs' per-cell arrays.
@@ -248,7 +266,7 @@ describe('app fault paths: cancel, new file while running, run again', () => {
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
     assert.ok(heap.usedSize < 60e6, `page heap ${heap.usedSize}`);
-    await page.close();
+    await closePage(page);
   });
 
   it('made no request outside the app origin and the model CDN', () => {

@@ -136,7 +136,7 @@ async function interact(page: Page) {
   return { zoom, pan, hover: hoverTimes.sort((a, b) => a - b)[2] };
 }
 
-async function runCase(page: Page, c: Case, browserPid: number, model: string, plotTimeout: number) {
+async function runCase(page: Page, c: Case, browserPid: number, model: string, plotTimeout: number, screenshot?: string) {
   await page.setInputFiles('#model-file', model);
   await page.waitForFunction(() => /cell types/.test(document.getElementById('model-summary')!.textContent!) || document.getElementById('error')!.textContent, null, { timeout: 60000 });
   await page.setInputFiles('#data-file', c.file);
@@ -191,6 +191,8 @@ async function runCase(page: Page, c: Case, browserPid: number, model: string, p
   clearInterval(sample);
   const error = await page.textContent('#error');
   if (error) throw new Error(`${c.label}: ${error}`);
+  // The screenshot shows the fitted view: before the interaction timings zoom and pan.
+  if (screenshot) await page.screenshot({ path: repoPath(screenshot), fullPage: false });
   const interaction = await interact(page);
   const t = await page.evaluate(() => (window as unknown as { __t: Record<string, number> }).__t);
   const trace = await page.evaluate(() => (window as unknown as { __trace: [number, string][] }).__trace);
@@ -252,7 +254,8 @@ async function main() {
       await page.goto(server.url);
       await page.waitForSelector('#engine-status:not(:empty)');
       const load = loadavg()[0].toFixed(1);
-      const r = await runCase(page, c, browserPid, values.model!, Number(values['plot-timeout']));
+      const shot = values.screenshots ? c.screenshot : undefined;
+      const r = await runCase(page, c, browserPid, values.model!, Number(values['plot-timeout']), shot);
       const ratio = c.celltypist ? `; CellTypist ${c.celltypist} s whole process → ${(c.celltypist / r.results).toFixed(1)}× faster to results` : '';
       const target = c.target ? `   targets: results ≤ ${c.target.results} s${c.target.plot ? `, plot ≤ ${c.target.plot} s` : ''}, tab ≤ ${c.target.mb} MB` : '';
       console.log(`\n${c.label}  [load ${load}]  ${r.summary}`);
@@ -261,10 +264,7 @@ async function main() {
       if (r.interaction) console.log(`  interaction: wheel zoom → next frame ${r.interaction.zoom.toFixed(0)} ms (median of 5), drag pan ${r.interaction.pan.toFixed(0)} ms, hover pick ${r.interaction.hover.toFixed(0)} ms`);
       if (target) console.log(target);
       if (values.trace) console.log(`  stages: ${r.trace.join(' | ')}`);
-      if (values.screenshots && c.screenshot) {
-        await page.screenshot({ path: repoPath(c.screenshot), fullPage: false });
-        console.log(`  screenshot: ${c.screenshot}`);
-      }
+      if (shot) console.log(`  screenshot: ${shot}`);
       await page.close();
     }
   } finally {

@@ -237,6 +237,8 @@ $('load-demo').addEventListener('click', async () => {
 });
 
 // ---- run ----------------------------------------------------------------------------------
+/** Files with more cells get their UMAP only on request (time and memory), see the run handler. */
+const AUTO_UMAP_MAX_CELLS = 500_000;
 let running: number | null = null;
 let runToken = 0;
 
@@ -292,7 +294,8 @@ $('run').addEventListener('click', async () => {
   ($('run') as HTMLButtonElement).disabled = true;
   ($('cancel') as HTMLButtonElement).disabled = false;
   setProgress(0, 'starting');
-  const { id, done } = call({ type: 'annotate', ...spec, embedding: emb, layout_next: !emb } as Request, (m) => {
+  const layoutNext = !emb && (summary?.n_obs ?? 0) <= AUTO_UMAP_MAX_CELLS;
+  const { id, done } = call({ type: 'annotate', ...spec, embedding: emb, layout_next: layoutNext } as Request, (m) => {
     if (m.type === 'progress') setProgress(m.progress.fraction, `${m.progress.stage}: ${m.progress.message ?? ''}`);
   });
   running = id;
@@ -305,6 +308,10 @@ $('run').addEventListener('click', async () => {
     if (run.positions) {
       plotPositions();
       if (!engine.busy) engine.restart('run finished'); // nothing more to compute: free the run's memory
+    } else if (!emb && r.result.cell_ids.length > AUTO_UMAP_MAX_CELLS) {
+      // Above this a UMAP takes many minutes and over 2 GB in the tab: computed only when asked.
+      document.body.dataset.plot = 'on-demand';
+      showPlotStatus(`No embedding in the file. A UMAP of ${fmt(r.result.cell_ids.length)} cells takes a long time and over 2 GB of memory; the results above are complete.`, false);
     } else if (!emb) startLayout();
     else showPlotStatus(`The file has no embedding '${emb}'.`, false);
   } catch (e) {
