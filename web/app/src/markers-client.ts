@@ -23,3 +23,15 @@ export function callMarkers(req: WithoutId<MarkersRequest>): Promise<MarkersResp
     worker!.postMessage({ ...req, id });
   });
 }
+
+/**
+ * Stops the Markers worker and frees its wasm memory (a new run or file: its open file and model
+ * describe other cells). Pending calls reject; the next call starts a fresh worker.
+ */
+export function stopMarkers(): void {
+  if (!worker) return;
+  worker.terminate();
+  worker = null;
+  for (const p of pending.values()) p.reject(new Error('replaced by a new run'));
+  pending.clear();
+}

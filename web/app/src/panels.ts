@@ -8,6 +8,7 @@ import { showCompare } from './compare-panel.ts';
 import { showFigure } from './figure-panel.ts';
 import { showMarkers } from './markers-panel.ts';
 import { showWhy } from './why-panel.ts';
+import { stopMarkers } from './markers-client.ts';
 export { whyHover } from './why-panel.ts';
 import './panels.css';
 
@@ -33,6 +34,8 @@ const SECTIONS = ['why-panel', 'figure-panel', 'markers-panel', 'models-panel'];
 /** A new run or file: hide the previous run's panels (they would describe other cells). */
 export function hidePanels(): void {
   current = null;
+  stopMarkers(); // its memory belongs to the previous run
+
   for (const id of SECTIONS) {
     const s = document.getElementById(id);
     if (s) s.hidden = true;
