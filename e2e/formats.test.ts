@@ -60,6 +60,15 @@ describe('app: every input format', () => {
     await annotateAndCompare(page, 'tsv_genes_by_cells');
     await page.close();
   });
+  it('the transpose_input box: a genes × cells table read as such, without the automatic check', async () => {
+    const page = await h.openApp(h.server.url);
+    await page.check('#transpose-input');
+    const s = await load(page, '#data-file', f('query_1k_genes_by_cells.tsv'));
+    assert.match(s, /Format: text table, genes × cells/);
+    assert.doesNotMatch(s, /looks gene-by-cell/);
+    await annotateAndCompare(page, 'tsv_genes_by_cells');
+    await page.close();
+  });
   it('a CSV table and the Cell Ranger .h5', async () => {
     const page = await h.openApp(h.server.url);
     assert.match(await load(page, '#data-file', f('query_1k_cells_by_genes.csv')), /Format: CSV table, cells × genes/);

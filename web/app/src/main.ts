@@ -88,7 +88,7 @@ async function setData(input: File | File[]) {
   updateRun();
   $('data-summary').textContent = `Reading ${label} …`;
   try {
-    const r = (await call({ type: 'summary', file, files } as Request, (m) => {
+    const r = (await call({ type: 'summary', file, files, transpose_input: transposeInput() } as Request, (m) => {
       if (m.type === 'progress' && m.progress.message) $('data-summary').textContent = `Reading ${label}: ${m.progress.message}`;
     }).done) as Extract<Response, { type: 'summary' }>;
     summary = r.summary;
@@ -153,6 +153,9 @@ async function setModel(bytes: Uint8Array, name: string) {
 }
 
 dropFiles($('data-drop'), $('data-file') as HTMLInputElement, setData);
+/** CellTypist's transpose_input for tables and .mtx files; changing it re-reads the data. */
+const transposeInput = () => ($('transpose-input') as HTMLInputElement).checked;
+$('transpose-input').addEventListener('change', () => dataFiles.length && setData(dataFiles));
 dropZone($('model-file').parentElement!, $('model-file') as HTMLInputElement, async (f) => setModel(new Uint8Array(await f.arrayBuffer()), f.name));
 
 // ---- catalog ------------------------------------------------------------------------------
@@ -247,7 +250,7 @@ $('run').addEventListener('click', async () => {
   const bar = $('progress') as HTMLProgressElement;
   const geneTable = registry?.gene_tables?.find((t) => t.name === 'Ensembl105_Human2Mouse_Genes');
   const idTable = registry?.gene_tables?.find((t) => t.name === 'GENCODEv44_Gene_id2name');
-  const { id, done } = call({ type: 'annotate', file: dataFile, files: dataFiles, model: modelBytes, options, embedding: emb, geneTable, idTable } as Request, (m) => {
+  const { id, done } = call({ type: 'annotate', file: dataFile, files: dataFiles, transpose_input: transposeInput(), model: modelBytes, options, embedding: emb, geneTable, idTable } as Request, (m) => {
     if (m.type !== 'progress') return;
     bar.value = m.progress.fraction;
     $('progress-text').textContent = `${m.progress.stage}: ${m.progress.message ?? ''}`;
@@ -330,7 +333,7 @@ $('compare-file').addEventListener('change', async () => {
   const first = result;
   try {
     const options = { mode: first.stats.mode, p_thres: first.stats.p_thres, normalize_counts: ($('normalize') as HTMLInputElement).checked, return_matrices: false, compute_umap: false };
-    const r = ((await call({ type: 'annotate', file: dataFile, files: dataFiles, model: new Uint8Array(await f.arrayBuffer()), options } as Request).done) as Extract<Response, { type: 'result' }>).result;
+    const r = ((await call({ type: 'annotate', file: dataFile, files: dataFiles, transpose_input: transposeInput(), model: new Uint8Array(await f.arrayBuffer()), options } as Request).done) as Extract<Response, { type: 'result' }>).result;
     const t = crosstab(first.predicted_labels, r.predicted_labels);
     const same = first.predicted_labels.filter((l, i) => l === r.predicted_labels[i]).length;
     $('compare-summary').textContent = `${f.name}: ${fmt(r.stats.n_features_used)} of ${fmt(r.stats.n_features_model)} genes found; same label as the first model for ${fmt(same)} of ${fmt(first.predicted_labels.length)} cells. Rows: first model, columns: ${f.name}.`;
