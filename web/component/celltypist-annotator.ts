@@ -9,16 +9,20 @@
  *   majority-voting  (boolean) refine labels by majority voting; over-clustering  obs column with
  *               the clusters (absent: CellTypist's automatic over-clustering; giving it implies
  *               majority voting); min-prop (default 0); seed (default 0)
+ *   wasm-base-url  URL folder of the wasm core's files (read once, when the element is attached);
+ *               default: the files your bundler emitted next to the package
  * Methods
  *   setModel(bytes: Uint8Array): Promise<ModelInfo>
- *   annotate(file: File): Promise<AnnotationResult>    (also triggered by dropping a file on it)
+ *   annotate(file: File): Promise<AnnotationResult>    (also triggered by dropping a file on it;
+ *               labels, conf_score, voting and `umap` when computed; no decision/probability matrices)
  * Events
  *   'progress' (detail: Progress), 'annotated' (detail: AnnotationResult), 'error' (detail: {code, message})
  */
 import type { AnnotationResult, ModelInfo, Mode, Progress } from '../engine/types.ts';
 import { dropZone } from '../app/src/drop-zone.ts';
-import { EmbeddingPlot, colorOf } from '../app/src/plot.ts';
-import type { Request, Response } from '../app/src/protocol.ts';
+import { EmbeddingPlot } from '../app/src/plot.ts';
+import { paletteColors } from '../app/src/palette.ts';
+import { BrowserAnnotator } from '../engine/browser-annotator.ts';
 
 const STYLE = `
 :host { display: block; font-family: system-ui, sans-serif; border: 1px solid #ccd; border-radius: 8px; padding: 10px; }
@@ -34,9 +38,7 @@ progress { width: 100%; }
 `;
 
 export class CellTypistAnnotator extends HTMLElement {
-  private worker: Worker | null = null;
-  private nextId = 1;
-  private pending = new Map<number, { resolve: (r: Response) => void; reject: (e: Error) => void }>();
+  private annotator: BrowserAnnotator | null = null;
   private model: Uint8Array | null = null;
   private modelLoading: Promise<ModelInfo> | null = null;
   private plot: EmbeddingPlot | null = null;
@@ -52,8 +54,7 @@ export class CellTypistAnnotator extends HTMLElement {
   }
 
   connectedCallback() {
-    this.worker = new Worker(new URL('../app/src/worker.ts', import.meta.url), { type: 'classic' });
-    this.worker.onmessage = (ev: MessageEvent<Response>) => this.onMessage(ev.data);
+    this.annotator = new BrowserAnnotator({ wasmBaseUrl: this.getAttribute('wasm-base-url') ?? undefined });
     dropZone(this.root.querySelector('.drop') as HTMLElement, this.root.querySelector('input') as HTMLInputElement, (f) => {
       this.annotate(f).catch(() => {}); // errors are shown in the element and sent as 'error' events
     });
@@ -70,32 +71,20 @@ export class CellTypistAnnotator extends HTMLElement {
   }
 
   disconnectedCallback() {
-    this.worker?.terminate();
-    this.worker = null;
+    this.annotator?.terminate();
+    this.annotator = null;
   }
 
-  private call(req: Omit<Request, 'id'>): Promise<Response> {
-    if (!this.worker) return Promise.reject(new Error('<celltypist-annotator> is not attached to a document'));
-    const id = this.nextId++;
-    const p = new Promise<Response>((resolve, reject) => this.pending.set(id, { resolve, reject }));
-    this.worker.postMessage({ ...req, id });
-    return p;
+  private worker(): BrowserAnnotator {
+    if (!this.annotator) throw new Error('<celltypist-annotator> is not attached to a document');
+    return this.annotator;
   }
 
-  private onMessage(m: Response) {
-    if (m.type === 'ready') return;
-    if (m.type === 'progress') {
-      (this.root.querySelector('progress') as HTMLProgressElement).value = m.progress.fraction;
-      this.status(`${m.progress.stage}: ${m.progress.message ?? ''}`);
-      this.dispatchEvent(new CustomEvent<Progress>('progress', { detail: m.progress }));
-      return;
-    }
-    const p = this.pending.get(m.id);
-    if (!p) return;
-    this.pending.delete(m.id);
-    if (m.type === 'error') p.reject(Object.assign(new Error(m.message), { code: m.code }));
-    else p.resolve(m);
-  }
+  private onProgress = (p: Progress) => {
+    (this.root.querySelector('progress') as HTMLProgressElement).value = p.fraction;
+    this.status(`${p.stage}: ${p.message ?? ''}`);
+    this.dispatchEvent(new CustomEvent<Progress>('progress', { detail: p }));
+  };
 
   private status(text: string) {
     (this.root.querySelector('.status') as HTMLElement).textContent = text;
@@ -108,10 +97,10 @@ export class CellTypistAnnotator extends HTMLElement {
 
   /** Loads a CellTypist model (.pkl bytes) for the next annotations. */
   async setModel(bytes: Uint8Array): Promise<ModelInfo> {
-    const r = (await this.call({ type: 'model', bytes } as Omit<Request, 'id'>)) as Extract<Response, { type: 'model' }>;
+    const info = await this.worker().modelInfo(bytes);
     this.model = bytes;
-    this.status(`model: ${r.info.labels.length} cell types, ${r.info.n_features.toLocaleString('en-US')} genes`);
-    return r.info;
+    this.status(`model: ${info.labels.length} cell types, ${info.n_features.toLocaleString('en-US')} genes`);
+    return info;
   }
 
   /** Annotates an .h5ad File with the loaded model; renders and returns the result. */
@@ -121,12 +110,11 @@ export class CellTypistAnnotator extends HTMLElement {
       if (!this.model && this.modelLoading) await this.modelLoading;
       if (!this.model) throw new Error('no model: set the model-url attribute or call setModel()');
       const over = this.getAttribute('over-clustering') ?? undefined;
-      const r = (await this.call({
-        type: 'annotate',
+      const r = await this.worker().annotate(
         file,
-        model: this.model,
-        embedding: this.getAttribute('embedding') ?? 'X_umap',
-        options: {
+        this.model,
+        {
+          embedding: this.getAttribute('embedding') ?? 'X_umap',
           mode: (this.getAttribute('mode') ?? 'best_match') as Mode,
           p_thres: Number(this.getAttribute('p-thres') ?? 0.5),
           majority_voting: !!over || this.hasAttribute('majority-voting'),
@@ -134,8 +122,9 @@ export class CellTypistAnnotator extends HTMLElement {
           seed: Number(this.getAttribute('seed') ?? 0),
           min_prop: Number(this.getAttribute('min-prop') ?? 0),
         },
-      } as Omit<Request, 'id'>)) as Extract<Response, { type: 'result' }>;
-      this.render(r.result, r.embedding);
+        this.onProgress,
+      );
+      this.render(r.result, r.embedding?.data ?? null);
       this.dispatchEvent(new CustomEvent<AnnotationResult>('annotated', { detail: r.result }));
       return r.result;
     } catch (e) {
@@ -144,34 +133,33 @@ export class CellTypistAnnotator extends HTMLElement {
     }
   }
 
-  private render(r: AnnotationResult, emb: { dims: number; data: Float32Array } | null) {
+  private render(r: AnnotationResult, xy: Float32Array | null) {
     const labels = r.majority_voting ?? r.predicted_labels;
     const names = [...new Set(labels)].sort();
+    const palette = paletteColors('default', names.length);
     const idx = new Map(names.map((n, i) => [n, i]));
     const counts = new Map<string, number>();
     for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
     const tbody = this.root.querySelector('tbody')!;
     tbody.innerHTML = '';
     names.forEach((n, i) => {
-      const [R, G, B] = colorOf(i);
+      const [R, G, B] = palette[i];
       const tr = tbody.insertRow();
       tr.insertCell().innerHTML = `<span class="sw" style="background:rgb(${R},${G},${B})"></span>`;
       tr.insertCell().textContent = n;
       tr.insertCell().textContent = counts.get(n)!.toLocaleString('en-US');
     });
     this.status(`${r.stats.n_cells.toLocaleString('en-US')} cells annotated (${r.stats.n_features_used.toLocaleString('en-US')} of ${r.stats.n_features_model.toLocaleString('en-US')} model genes found)`);
-    if (!emb || emb.dims < 2) return;
+    if (!xy) return;
     const n = r.cell_ids.length;
-    const positions = new Float32Array(2 * n);
     const colors = new Uint8Array(4 * n);
     for (let i = 0; i < n; i++) {
-      positions[2 * i] = emb.data[i * emb.dims];
-      positions[2 * i + 1] = emb.data[i * emb.dims + 1];
-      const [R, G, B] = colorOf(idx.get(labels[i])!);
+      const [R, G, B] = palette[idx.get(labels[i])!];
       colors.set([R, G, B, 230], 4 * i);
     }
-    this.plot ??= new EmbeddingPlot(this.root.querySelector('.plot') as HTMLElement, () => {});
-    this.plot.setData({ positions, colors, n });
+    this.plot ??= new EmbeddingPlot(this.root.querySelector('.plot') as HTMLElement, () => {}, () => {});
+    this.plot.setPositions(xy);
+    this.plot.setColors(colors);
   }
 }
 

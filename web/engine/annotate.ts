@@ -13,7 +13,7 @@ import { type AnnotateOptions, type AnnotationResult, CellTypistError, type Prog
 import type { CoreModel, CoreModule, Variant } from './wasm/core.ts';
 import { HeapBuffer } from './wasm/heap.ts';
 import { type MatrixTableSink, ScoreCsvStreamer } from './export/csv-stream.ts';
-import { forEachHeapChunk } from './wasm/heap-chunks.ts';
+import { forEachHeapChunk, type HeapChunk } from './wasm/heap-chunks.ts';
 import { unrefPthreadWorkers } from './wasm/load.ts';
 
 export interface AnnotateContext {
@@ -25,6 +25,8 @@ export interface AnnotateContext {
   onProgress?: ProgressCallback;
   /** The two-column ortholog map, fetched only when the model must be converted. */
   geneMap?: GeneMapSource;
+  /** Sees each normalized chunk in the heap after scoring (e.g. the app gathers the UMAP's gene statistics on the same pass). */
+  onChunk?: (c: HeapChunk) => void;
   /** CellTypist's `ensembl_id,symbol` table (GENCODE v44), fetched only for Ensembl IDs without a symbol column. */
   idTable?: GeneMapSource;
   /** Receives the decision/probability CSV tables chunk by chunk while cells are scored. */
@@ -198,6 +200,7 @@ async function annotateWith(
       try {
         predictor.score(c.data, c.indices, c.indptr, rows, pDec, pProb, ctx.n_threads ?? 1);
         expression?.addStats(c.data, c.indices, c.indptr, rows);
+        ctx.onChunk?.(c);
       } catch (e) {
         throw new CellTypistError('predict_failed', (e as Error).message);
       }
