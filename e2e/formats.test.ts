@@ -60,12 +60,27 @@ describe('app: every input format', () => {
     await annotateAndCompare(page, 'tsv_genes_by_cells');
     await page.close();
   });
-  it('a CSV table and the Cell Ranger .h5', async () => {
+  it('the transpose_input box: a genes × cells table read as such, without the automatic check', async () => {
+    const page = await h.openApp(h.server.url);
+    await page.check('#transpose-input');
+    const s = await load(page, '#data-file', f('query_1k_genes_by_cells.tsv'));
+    assert.match(s, /Format: text table, genes × cells/);
+    assert.doesNotMatch(s, /looks gene-by-cell/);
+    await annotateAndCompare(page, 'tsv_genes_by_cells');
+    await page.close();
+  });
+  it('a CSV table', async () => {
     const page = await h.openApp(h.server.url);
     assert.match(await load(page, '#data-file', f('query_1k_cells_by_genes.csv')), /Format: CSV table, cells × genes/);
     await annotateAndCompare(page, 'csv_cells_by_genes');
     // The annotated .h5ad adds columns to an .h5ad input: not offered for a table.
     assert.equal(await page.isDisabled('#dl-h5ad'), true);
+    await page.close();
+  });
+  // A page of its own: on main at this commit, a second run after the worker-side matrix download
+  // hangs for every input (h5ad too), which is the app's run flow, not the readers.
+  it('the Cell Ranger .h5', async () => {
+    const page = await h.openApp(h.server.url);
     assert.match(await load(page, '#data-file', f('query_1k_filtered_feature_bc_matrix.h5')), /Format: Cell Ranger v3 \.h5, genes × cells/);
     await annotateAndCompare(page, 'csv_cells_by_genes');
     await page.close();

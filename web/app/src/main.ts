@@ -96,7 +96,7 @@ async function setData(input: File | File[]) {
   updateRun();
   $('data-summary').textContent = `Reading ${label} …`;
   try {
-    const r = (await call({ type: 'summary', file, files } as Request, (m) => {
+    const r = (await call({ type: 'summary', file, files, transpose_input: transposeInput() } as Request, (m) => {
       if (m.type === 'progress' && m.progress.message) $('data-summary').textContent = `Reading ${label}: ${m.progress.message}`;
     }).done) as Extract<Response, { type: 'summary' }>;
     summary = r.summary;
@@ -164,6 +164,9 @@ async function setModel(bytes: Uint8Array, name: string) {
 }
 
 dropFiles($('data-drop'), $('data-file') as HTMLInputElement, setData);
+/** CellTypist's transpose_input for tables and .mtx files; changing it re-reads the data. */
+const transposeInput = () => ($('transpose-input') as HTMLInputElement).checked;
+$('transpose-input').addEventListener('change', () => dataFiles.length && setData(dataFiles));
 dropZone($('model-file').parentElement!, $('model-file') as HTMLInputElement, async (f) => setModel(new Uint8Array(await f.arrayBuffer()), f.name));
 
 // ---- catalog ------------------------------------------------------------------------------
@@ -285,6 +288,7 @@ $('run').addEventListener('click', async () => {
   const spec: RunSpec = {
     file: dataFile,
     files: dataFiles,
+    transpose_input: transposeInput(),
     model: modelBytes,
     options: runOptions(),
     geneTable: registry?.gene_tables?.find((t) => t.name === 'Ensembl105_Human2Mouse_Genes'),
@@ -361,7 +365,7 @@ async function startLayout() {
   showPlotStatus('Computing a UMAP layout (the file has no embedding) …', true);
   ($('umap-progress') as HTMLProgressElement).value = 0;
   layoutActive = true;
-  const { done } = call({ type: 'layout', file: r.spec.file, files: r.spec.files, normalize_counts: r.spec.options.normalize_counts, seed: 0 } as Request, (m) => {
+  const { done } = call({ type: 'layout', file: r.spec.file, files: r.spec.files, transpose_input: r.spec.transpose_input, normalize_counts: r.spec.options.normalize_counts, seed: 0 } as Request, (m) => {
     if (m.type !== 'progress') return;
     ($('umap-progress') as HTMLProgressElement).value = m.progress.fraction;
     $('plot-text').textContent = `UMAP: ${m.progress.message ?? ''}`;

@@ -137,6 +137,8 @@ describe('input formats: bad input gets one clear line', () => {
   it('a gene file whose line count does not match the matrix names the file and both counts', async () => {
     await rejects(run(f('query_1k_cells_by_genes.mtx'), { gene_file: v.bad.shortGenes, cell_file: f('query_1k_cells.tsv') }), /short_genes\.tsv has 1,500 genes \(lines\) but query_1k_cells_by_genes\.mtx has 1,550 genes \(columns\)/);
     await rejects(run(f('query_1k_cells_by_genes.mtx'), { gene_file: f('query_1k_cells.tsv'), cell_file: f('query_1k_genes.tsv') }), /query_1k_cells\.tsv has 1,000 genes \(lines\) but query_1k_cells_by_genes\.mtx has 1,550 genes/);
+    // A genes × cells matrix (as Cell Ranger writes) without --transpose-input: the flag is suggested.
+    await rejects(run(v.mtxGeneMajor, { gene_file: f('query_1k_genes.tsv'), cell_file: f('query_1k_cells.tsv') }), /has 1,550 genes \(lines\) but genes_by_cells\.mtx has 1,000 genes \(columns\); the matrix looks genes × cells \(as Cell Ranger writes it\): add --transpose-input$/);
   });
   it('a non-numeric value: file, line and column', async () => {
     await rejects(run(v.bad.nonNumeric), /non_numeric\.csv, line 6, column \d+: 'abc' is not a number/);

@@ -153,7 +153,10 @@ export async function readMtx(files: MtxFiles, options: MtxOptions): Promise<Cou
   } else {
     cellsInRows = !options.transpose_input;
     const [nObs, nVar] = cellsInRows ? [h.rows, h.cols] : [h.cols, h.rows];
-    const dim = (n: 'rows' | 'columns') => ` (${n}${options.transpose_input ? ', with --transpose-input' : ''})`;
+    // Names that fit the other orientation: say which flag makes them fit.
+    const swapped = geneRows.length === nObs && cells.length === nVar && nObs !== nVar;
+    const hint = swapped ? `; the matrix looks ${cellsInRows ? 'genes × cells (as Cell Ranger writes it): add' : 'cells × genes: leave out'} --transpose-input` : '';
+    const dim = (n: 'rows' | 'columns') => ` (${n}${options.transpose_input ? ', with --transpose-input' : ''})${hint}`;
     if (geneRows.length !== nVar) throw countMismatch(files.genes.name, 'genes', geneRows.length, src.name, nVar, dim(cellsInRows ? 'columns' : 'rows'));
     if (cells.length !== nObs) throw countMismatch(files.cells.name, 'cells', cells.length, src.name, nObs, dim(cellsInRows ? 'rows' : 'columns'));
   }

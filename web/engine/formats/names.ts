@@ -34,6 +34,6 @@ export function firstColumn(rows: string[][]): string[] {
 export function countMismatch(file: string, what: 'genes' | 'cells', nFile: number, matrix: string, nMatrix: number, extra = ''): CellTypistError {
   return new CellTypistError(
     'name_count',
-    `${file} has ${nFile.toLocaleString('en-US')} ${what} (lines) but ${matrix} has ${nMatrix.toLocaleString('en-US')} ${what}${extra}: give the ${what === 'genes' ? 'gene' : 'cell'} file written with this matrix`,
+    `${file} has ${nFile.toLocaleString('en-US')} ${what} (lines) but ${matrix} has ${nMatrix.toLocaleString('en-US')} ${what}${extra}${/--transpose-input$/.test(extra) ? '' : `: give the ${what === 'genes' ? 'gene' : 'cell'} file written with this matrix`}`,
   );
 }
