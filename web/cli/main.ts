@@ -6,11 +6,11 @@
  *       [--gene-column COL] [--variant auto|simd|simd-threads] [--threads N] [--quiet]
  *   celltypist-wasm models --show model.pkl [--top 10]
  */
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { toTable } from '../engine/export/csv.ts';
-import { addAnnotations } from '../engine/export/h5ad.ts';
+import { writeAnnotatedFile } from '../engine/export/h5ad-node.ts';
 import { annotate, CellTypistError, modelInfo, train } from '../engine/node.ts';
 import { crosstab, crosstabCsv } from '../engine/export/crosstab.ts';
 import { progressPrinter } from './progress.ts';
@@ -71,7 +71,9 @@ annotate options (as CellTypist's command line):
   --all-orthologs              convert with 1:N orthologs averaged (default: 1:1 only, as CellTypist)
   --conf-by predicted_labels|majority_voting   label whose probability is conf_score (default predicted_labels)
   --normalize                  if the data holds raw counts, normalize to 10,000 per cell + log1p on the fly
-  --write-h5ad                 also write OUTDIR/[PREFIX]annotated.h5ad (the input + CellTypist's obs columns)
+  --write-h5ad                 also write OUTDIR/[PREFIX]annotated.h5ad (a new file: the input streamed through +
+                               CellTypist's obs columns, obsm['probability_matrix'], uns['celltypist'] provenance)
+  --write-h5ad-light           also write OUTDIR/[PREFIX]annotated_light.h5ad (annotations only: obs + obsm + uns)
   --variant auto|simd|simd-threads   WebAssembly build (default auto)
   --threads N                  scoring threads for the threaded build (default 2)
   --quiet                      no progress output
@@ -150,6 +152,7 @@ async function annotateCommand(args: string[]): Promise<number> {
       'no-convert': { type: 'boolean' },
       'all-orthologs': { type: 'boolean' },
       'write-h5ad': { type: 'boolean' },
+      'write-h5ad-light': { type: 'boolean' },
       normalize: { type: 'boolean' },
       'conf-by': { type: 'string' },
       variant: { type: 'string' },
@@ -172,37 +175,35 @@ async function annotateCommand(args: string[]): Promise<number> {
   }
   const outdir = values.outdir ?? '.';
   const quiet = values.quiet ?? false;
-  const result = await annotate(
-    input,
-    await resolveModel(values.model, quiet),
-    {
-      mode,
-      p_thres: number(values['p-thres'], 'p-thres', 0.5),
-      majority_voting: values['majority-voting'] ?? false,
-      over_clustering: values['over-clustering'],
-      min_prop: number(values['min-prop'], 'min-prop', 0),
-      seed: number(values.seed, 'seed', 0),
-      compute_umap: values.umap ?? false,
-      gene_column: values['gene-column'],
-      gene_map: values['gene-map'],
-      convert_orthologs: !values['no-convert'],
-      ortholog_unique_only: !values['all-orthologs'],
-      normalize_counts: values.normalize ?? false,
-      insert_conf_by: values['conf-by'] === 'majority_voting' ? 'majority_voting' : 'predicted_labels',
-      variant,
-      n_threads: number(values.threads, 'threads', 2),
-    },
-    progressPrinter(process.stderr, quiet),
-  );
+  const model = await resolveModel(values.model, quiet);
+  const annotateOptions = {
+    mode,
+    p_thres: number(values['p-thres'], 'p-thres', 0.5),
+    majority_voting: values['majority-voting'] ?? false,
+    over_clustering: values['over-clustering'],
+    min_prop: number(values['min-prop'], 'min-prop', 0),
+    seed: number(values.seed, 'seed', 0),
+    compute_umap: values.umap ?? false,
+    gene_column: values['gene-column'],
+    gene_map: values['gene-map'],
+    convert_orthologs: !values['no-convert'],
+    ortholog_unique_only: !values['all-orthologs'],
+    normalize_counts: values.normalize ?? false,
+    insert_conf_by: values['conf-by'] === 'majority_voting' ? 'majority_voting' : 'predicted_labels',
+    variant,
+    n_threads: number(values.threads, 'threads', 2),
+  } as const;
+  const result = await annotate(input, model, annotateOptions, progressPrinter(process.stderr, quiet));
   mkdirSync(outdir, { recursive: true });
   const files = toTable(result, values.prefix ?? '');
   for (const f of files) writeFileSync(path.join(outdir, f.name), f.content);
-  if (values['write-h5ad']) {
-    const out = path.join(outdir, `${values.prefix ?? ''}annotated.h5ad`);
-    copyFileSync(input, out);
-    const h5 = (await import('h5wasm/node')).default;
-    await h5.ready;
-    addAnnotations(h5 as never, out, result, { probabilities: true });
+  // Annotated .h5ad files: new files streamed from the input (bounded memory), with provenance.
+  for (const light of [false, true]) {
+    if (!values[light ? 'write-h5ad-light' : 'write-h5ad']) continue;
+    const out = path.join(outdir, `${values.prefix ?? ''}annotated${light ? '_light' : ''}.h5ad`);
+    const name = typeof model === 'string' ? path.basename(model) : values.model;
+    const w = await writeAnnotatedFile(input, out, result, { model, model_name: name, options: annotateOptions, light });
+    result.stats.warnings.push(...w.warnings);
     files.push({ name: path.basename(out), content: '' });
   }
   if (!quiet) {

@@ -16,6 +16,7 @@ import { findGeneTable } from './models/registry.ts';
 import { nodeRegistry } from './models/registry-node.ts';
 
 export { openH5adPath } from './h5ad/open-node.ts';
+export { writeAnnotatedFile } from './export/h5ad-node.ts';
 export * from './index.ts';
 
 export interface NodeAnnotateOptions extends AnnotateOptions {
