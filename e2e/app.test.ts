@@ -1,116 +1,18 @@
 // End-to-end: the production build of the app in Debian's Chromium (playwright-core), served on
 // loopback with and without cross-origin isolation. Compares what the page exports with
-// CellTypist's reference outputs.
+// CellTypist's reference outputs. Set-up is shared with the other e2e files (support/harness.ts).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
 import { column, parseCsv, readCsv, repoPath, sharedPath } from '../web/engine/testing/fixtures.ts';
-import { createHash } from 'node:crypto';
-import path from 'node:path';
-import { type FakeCdn, startFakeCdn } from './support/fake-cdn.ts';
+import { coloredPixels, DIST, downloadText, runAndWait, useHarness, waitRunnable } from './support/harness.ts';
 import { serveStatic } from './support/serve.ts';
 
-const ARGS = ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const DIST = repoPath('dist/app');
-
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serveStatic>>;
-const requests: string[] = [];
-
-/** Opens a page, recording every request it makes. */
-async function openPage(url: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
-  page.on('request', (r) => requests.push(r.url()));
-  await page.goto(url);
-  return page;
-}
-
-async function openApp(url: string): Promise<Page> {
-  const page = await openPage(url);
-  await page.waitForSelector('#engine-status:not(:empty)', { timeout: 30000 });
-  return page;
-}
-
-async function waitRunnable(page: Page) {
-  await page.waitForFunction(() => !(document.getElementById('run') as HTMLButtonElement).disabled || document.getElementById('error')!.textContent !== '', null, { timeout: 30000 });
-  assert.equal(await page.textContent('#error'), '');
-}
-
-async function runAndWait(page: Page) {
-  await page.evaluate(() => delete document.body.dataset.state);
-  await page.click('#run');
-  await page.waitForFunction(() => document.body.dataset.state === 'results' || document.getElementById('error')!.textContent !== '', null, { timeout: 60000 });
-  assert.equal(await page.textContent('#error'), '');
-}
-
-/** Counts plot pixels that are neither background nor empty. */
-async function coloredPixels(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const src = document.querySelector('#plot canvas') as HTMLCanvasElement;
-    const c = document.createElement('canvas');
-    c.width = src.width;
-    c.height = src.height;
-    const ctx = c.getContext('2d')!;
-    ctx.drawImage(src, 0, 0);
-    const d = ctx.getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && !(d[i] > 240 && d[i + 1] > 240 && d[i + 2] > 240)) n++;
-    return n;
-  });
-}
-
-async function downloadText(page: Page, button: string): Promise<string> {
-  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
-  return readFileSync((await dl.path())!, 'utf8');
-}
-
-let cdn: FakeCdn;
-const toySha = createHash('sha256').update(readFileSync(sharedPath('fixtures/models/toy_lr.pkl'))).digest('hex');
-
-before(async () => {
-  // The fake CDN serves ../shared plus a registry naming it; the app is built so that its CSP
-  // allows exactly this loopback origin besides the real model hosts.
-  const routes: Record<string, string> = {};
-  cdn = await startFakeCdn(path.resolve(sharedPath('.')), routes);
-  routes['/registry.json'] = JSON.stringify({
-    format: 1,
-    catalog_url: `${cdn.url}models.json`,
-    catalog_last_update: '2026-01-01',
-    models: [{ name: 'Toy_LR', file: 'toy_lr.pkl', url: `${cdn.url}fixtures/models/toy_lr.pkl`, mirrors: [], version: 'v1', date: '2024-01-01', details: 'toy model', n_cell_types: 6, source: '', default: true, size: null, sha256: toySha }],
-    gene_tables: [
-      {
-        name: 'Ensembl105_Human2Mouse_Genes',
-        file: 'Ensembl105_Human2Mouse_Genes.csv',
-        url: `${cdn.url}genes/Ensembl105_Human2Mouse_Genes.csv`,
-        mirrors: [],
-        version: 'test',
-        details: '',
-        size: null,
-        sha256: createHash('sha256').update(readFileSync(sharedPath('genes/Ensembl105_Human2Mouse_Genes.csv'))).digest('hex'),
-      },
-    ],
-  });
-  if (!existsSync(`${DIST}/wasm/ct-simd.wasm`)) execFileSync('bash', ['scripts/build-wasm.sh'], { cwd: repoPath('.'), stdio: 'ignore' });
-  execFileSync('npx', ['vite', 'build', '--config', 'web/app/vite.config.ts', '--logLevel', 'error'], {
-    cwd: repoPath('.'),
-    stdio: 'ignore',
-    env: { ...process.env, CT_EXTRA_CONNECT: cdn.url.replace(/\/$/, '') },
-  });
-  server = await serveStatic(DIST, true);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
-});
-
-after(async () => {
-  await cdn?.stop().catch(() => {});
-  await browser?.close();
-  await server?.close();
-});
+const h = useHarness();
 
 describe('app (production build, cross-origin isolated)', () => {
   it('demo: annotates, plots and legends without any download', async () => {
-    const page = await openApp(server.url);
+    const page = await h.openApp(h.server.url);
     assert.match((await page.textContent('#engine-status'))!, /SIMD \+ threads/);
     await page.click('#load-demo');
     await waitRunnable(page);
@@ -137,7 +39,7 @@ describe('app (production build, cross-origin isolated)', () => {
   });
 
   it('CellTypist parity: query_1k + toy_lr, prob match with majority voting (exported CSV)', async () => {
-    const page = await openApp(server.url);
+    const page = await h.openApp(h.server.url);
     await page.setInputFiles('#model-file', sharedPath('fixtures/models/toy_lr.pkl'));
     await page.setInputFiles('#data-file', sharedPath('fixtures/synthetic/query_1k.h5ad'));
     await waitRunnable(page);
@@ -173,7 +75,7 @@ describe('app (production build, cross-origin isolated)', () => {
   });
 
   it('automatic over-clustering with per-step progress, and a computed UMAP when the file has no embedding', async () => {
-    const page = await openApp(server.url);
+    const page = await h.openApp(h.server.url);
     await page.setInputFiles('#model-file', sharedPath('fixtures/models/toy_lr.pkl'));
     await page.setInputFiles('#data-file', sharedPath('fixtures/synthetic/query_1k.h5ad'));
     await waitRunnable(page);
@@ -200,7 +102,7 @@ describe('app (production build, cross-origin isolated)', () => {
   });
 
   it('Train tab: trains on a labelled file, downloads the model, annotates another file with it; then compares two models', async () => {
-    const page = await openApp(server.url);
+    const page = await h.openApp(h.server.url);
     await page.setInputFiles('#data-file', sharedPath('fixtures/synthetic/train_2k.h5ad'));
     await page.click('#train-panel summary');
     await page.waitForFunction(() => !(document.getElementById('train-run') as HTMLButtonElement).disabled);
@@ -244,7 +146,7 @@ describe('app (production build, cross-origin isolated)', () => {
   });
 
   it('legacy-encoded real data falls back to raw/X and says so', async () => {
-    const page = await openApp(server.url);
+    const page = await h.openApp(h.server.url);
     await page.setInputFiles('#model-file', sharedPath('fixtures/models/pbmc68k_bulk.pkl'));
     await page.setInputFiles('#data-file', sharedPath('fixtures/real/pbmc68k_reduced.h5ad'));
     await waitRunnable(page);
@@ -258,7 +160,7 @@ describe('app (production build, cross-origin isolated)', () => {
   });
 
   it('clear messages for wrong files, no crash', async () => {
-    const page = await openApp(server.url);
+    const page = await h.openApp(h.server.url);
     await page.setInputFiles('#data-file', sharedPath('fixtures/models/toy_lr.pkl'));
     await page.waitForFunction(() => document.getElementById('error')!.textContent !== '');
     assert.match((await page.textContent('#error'))!, /looks like a Python pickle/);
@@ -289,7 +191,7 @@ describe('app (production build, cross-origin isolated)', () => {
   });
 
   it('a human model on mouse data is converted by orthologs (table from the CDN), and the page says so', async () => {
-    const page = await openApp(`${server.url}?registry=${encodeURIComponent(`${cdn.url}registry.json`)}`);
+    const page = await h.openApp(`${h.server.url}?registry=${encodeURIComponent(`${h.cdn.url}registry.json`)}`);
     await page.setInputFiles('#model-file', sharedPath('fixtures/models/pbmc68k_bulk.pkl'));
     await page.setInputFiles('#data-file', sharedPath('fixtures/real/pbmc68k_mouse_genes.h5ad'));
     await waitRunnable(page);
@@ -301,16 +203,16 @@ describe('app (production build, cross-origin isolated)', () => {
     const got = parseCsv(await downloadText(page, '#dl-labels'));
     const want = readCsv(sharedPath('fixtures/real/expected/pbmc68k_bulk_to_mouse__pbmc68k_mouse_genes/predicted_labels.csv'));
     assert.deepEqual(column(got, 'predicted_labels'), column(want, 'predicted_labels'));
-    assert.ok(cdn.requests.some((u) => u.endsWith('Ensembl105_Human2Mouse_Genes.csv')));
+    assert.ok(h.cdn.requests.some((u) => u.endsWith('Ensembl105_Human2Mouse_Genes.csv')));
     await page.close();
   });
 
   it('catalog model: downloaded from the CDN with progress, then served from the cache offline', async () => {
-    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+    const context = await h.browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
     const visit = async () => {
       const page = await context.newPage();
-      page.on('request', (r) => requests.push(r.url()));
-      await page.goto(`${server.url}?registry=${encodeURIComponent(`${cdn.url}registry.json`)}`);
+      page.on('request', (r) => h.requests.push(r.url()));
+      await page.goto(`${h.server.url}?registry=${encodeURIComponent(`${h.cdn.url}registry.json`)}`);
       await page.waitForSelector('#catalog option', { state: 'attached' });
       await page.click('#catalog-load');
       await page.waitForFunction(() => document.getElementById('model-summary')!.dataset.source || document.getElementById('error')!.textContent);
@@ -325,24 +227,24 @@ describe('app (production build, cross-origin isolated)', () => {
       await page.close();
       return source;
     };
-    const before = cdn.requests.filter((u) => u.endsWith('toy_lr.pkl')).length;
+    const before = h.cdn.requests.filter((u) => u.endsWith('toy_lr.pkl')).length;
     assert.equal(await visit(), 'network');
-    assert.equal(cdn.requests.filter((u) => u.endsWith('toy_lr.pkl')).length, before + 1);
-    await cdn.stop();
+    assert.equal(h.cdn.requests.filter((u) => u.endsWith('toy_lr.pkl')).length, before + 1);
+    await h.cdn.stop();
     assert.equal(await visit(), 'cache');
     await context.close();
   });
 
   it('made no request outside the app origin and the model CDN', () => {
-    const foreign = requests.filter((u) => !u.startsWith(server.url) && !u.startsWith(cdn.url) && !u.startsWith('blob:') && !u.startsWith('data:'));
+    const foreign = h.requests.filter((u) => !u.startsWith(h.server.url) && !u.startsWith(h.cdn.url) && !u.startsWith('blob:') && !u.startsWith('data:'));
     assert.deepEqual(foreign, []);
-    assert.ok(requests.length > 3);
+    assert.ok(h.requests.length > 3);
   });
 });
 
 describe('<celltypist-annotator> web component', () => {
   it('annotates inside a portal page and fires an annotated event', async () => {
-    const page = await openPage(`${server.url}component-example.html`);
+    const page = await h.openPage(`${h.server.url}component-example.html`);
     await page.click('#demo');
     await page.waitForFunction(() => document.body.dataset.annotated, null, { timeout: 30000 });
     assert.equal(await page.evaluate(() => document.body.dataset.annotated), '1500');
@@ -371,7 +273,7 @@ describe('app without cross-origin isolation', () => {
   it('falls back to the SIMD-only build and says so', async () => {
     const plain = await serveStatic(DIST, false);
     try {
-      const page = await openApp(plain.url);
+      const page = await h.openApp(plain.url);
       assert.match((await page.textContent('#engine-status'))!, /SIMD \(single thread: this page is not cross-origin isolated/);
       await page.click('#load-demo');
       await waitRunnable(page);

@@ -16,7 +16,7 @@ run wasm-build bash scripts/build-wasm.sh
 run typecheck npx tsc -p tsconfig.json --noEmit
 run engine bash scripts/test-engine.sh
 run web-build npx vite build --config web/app/vite.config.ts --logLevel warn
-run e2e node --import tsx --test --test-concurrency=1 e2e/app.test.ts
+run e2e bash -c "node --import tsx --test --test-concurrency=1 e2e/*.test.ts"
 
 echo "suites: $passed passed, ${#failed[@]} failed"
 if [ ${#failed[@]} -gt 0 ]; then
