@@ -13,7 +13,7 @@
  * One implementation serves the CLI (--write-h5ad: a real file), the engine API and the app
  * worker (a file on a random-access sink: OPFS or a Blob assembled from chunks).
  */
-import { copyAttrs, copyMembers, CHUNK_BYTES, datasetBytes, type CDataset, type CGroup, type CopyContext } from '../h5ad/copy.ts';
+import { copyAttrs, copyMembers, CHUNK_BYTES, SLICE_BYTES, datasetBytes, type CDataset, type CGroup, type CopyContext } from '../h5ad/copy.ts';
 import { WRITE_LIBVER } from '../h5ad/write.ts';
 import { CellTypistError, type AnnotationResult } from '../types.ts';
 import { ENGINE_VERSION } from '../version.ts';
@@ -206,15 +206,33 @@ async function writeObsm(out: CGroup, src: CGroup | null, ann: Annotations, scor
   const chunkRows = Math.max(1, Math.min(n, Math.floor(CHUNK_BYTES / (8 * L))));
   const ds = g.create_dataset({ name: 'probability_matrix', data: new Float64Array(0), shape: [0, L], maxshape: [null, L], chunks: [chunkRows, L], dtype: '<d' });
   enc(ds, 'array', '0.2.0');
+  // Rows are buffered up to whole HDF5 chunks so that no partial chunk is written then read back.
+  const sliceRows = chunkRows * Math.max(1, Math.floor((ctx.slice_bytes ?? SLICE_BYTES) / (chunkRows * L * 8)));
+  const buf = new Float64Array(Math.min(n, sliceRows) * L);
+  let buffered = 0;
+  let written = 0;
   let next = 0;
+  const flush = () => {
+    if (buffered === 0) return;
+    ds.resize([written + buffered, L]);
+    ds.write_slice([[written, written + buffered], [0, L]], buf.subarray(0, buffered * L));
+    ctx.onBytes?.(buffered * L * 8);
+    written += buffered;
+    buffered = 0;
+  };
   await scores(async (c) => {
     if (c.start !== next) throw new CellTypistError('bad_result', `score chunks out of order (rows ${c.start}, expected ${next})`);
-    ds.resize([c.start + c.rows, L]);
-    ds.write_slice([[c.start, c.start + c.rows], [0, L]], c.probability);
+    for (let r = 0; r < c.rows; ) {
+      const take = Math.min(c.rows - r, buf.length / L - buffered);
+      buf.set(c.probability.subarray(r * L, (r + take) * L), buffered * L);
+      buffered += take;
+      r += take;
+      if (buffered * L === buf.length) flush();
+    }
     next = c.start + c.rows;
-    ctx.onBytes?.(c.rows * L * 8);
     await ctx.tick?.();
   });
+  flush();
   if (next !== n) throw new CellTypistError('bad_result', `the scores covered ${next} of ${n} cells`);
 }
 
