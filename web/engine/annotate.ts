@@ -14,6 +14,7 @@ import type { CoreModel, CoreModule, Variant } from './wasm/core.ts';
 import { HeapBuffer } from './wasm/heap.ts';
 import { forEachHeapChunk } from './wasm/heap-chunks.ts';
 import { unrefPthreadWorkers } from './wasm/load.ts';
+import type { ScoreChunk } from './export/scores.ts';
 
 export interface AnnotateContext {
   core: CoreModule;
@@ -26,6 +27,8 @@ export interface AnnotateContext {
   geneMap?: GeneMapSource;
   /** CellTypist's `ensembl_id,symbol` table (GENCODE v44), fetched only for Ensembl IDs without a symbol column. */
   idTable?: GeneMapSource;
+  /** Each chunk's scores (copies, rows × labels), in order: lets exports stream the matrices without keeping them. */
+  onScores?: (c: ScoreChunk) => void | Promise<void>;
 }
 
 /** Loads model bytes into the core; the caller owns the returned model (`.delete()`). */
@@ -187,7 +190,7 @@ async function annotateWith(
   timings.load = (performance.now() - t0) / 1000;
   const tPredict = performance.now();
   try {
-    await forEachHeapChunk(core, reader, choice.source, { chunk_rows: chunkRows, nnz_budget: nnzBudget, normalize: choice.normalize, signal, cancelled_message: 'annotation cancelled' }, (c) => {
+    await forEachHeapChunk(core, reader, choice.source, { chunk_rows: chunkRows, nnz_budget: nnzBudget, normalize: choice.normalize, signal, cancelled_message: 'annotation cancelled' }, async (c) => {
       const { start, end, rows } = c;
       const pDec = dec.ensure(rows * L);
       const pProb = prob.ensure(rows * L);
@@ -214,6 +217,7 @@ async function annotateWith(
         for (let r = 0; r < rows; r++) predicted[start + r] = pm[r];
       }
       onProgress?.({ stage: 'predict', fraction: end / n, message: `${end.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} cells` });
+      if (ctx.onScores) await ctx.onScores({ start, rows, decision: dView.slice(), probability: pView.slice() });
     });
   } catch (e) {
     expression?.delete();
