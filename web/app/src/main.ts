@@ -2,7 +2,8 @@
  * The celltypist-wasm page: pick data and model, run annotation in the worker, show the
  * embedding coloured by label, the legend with counts, and downloads. Everything stays local.
  */
-import { predictedLabelsCsv, matrixCsv, proportionsCsv } from '../../engine/export/csv.ts';
+import { proportionsCsv } from '../../engine/export/csv.ts';
+import { setupDownloads, type DownloadSource } from './downloads.ts';
 import type { AnnotationResult, ModelInfo, Mode } from '../../engine/types.ts';
 import type { H5adSummary } from '../../engine/h5ad/read.ts';
 import { dropZone } from './drop-zone.ts';
@@ -54,6 +55,9 @@ let dataFile: File | null = null;
 let summary: H5adSummary | null = null;
 let modelBytes: Uint8Array | null = null;
 let modelInfo: ModelInfo | null = null;
+let modelName = '';
+/** The run behind `result`, for exports (they rescore the input the same way). */
+let lastRun: Omit<NonNullable<ReturnType<DownloadSource['run']>>, 'file' | 'annotations'> | null = null;
 let result: AnnotationResult | null = null;
 let embedding: { name: string; dims: number; data: Float32Array } | null = null;
 let highlighted: string | null = null;
@@ -128,6 +132,7 @@ async function setModel(bytes: Uint8Array, name: string) {
     const r = (await call({ type: 'model', bytes } as Request).done) as Extract<Response, { type: 'model' }>;
     modelBytes = bytes;
     modelInfo = r.info;
+    modelName = name;
     const d = r.info.description;
     $('model-summary').textContent = `${name}: ${r.info.labels.length} cell types, ${fmt(r.info.n_features)} genes${d.details ? `\n${d.details}` : ''}${d.version ? ` (${d.version})` : ''}`;
   } catch (e) {
@@ -232,6 +237,7 @@ $('run').addEventListener('click', async () => {
   const bar = $('progress') as HTMLProgressElement;
   const geneTable = registry?.gene_tables?.find((t) => t.name === 'Ensembl105_Human2Mouse_Genes');
   const idTable = registry?.gene_tables?.find((t) => t.name === 'GENCODEv44_Gene_id2name');
+  const runInfo = { model: modelBytes, modelName, modelVersion: modelInfo?.description.version ?? '', options, geneTable, idTable };
   const { id, done } = call({ type: 'annotate', file: dataFile, model: modelBytes, options, embedding: emb, geneTable, idTable } as Request, (m) => {
     if (m.type !== 'progress') return;
     bar.value = m.progress.fraction;
@@ -241,6 +247,7 @@ $('run').addEventListener('click', async () => {
   try {
     const r = (await done) as Extract<Response, { type: 'result' }>;
     result = r.result;
+    lastRun = runInfo;
     embedding = r.embedding;
     groups = r.groups;
     bar.value = 1;
@@ -454,13 +461,6 @@ function proportions() {
   }
 }
 $('group-by').addEventListener('change', proportions);
-$('dl-proportions').addEventListener('click', () => {
-  const col = ($('group-by') as HTMLSelectElement).value;
-  if (!result || !groups[col]) return;
-  const by = ($('color-by') as HTMLSelectElement).value;
-  download(`proportions_by_${col}.csv`, proportionsCsv(labelsFor(by === 'conf_score' ? 'predicted_labels' : by), groups[col]));
-});
-
 $('color-by').addEventListener('change', () => {
   highlighted = null;
   legend();
@@ -496,17 +496,17 @@ function download(name: string, content: string | Blob) {
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
-$('dl-labels').addEventListener('click', () => result && download('predicted_labels.csv', predictedLabelsCsv(result)));
-$('dl-decision').addEventListener('click', () => result?.decision_matrix && download('decision_matrix.csv', matrixCsv(result, result.decision_matrix)));
-$('dl-probability').addEventListener('click', () => result?.probability_matrix && download('probability_matrix.csv', matrixCsv(result, result.probability_matrix)));
-$('dl-h5ad').addEventListener('click', async () => {
-  if (!result || !dataFile) return;
-  clearError();
-  try {
-    const r = (await call({ type: 'export-h5ad', file: dataFile, result } as Request).done) as Extract<Response, { type: 'h5ad' }>;
-    download(dataFile.name.replace(/\.h5ad$/i, '') + '_celltypist.h5ad', new Blob([r.bytes as unknown as BlobPart], { type: 'application/x-hdf5' }));
-  } catch (e) {
-    showError((e as Error).message);
-  }
+// CSV tables, proportions and .h5ad files: streamed from the export worker (downloads.ts).
+setupDownloads({
+  run: () =>
+    result && dataFile && lastRun
+      ? { ...lastRun, file: dataFile, annotations: { cell_ids: result.cell_ids, labels: result.labels, predicted_labels: result.predicted_labels, conf_score: result.conf_score, over_clustering: result.over_clustering, majority_voting: result.majority_voting, umap: result.umap } }
+      : null,
+  proportions: () => {
+    const col = ($('group-by') as HTMLSelectElement).value;
+    if (!result || !groups[col]) return null;
+    const by = ($('color-by') as HTMLSelectElement).value;
+    return { name: `proportions_by_${col}.csv`, text: proportionsCsv(labelsFor(by === 'conf_score' ? 'predicted_labels' : by), groups[col]) };
+  },
 });
 $('dl-png').addEventListener('click', async () => download('celltypist_plot.png', await (await fetch(plot.toPng())).blob()));

@@ -21,9 +21,7 @@ export type Request =
     }
   | { type: 'cancel'; id: number }
   /** celltypist.train on the file; the model comes back as .pkl bytes. */
-  | { type: 'train'; id: number; file: File; options: TrainOptions }
-  /** Annotated .h5ad: the input file plus the result columns (the file is copied in memory). */
-  | { type: 'export-h5ad'; id: number; file: File; result: AnnotationResult };
+  | { type: 'train'; id: number; file: File; options: TrainOptions };
 
 export type Response =
   | { type: 'ready'; variant: string }
@@ -38,6 +36,5 @@ export type Response =
       /** Categorical/string obs columns with ≤ 500 distinct values, for proportions per sample. */
       groups: Record<string, string[]>;
     }
-  | { type: 'h5ad'; id: number; bytes: Uint8Array }
   | { type: 'trained'; id: number; result: TrainResult }
   | { type: 'error'; id: number; code: string; message: string };

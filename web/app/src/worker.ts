@@ -9,7 +9,6 @@ import { chooseInput } from '../../engine/h5ad/normalization.ts';
 import { H5adReader, type H5File } from '../../engine/h5ad/read.ts';
 import { checkHdf5Signature } from '../../engine/h5ad/signature.ts';
 import { CellTypistError } from '../../engine/types.ts';
-import { addAnnotations } from '../../engine/export/h5ad.ts';
 import { loadCore } from '../../engine/wasm/load.ts';
 import type { Request, Response } from './protocol.ts';
 import { fetchGeneTable } from '../../engine/models/fetch.ts';
@@ -85,18 +84,6 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
         post({ type: 'summary', id: msg.id, summary: r.summary, kind, warnings });
       } finally {
         r.close();
-      }
-    } else if (msg.type === 'export-h5ad') {
-      // In-memory copy (MEMFS): needs about twice the file size in memory; the CLI writes in place.
-      const { FS } = (await h5wasm.ready) as unknown as { FS: any };
-      const tmp = '/tmp/annotated.h5ad';
-      FS.writeFile(tmp, new Uint8Array(await msg.file.arrayBuffer()));
-      try {
-        addAnnotations(h5wasm as never, tmp, msg.result, { probabilities: true });
-        const bytes = FS.readFile(tmp) as Uint8Array;
-        post({ type: 'h5ad', id: msg.id, bytes }, [bytes.buffer]);
-      } finally {
-        FS.unlink(tmp);
       }
     } else if (msg.type === 'model') {
       const { core } = await loadCore({ baseUrl: wasmBase });

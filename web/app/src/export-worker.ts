@@ -1,0 +1,279 @@
+/**
+ * The export worker: produces the downloads in chunks, never a whole file in memory — CSV tables
+ * (matrices rescored chunk by chunk from the lazily read input) and the annotated .h5ad (the
+ * streaming writer on a random-access file: OPFS on disk, or a Blob assembled from chunk Blobs).
+ * Bytes go to the page (which writes them into the file the user picked, acknowledging each
+ * chunk: backpressure) or are staged and posted as one disk-backed File/Blob for a download.
+ */
+import h5wasm from 'h5wasm';
+import { loadModel } from '../../engine/annotate.ts';
+import { BlobBackend } from '../../engine/export/blob-backend.ts';
+import { labelsCsvProducer, matrixCsvProducer, textCsvProducer, type CsvProducer } from '../../engine/export/csv-stream.ts';
+import { writeAnnotatedH5ad } from '../../engine/export/h5ad-stream.ts';
+import { provenanceOf } from '../../engine/export/provenance.ts';
+import { rescoreStream } from '../../engine/export/rescore.ts';
+import type { ScoreStream } from '../../engine/export/scores.ts';
+import type { CGroup } from '../../engine/h5ad/copy.ts';
+import { randomAccessFs, type RandomAccessBackend } from '../../engine/h5ad/random-access-fs.ts';
+import { H5adReader, type H5File } from '../../engine/h5ad/read.ts';
+import { fetchGeneTable } from '../../engine/models/fetch.ts';
+import { CacheStore } from '../../engine/models/cache-store.ts';
+import type { GeneTable } from '../../engine/models/registry.ts';
+import { CellTypistError } from '../../engine/types.ts';
+import { loadCore } from '../../engine/wasm/load.ts';
+import type { ExportIn, ExportOut, ExportRequest } from './export-protocol.ts';
+import { describeFailure } from './export-errors.ts';
+
+const post = (m: ExportOut, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
+const wasmBase = new URL('../wasm/', self.location.href).href;
+/** Bytes per chunk posted to the page or written to the staging file. */
+const CHUNK = 4 << 20;
+/** Chunks in flight to the page before waiting for its acknowledgements. */
+const WINDOW = 2;
+const STAGE_PREFIX = 'ctw-export-';
+
+interface Job {
+  ac: AbortController;
+  acked: number;
+  wake: (() => void) | null;
+}
+const jobs = new Map<number, Job>();
+
+self.onmessage = (ev: MessageEvent<ExportIn>) => {
+  const m = ev.data;
+  const job = jobs.get(m.id);
+  if (m.type === 'ack' && job) {
+    job.acked++;
+    job.wake?.();
+  } else if (m.type === 'cancel' && job) {
+    job.ac.abort();
+    job.wake?.();
+  } else if (m.type === 'export') {
+    const j: Job = { ac: new AbortController(), acked: 0, wake: null };
+    jobs.set(m.id, j);
+    run(m, j)
+      .catch((e) => {
+        const f = describeFailure(e, j.ac.signal.aborted);
+        post({ type: 'error', id: m.id, code: f.code, message: f.message });
+      })
+      .finally(() => jobs.delete(m.id));
+  }
+};
+
+// ---- byte sinks -------------------------------------------------------------------------------
+
+interface ByteSink {
+  write(b: Uint8Array): Promise<void>;
+  /** Finishes the file (posts it for 'file' delivery); returns the bytes written. */
+  close(): Promise<number>;
+}
+
+/** Chunks to the page, at most WINDOW unacknowledged. */
+function pageSink(id: number, job: Job): ByteSink {
+  let sent = 0;
+  let bytes = 0;
+  return {
+    async write(b) {
+      while (sent - job.acked >= WINDOW && !job.ac.signal.aborted) await new Promise<void>((r) => (job.wake = r));
+      if (job.ac.signal.aborted) throw new CellTypistError('cancelled', 'export cancelled');
+      sent++;
+      bytes += b.length;
+      post({ type: 'chunk', id, bytes: b }, [b.buffer]);
+    },
+    async close() {
+      while (sent - job.acked > 0 && !job.ac.signal.aborted) await new Promise<void>((r) => (job.wake = r));
+      return bytes;
+    },
+  };
+}
+
+/** Chunks into a staged file (OPFS or Blobs), posted whole at the end for a download. */
+async function stagedSink(req: ExportRequest): Promise<ByteSink> {
+  const stage = await openStage(req);
+  let pos = 0;
+  return {
+    async write(b) {
+      stage.backend.write(b, { at: pos });
+      pos += b.length;
+    },
+    async close() {
+      const blob = await stage.finish();
+      post({ type: 'file', id: req.id, blob, staging: stage.kind });
+      return pos;
+    },
+  };
+}
+
+interface Stage {
+  kind: 'opfs' | 'blob';
+  backend: RandomAccessBackend;
+  finish(): Promise<Blob>;
+}
+
+/** Staged files kept for downloads still reading them; older ones are removed. */
+const staged: string[] = [];
+
+async function opfsRoot(): Promise<FileSystemDirectoryHandle | null> {
+  try {
+    return await navigator.storage.getDirectory();
+  } catch {
+    return null;
+  }
+}
+
+async function openStage(req: ExportRequest): Promise<Stage> {
+  const root = req.staging === 'blob' ? null : await opfsRoot();
+  const canSync = root && 'createSyncAccessHandle' in FileSystemFileHandle.prototype;
+  if (!root || !canSync) {
+    if (req.staging === 'opfs') throw new CellTypistError('no_opfs', "this browser has no origin-private file system to stage the export on disk");
+    const b = new BlobBackend();
+    return { kind: 'blob', backend: b, finish: async () => b.toBlob() };
+  }
+  while (staged.length >= 3) await root.removeEntry(staged.shift()!).catch(() => {});
+  const name = `${STAGE_PREFIX}${Date.now()}-${req.id}`;
+  const fh = await root.getFileHandle(name, { create: true });
+  staged.push(name);
+  const handle = await (fh as unknown as { createSyncAccessHandle(): Promise<RandomAccessBackend & { close(): void }> }).createSyncAccessHandle();
+  return {
+    kind: 'opfs',
+    backend: handle,
+    finish: async () => {
+      handle.flush();
+      handle.close();
+      return fh.getFile();
+    },
+  };
+}
+
+/** Removes staging files left by earlier visits. */
+async function cleanStale() {
+  const root = await opfsRoot();
+  if (!root) return;
+  for await (const name of (root as unknown as { keys(): AsyncIterable<string> }).keys()) {
+    if (name.startsWith(STAGE_PREFIX)) await root.removeEntry(name).catch(() => {});
+  }
+}
+cleanStale().catch(() => {});
+
+// ---- producers --------------------------------------------------------------------------------
+
+/** Text pieces batched into CHUNK-sized UTF-8 writes. */
+async function pipeText(producer: CsvProducer, sink: ByteSink): Promise<number> {
+  const enc = new TextEncoder();
+  let pending = '';
+  await producer(async (t) => {
+    pending += t;
+    if (pending.length >= CHUNK) {
+      const b = enc.encode(pending);
+      pending = '';
+      await sink.write(b);
+    }
+  });
+  if (pending) await sink.write(enc.encode(pending));
+  return sink.close();
+}
+
+function geneMap(table: GeneTable) {
+  return async () => (await fetchGeneTable(table, { store: new CacheStore() })).bytes;
+}
+
+let mountNo = 0;
+/** Opens the input file read-only (WORKERFS: read lazily from the File). */
+async function openInput(file: File): Promise<{ path: string; close(): void }> {
+  const { FS } = (await h5wasm.ready) as unknown as { FS: any };
+  const dir = `/in${++mountNo}`;
+  FS.mkdir(dir);
+  FS.mount(FS.filesystems.WORKERFS, { files: [file] }, dir);
+  return { path: `${dir}/${file.name}`, close: () => FS.unmount(dir) };
+}
+
+/** Rescoring the input as the run did; the caller closes the reader and model. */
+async function scoresFor(req: ExportRequest, inputPath: string, job: Job) {
+  const { core, variant } = await loadCore({ baseUrl: wasmBase });
+  const model = loadModel(core, req.model);
+  const reader = new H5adReader(new h5wasm.File(inputPath, 'r') as unknown as H5File);
+  const n = req.annotations.cell_ids.length;
+  const stream = rescoreStream(reader, model, req.options, {
+    core,
+    variant,
+    n_threads: variant === 'simd-threads' ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2)) : 1,
+    signal: job.ac.signal,
+    geneMap: req.geneTable ? geneMap(req.geneTable) : undefined,
+    idTable: req.idTable ? geneMap(req.idTable) : undefined,
+  });
+  const scores: ScoreStream = (onChunk) =>
+    stream(async (c) => {
+      await onChunk(c);
+      post({ type: 'progress', id: req.id, fraction: (c.start + c.rows) / n, message: `${(c.start + c.rows).toLocaleString('en-US')} of ${n.toLocaleString('en-US')} cells` });
+    });
+  return { scores, close: () => (reader.close(), model.delete()) };
+}
+
+async function run(req: ExportRequest, job: Job): Promise<void> {
+  const sink = () => (req.delivery === 'stream' ? Promise.resolve(pageSink(req.id, job)) : stagedSink(req));
+  let bytes: number;
+  let warnings: string[] = [];
+  if (req.kind === 'labels' || req.kind === 'proportions') {
+    bytes = await pipeText(req.kind === 'labels' ? labelsCsvProducer(req.annotations) : textCsvProducer(req.text ?? ''), await sink());
+  } else if (req.kind === 'decision' || req.kind === 'probability') {
+    const input = await openInput(req.file);
+    try {
+      const s = await scoresFor(req, input.path, job);
+      try {
+        bytes = await pipeText(matrixCsvProducer(req.annotations.cell_ids, req.annotations.labels, s.scores, req.kind), await sink());
+      } finally {
+        s.close();
+      }
+    } finally {
+      input.close();
+    }
+  } else {
+    ({ bytes, warnings } = await runH5ad(req, job));
+  }
+  post({ type: 'done', id: req.id, bytes, warnings });
+}
+
+/** The annotated .h5ad: written on a staged random-access file, then handed over or streamed. */
+async function runH5ad(req: ExportRequest, job: Job): Promise<{ bytes: number; warnings: string[] }> {
+  const { FS } = (await h5wasm.ready) as unknown as { FS: any };
+  const input = await openInput(req.file);
+  // 'file' delivery: the staged file is the download itself; 'stream': copied to the page after.
+  const own = await openStage(req.delivery === 'file' ? req : { ...req, staging: 'auto' });
+  const fs = randomAccessFs(FS);
+  const dir = `/out${++mountNo}`;
+  FS.mkdir(dir);
+  FS.mount(fs, { files: [{ name: 'out.h5ad', backend: own.backend }] }, dir);
+  let warnings: string[] = [];
+  try {
+    const file = new h5wasm.File(input.path, 'r') as unknown as CGroup & { close(): void };
+    const s = await scoresFor(req, input.path, job);
+    try {
+      const provenance = await provenanceOf(req.modelName, req.model, req.modelVersion, req.options);
+      ({ warnings } = await writeAnnotatedH5ad(h5wasm as never, file, `${dir}/out.h5ad`, req.annotations, s.scores, provenance, {
+        light: req.kind === 'h5ad-light',
+        signal: job.ac.signal,
+        onProgress: (fraction, message) => post({ type: 'progress', id: req.id, fraction, message: `writing: ${message}` }),
+        tick: () => new Promise((r) => setTimeout(r, 0)),
+      }));
+    } catch (e) {
+      throw fs.state.lastError ?? e;
+    } finally {
+      s.close();
+      file.close();
+    }
+  } finally {
+    FS.unmount(dir);
+    input.close();
+  }
+  const blob = await own.finish();
+  if (req.delivery === 'file') {
+    post({ type: 'file', id: req.id, blob, staging: own.kind });
+    return { bytes: blob.size, warnings };
+  }
+  const sink = pageSink(req.id, job);
+  for (let at = 0; at < blob.size; at += CHUNK) {
+    await sink.write(new Uint8Array(await blob.slice(at, Math.min(blob.size, at + CHUNK)).arrayBuffer()));
+    post({ type: 'progress', id: req.id, fraction: Math.min(1, (at + CHUNK) / blob.size), message: `saving: ${(Math.min(blob.size, at + CHUNK) / 1e6).toFixed(0)} of ${(blob.size / 1e6).toFixed(0)} MB` });
+  }
+  return { bytes: await sink.close(), warnings };
+}
