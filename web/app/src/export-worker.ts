@@ -8,7 +8,7 @@
 import h5wasm from 'h5wasm';
 import { loadModel } from '../../engine/annotate.ts';
 import { BlobBackend } from '../../engine/export/blob-backend.ts';
-import { labelsCsvProducer, matrixCsvProducer, textCsvProducer, type CsvProducer } from '../../engine/export/csv-stream.ts';
+import { labelsCsvProducer, matrixCsvProducer, textCsvProducer, type CsvProducer } from '../../engine/export/csv-producers.ts';
 import { writeAnnotatedH5ad } from '../../engine/export/h5ad-stream.ts';
 import { provenanceOf } from '../../engine/export/provenance.ts';
 import { rescoreStream } from '../../engine/export/rescore.ts';

@@ -9,7 +9,7 @@ import { annotate } from '../node.ts';
 import { sharedPath } from '../testing/fixtures.ts';
 import { loadCore } from '../wasm/load.ts';
 import { matrixCsv, predictedLabelsCsv } from './csv.ts';
-import { labelsCsvProducer, matrixCsvProducer, type CsvProducer } from './csv-stream.ts';
+import { labelsCsvProducer, matrixCsvProducer, type CsvProducer } from './csv-producers.ts';
 import { rescoreStream } from './rescore.ts';
 import { scoresFromResult } from './scores.ts';
 
