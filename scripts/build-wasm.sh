@@ -17,6 +17,6 @@ out=web/engine/wasm/generated
 # The generated loaders are CommonJS; this package is "type": "module".
 echo '{ "type": "commonjs" }' > $out/package.json
 ls -la $out
-# The browser app serves the core as static files from /wasm/ (loaded by the worker).
-mkdir -p web/app/public/wasm
-cp $out/ct-simd.js $out/ct-simd.wasm $out/ct-threads.js $out/ct-threads.wasm $out/ct-threads.worker.js web/app/public/wasm/
+# Browsers get the core as assets bundled from web/engine/wasm/generated (new URL(..., import.meta.url));
+# the old copy in the app's public folder would be shipped twice.
+rm -rf web/app/public/wasm

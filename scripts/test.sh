@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: native GoogleTest suites (CTest), the WebAssembly engine and CLI under Node,
-# then the app's Playwright e2e tests (production build in Debian's Chromium). Installs what it needs first (scripts/setup.sh). Non-zero exit if any suite fails.
+# then the build (npm run build: compiled package + static app) and the Playwright e2e tests (app, package) (production build in Debian's Chromium). Installs what it needs first (scripts/setup.sh). Non-zero exit if any suite fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
@@ -15,7 +15,7 @@ run fuzz bash scripts/fuzz.sh 20
 run wasm-build bash scripts/build-wasm.sh
 run typecheck npx tsc -p tsconfig.json --noEmit
 run engine bash scripts/test-engine.sh
-run web-build npx vite build --config web/app/vite.config.ts --logLevel warn
+run build bash scripts/build.sh
 run e2e bash -c "node --import tsx --test --test-concurrency=1 e2e/*.test.ts"
 
 echo "suites: $passed passed, ${#failed[@]} failed"

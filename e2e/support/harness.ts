@@ -66,7 +66,7 @@ function fakeRegistry(cdnUrl: string): string {
 
 /** Builds the production app whose CSP allows `extraConnect` besides the real model hosts. */
 export function buildApp(extraConnect: string): void {
-  if (!existsSync(repoPath('web/app/public/wasm/ct-simd.wasm'))) execFileSync('bash', ['scripts/build-wasm.sh'], { cwd: repoPath('.'), stdio: 'ignore' });
+  if (!existsSync(repoPath('web/engine/wasm/generated/ct-simd.wasm'))) execFileSync('bash', ['scripts/build-wasm.sh'], { cwd: repoPath('.'), stdio: 'ignore' });
   execFileSync('npx', ['vite', 'build', '--config', 'web/app/vite.config.ts', '--logLevel', 'error'], {
     cwd: repoPath('.'),
     stdio: 'ignore',
@@ -91,7 +91,11 @@ export function useHarness(): Harness {
   });
   h.registryUrl = () => `${h.server.url}?registry=${encodeURIComponent(`${h.cdn.url}registry.json`)}`;
   h.openPage = async (url, viewport = { width: 1400, height: 900 }) => {
-    const page = await h.browser.newPage({ viewport, acceptDownloads: true });
+    // The app's service worker is tested on its own (e2e/package.test.ts); here pages behave as
+    // on a browser without one, so that each test sees exactly the headers its server sends.
+    const context = await h.browser.newContext({ viewport, acceptDownloads: true, serviceWorkers: 'block' });
+    const page = await context.newPage();
+    page.on('close', () => void context.close());
     page.on('request', (r) => h.requests.push(r.url()));
     await page.goto(url);
     return page;

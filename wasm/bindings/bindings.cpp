@@ -16,6 +16,8 @@
 #include "cluster/fuzzy_graph.hpp"
 #include "cluster/gene_stats.hpp"
 #include "cluster/over_cluster.hpp"
+#include "export/csv_rows.hpp"
+#include "export/py_float.hpp"
 #include "model/convert.hpp"
 #include "model/markers.hpp"
 #include "model/pickle_reader.hpp"
@@ -422,6 +424,24 @@ class Trainer {
 
 unsigned hardware_threads() { return std::thread::hardware_concurrency(); }
 
+std::string py_float(double x) {
+    char buf[ct::csv::py_float_max_chars];
+    return std::string(buf, ct::csv::format_py_float(x, buf));
+}
+
+double csv_rows_capacity(double rows, double cols, double id_bytes) {
+    return static_cast<double>(ct::csv::csv_rows_capacity(static_cast<std::size_t>(rows), static_cast<std::size_t>(cols),
+                                                          static_cast<std::size_t>(id_bytes)));
+}
+
+/** Matrix rows as CSV bytes at `out` (room for csv_rows_capacity); returns the byte count. */
+double write_csv_rows(std::uintptr_t values, double rows, double cols, std::uintptr_t ids, std::uintptr_t id_offsets,
+                      std::uintptr_t out) {
+    const ct::csv::CsvRows in{ptr<const double>(values), static_cast<std::size_t>(rows), static_cast<std::size_t>(cols),
+                              ptr<const char>(ids), ptr<const std::uint32_t>(id_offsets)};
+    return static_cast<double>(ct::csv::write_csv_rows(in, ptr<char>(out)));
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(celltypist) {
@@ -459,6 +479,9 @@ EMSCRIPTEN_BINDINGS(celltypist) {
     emscripten::function("majority_vote", &majority_vote);
     emscripten::function("normalize_log1p", &normalize_log1p);
     emscripten::function("hardware_threads", &hardware_threads);
+    emscripten::function("py_float", &py_float);
+    emscripten::function("csv_rows_capacity", &csv_rows_capacity);
+    emscripten::function("write_csv_rows", &write_csv_rows);
     emscripten::class_<OverClusterer>("OverClusterer")
         .constructor<std::size_t>()
         .function("add_stats", &OverClusterer::add_stats)

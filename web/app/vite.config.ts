@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { modelHosts, parseRegistry } from '../engine/models/registry.ts';
+import { serviceWorker } from './service-worker-plugin.ts';
 
 /**
  * Content-Security-Policy connect-src: this origin plus the model hosts of the registry (and
@@ -39,7 +40,7 @@ export default defineConfig({
   },
   // Classic (iife) worker: it loads the Emscripten core with importScripts.
   worker: { format: 'iife' },
-  plugins: [cspFromRegistry()],
+  plugins: [cspFromRegistry(), serviceWorker()],
   server: { headers: isolation },
   preview: { headers: isolation },
 });

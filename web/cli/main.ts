@@ -9,11 +9,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { toTable } from '../engine/export/csv.ts';
 import { writeAnnotatedFile } from '../engine/export/h5ad-node.ts';
 import { annotate, CellTypistError, modelInfo, train } from '../engine/node.ts';
 import { crosstab, crosstabCsv } from '../engine/export/crosstab.ts';
 import { progressPrinter } from './progress.ts';
+import { TableFiles } from './table-files.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fetchGeneTable, fetchModel } from '../engine/models/fetch.ts';
@@ -52,7 +52,13 @@ const USAGE = `usage:
   celltypist-wasm models --download NAME                 download a catalog model into the cache
 
 annotate options (as CellTypist's command line):
-  -i, --input, --indata PATH   query .h5ad (log1p-normalized to 10,000 counts in X or raw/X)
+  -i, --input, --indata PATH   query .h5ad (log1p-normalized to 10,000 counts in X or raw/X), or raw counts as
+                               CellTypist reads them: a table (.csv/.txt/.tsv/.tab, optionally .gz; cells in rows,
+                               gene-by-cell tables detected as CellTypist does), a .mtx[.gz] with --gene-file and
+                               --cell-file, a Cell Ranger folder or its filtered_feature_bc_matrix.h5
+  --transpose-input            the table or .mtx is genes × cells (CellTypist's --transpose-input)
+  --gene-file PATH             genes of the .mtx, one per line (CellTypist's --gene-file)
+  --cell-file PATH             cells of the .mtx, one per line (CellTypist's --cell-file)
   -m, --model PATH|NAME        CellTypist model .pkl, or a catalog name (downloaded, verified, cached)
   -o, --outdir DIR             output folder (default: current folder)
   --mode best_match|prob_match (default best_match)
@@ -71,6 +77,10 @@ annotate options (as CellTypist's command line):
   --all-orthologs              convert with 1:N orthologs averaged (default: 1:1 only, as CellTypist)
   --conf-by predicted_labels|majority_voting   label whose probability is conf_score (default predicted_labels)
   --normalize                  if the data holds raw counts, normalize to 10,000 per cell + log1p on the fly
+  --no-matrices                skip decision_matrix.csv and probability_matrix.csv (cells x cell types
+                               each: 1M cells x 100 types is ~2 GB of text). CellTypist users hit
+                               MemoryError building these two tables on large data; here they are
+                               streamed to disk, but you may not need them.
   --write-h5ad                 also write OUTDIR/[PREFIX]annotated.h5ad (a new file: the input streamed through +
                                CellTypist's obs columns, obsm['probability_matrix'], uns['celltypist'] provenance)
   --write-h5ad-light           also write OUTDIR/[PREFIX]annotated_light.h5ad (annotations only: obs + obsm + uns)
@@ -148,11 +158,15 @@ async function annotateCommand(args: string[]): Promise<number> {
       umap: { type: 'boolean' },
       prefix: { type: 'string' },
       'gene-column': { type: 'string' },
+      'transpose-input': { type: 'boolean' },
+      'gene-file': { type: 'string' },
+      'cell-file': { type: 'string' },
       'gene-map': { type: 'string' },
       'no-convert': { type: 'boolean' },
       'all-orthologs': { type: 'boolean' },
       'write-h5ad': { type: 'boolean' },
       'write-h5ad-light': { type: 'boolean' },
+      'no-matrices': { type: 'boolean' },
       normalize: { type: 'boolean' },
       'conf-by': { type: 'string' },
       variant: { type: 'string' },
@@ -175,7 +189,15 @@ async function annotateCommand(args: string[]): Promise<number> {
   }
   const outdir = values.outdir ?? '.';
   const quiet = values.quiet ?? false;
+  const wantH5ad = !!values['write-h5ad'] || !!values['write-h5ad-light'];
+  if (wantH5ad && !/\.h5ad$/i.test(input)) {
+    throw new CellTypistError('bad_option', `--write-h5ad adds the annotations to an .h5ad input; '${path.basename(input)}' is not one: leave out --write-h5ad (the CSV tables are written), or convert the data to .h5ad first`);
+  }
+  const confByVoting = values['conf-by'] === 'majority_voting';
   const model = await resolveModel(values.model, quiet);
+  // The tables are opened before the run (an unwritable folder fails at once) and streamed.
+  const tables = new TableFiles(outdir, { prefix: values.prefix ?? '', matrices: !values['no-matrices'], umap: values.umap ?? false });
+  let result: Awaited<ReturnType<typeof annotate>>;
   const annotateOptions = {
     mode,
     p_thres: number(values['p-thres'], 'p-thres', 0.5),
@@ -185,18 +207,28 @@ async function annotateCommand(args: string[]): Promise<number> {
     seed: number(values.seed, 'seed', 0),
     compute_umap: values.umap ?? false,
     gene_column: values['gene-column'],
+    transpose_input: values['transpose-input'] ?? false,
+    gene_file: values['gene-file'],
+    cell_file: values['cell-file'],
     gene_map: values['gene-map'],
     convert_orthologs: !values['no-convert'],
     ortholog_unique_only: !values['all-orthologs'],
     normalize_counts: values.normalize ?? false,
-    insert_conf_by: values['conf-by'] === 'majority_voting' ? 'majority_voting' : 'predicted_labels',
+    insert_conf_by: confByVoting ? 'majority_voting' : 'predicted_labels',
+    // Only the annotated .h5ad and conf_score by majority voting need the matrices in memory.
+    return_matrices: wantH5ad || confByVoting,
+    table_sink: tables.sink,
     variant,
     n_threads: number(values.threads, 'threads', 2),
   } as const;
-  const result = await annotate(input, model, annotateOptions, progressPrinter(process.stderr, quiet));
-  mkdirSync(outdir, { recursive: true });
-  const files = toTable(result, values.prefix ?? '');
-  for (const f of files) writeFileSync(path.join(outdir, f.name), f.content);
+  try {
+    result = await annotate(input, model, annotateOptions, progressPrinter(process.stderr, quiet));
+    tables.finish(result);
+  } catch (e) {
+    tables.discard();
+    throw e;
+  }
+  const files = tables.paths().map((p) => ({ name: path.basename(p) }));
   // Annotated .h5ad files: new files streamed from the input (bounded memory), with provenance.
   for (const light of [false, true]) {
     if (!values[light ? 'write-h5ad-light' : 'write-h5ad']) continue;
@@ -204,7 +236,7 @@ async function annotateCommand(args: string[]): Promise<number> {
     const name = typeof model === 'string' ? path.basename(model) : values.model;
     const w = await writeAnnotatedFile(input, out, result, { model, model_name: name, options: annotateOptions, light });
     result.stats.warnings.push(...w.warnings);
-    files.push({ name: path.basename(out), content: '' });
+    files.push({ name: path.basename(out) });
   }
   if (!quiet) {
     const s = result.stats;

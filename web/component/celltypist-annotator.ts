@@ -9,6 +9,8 @@
  *   majority-voting  (boolean) refine labels by majority voting; over-clustering  obs column with
  *               the clusters (absent: CellTypist's automatic over-clustering; giving it implies
  *               majority voting); min-prop (default 0); seed (default 0)
+ *   wasm-base-url  URL folder of the wasm core's files (read once, when the element is attached);
+ *               default: the files your bundler emitted next to the package
  * Methods
  *   setModel(bytes: Uint8Array): Promise<ModelInfo>
  *   annotate(file: File): Promise<AnnotationResult>    (also triggered by dropping a file on it)
@@ -18,7 +20,7 @@
 import type { AnnotationResult, ModelInfo, Mode, Progress } from '../engine/types.ts';
 import { dropZone } from '../app/src/drop-zone.ts';
 import { EmbeddingPlot, colorOf } from '../app/src/plot.ts';
-import type { Request, Response } from '../app/src/protocol.ts';
+import { BrowserAnnotator } from '../engine/browser-annotator.ts';
 
 const STYLE = `
 :host { display: block; font-family: system-ui, sans-serif; border: 1px solid #ccd; border-radius: 8px; padding: 10px; }
@@ -34,9 +36,7 @@ progress { width: 100%; }
 `;
 
 export class CellTypistAnnotator extends HTMLElement {
-  private worker: Worker | null = null;
-  private nextId = 1;
-  private pending = new Map<number, { resolve: (r: Response) => void; reject: (e: Error) => void }>();
+  private annotator: BrowserAnnotator | null = null;
   private model: Uint8Array | null = null;
   private modelLoading: Promise<ModelInfo> | null = null;
   private plot: EmbeddingPlot | null = null;
@@ -52,8 +52,7 @@ export class CellTypistAnnotator extends HTMLElement {
   }
 
   connectedCallback() {
-    this.worker = new Worker(new URL('../app/src/worker.ts', import.meta.url), { type: 'classic' });
-    this.worker.onmessage = (ev: MessageEvent<Response>) => this.onMessage(ev.data);
+    this.annotator = new BrowserAnnotator({ wasmBaseUrl: this.getAttribute('wasm-base-url') ?? undefined });
     dropZone(this.root.querySelector('.drop') as HTMLElement, this.root.querySelector('input') as HTMLInputElement, (f) => {
       this.annotate(f).catch(() => {}); // errors are shown in the element and sent as 'error' events
     });
@@ -70,32 +69,20 @@ export class CellTypistAnnotator extends HTMLElement {
   }
 
   disconnectedCallback() {
-    this.worker?.terminate();
-    this.worker = null;
+    this.annotator?.terminate();
+    this.annotator = null;
   }
 
-  private call(req: Omit<Request, 'id'>): Promise<Response> {
-    if (!this.worker) return Promise.reject(new Error('<celltypist-annotator> is not attached to a document'));
-    const id = this.nextId++;
-    const p = new Promise<Response>((resolve, reject) => this.pending.set(id, { resolve, reject }));
-    this.worker.postMessage({ ...req, id });
-    return p;
+  private worker(): BrowserAnnotator {
+    if (!this.annotator) throw new Error('<celltypist-annotator> is not attached to a document');
+    return this.annotator;
   }
 
-  private onMessage(m: Response) {
-    if (m.type === 'ready') return;
-    if (m.type === 'progress') {
-      (this.root.querySelector('progress') as HTMLProgressElement).value = m.progress.fraction;
-      this.status(`${m.progress.stage}: ${m.progress.message ?? ''}`);
-      this.dispatchEvent(new CustomEvent<Progress>('progress', { detail: m.progress }));
-      return;
-    }
-    const p = this.pending.get(m.id);
-    if (!p) return;
-    this.pending.delete(m.id);
-    if (m.type === 'error') p.reject(Object.assign(new Error(m.message), { code: m.code }));
-    else p.resolve(m);
-  }
+  private onProgress = (p: Progress) => {
+    (this.root.querySelector('progress') as HTMLProgressElement).value = p.fraction;
+    this.status(`${p.stage}: ${p.message ?? ''}`);
+    this.dispatchEvent(new CustomEvent<Progress>('progress', { detail: p }));
+  };
 
   private status(text: string) {
     (this.root.querySelector('.status') as HTMLElement).textContent = text;
@@ -108,10 +95,10 @@ export class CellTypistAnnotator extends HTMLElement {
 
   /** Loads a CellTypist model (.pkl bytes) for the next annotations. */
   async setModel(bytes: Uint8Array): Promise<ModelInfo> {
-    const r = (await this.call({ type: 'model', bytes } as Omit<Request, 'id'>)) as Extract<Response, { type: 'model' }>;
+    const info = await this.worker().modelInfo(bytes);
     this.model = bytes;
-    this.status(`model: ${r.info.labels.length} cell types, ${r.info.n_features.toLocaleString('en-US')} genes`);
-    return r.info;
+    this.status(`model: ${info.labels.length} cell types, ${info.n_features.toLocaleString('en-US')} genes`);
+    return info;
   }
 
   /** Annotates an .h5ad File with the loaded model; renders and returns the result. */
@@ -121,12 +108,11 @@ export class CellTypistAnnotator extends HTMLElement {
       if (!this.model && this.modelLoading) await this.modelLoading;
       if (!this.model) throw new Error('no model: set the model-url attribute or call setModel()');
       const over = this.getAttribute('over-clustering') ?? undefined;
-      const r = (await this.call({
-        type: 'annotate',
+      const r = await this.worker().annotate(
         file,
-        model: this.model,
-        embedding: this.getAttribute('embedding') ?? 'X_umap',
-        options: {
+        this.model,
+        {
+          embedding: this.getAttribute('embedding') ?? 'X_umap',
           mode: (this.getAttribute('mode') ?? 'best_match') as Mode,
           p_thres: Number(this.getAttribute('p-thres') ?? 0.5),
           majority_voting: !!over || this.hasAttribute('majority-voting'),
@@ -134,7 +120,8 @@ export class CellTypistAnnotator extends HTMLElement {
           seed: Number(this.getAttribute('seed') ?? 0),
           min_prop: Number(this.getAttribute('min-prop') ?? 0),
         },
-      } as Omit<Request, 'id'>)) as Extract<Response, { type: 'result' }>;
+        this.onProgress,
+      );
       this.render(r.result, r.embedding);
       this.dispatchEvent(new CustomEvent<AnnotationResult>('annotated', { detail: r.result }));
       return r.result;

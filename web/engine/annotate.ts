@@ -7,11 +7,12 @@ import { chooseInput } from './h5ad/normalization.ts';
 import { harmonizeGenes, symbolsFromEnsembl } from './genes/matching.ts';
 import { convertForSpecies, type GeneMapSource } from './genes/orthologs.ts';
 import { explainOverlap, findSymbolColumn, invalidNames, looksLikeEnsembl, minOverlap } from './genes/identifiers.ts';
-import type { H5adReader } from './h5ad/read.ts';
+import type { MatrixReader } from './formats/reader.ts';
 import { clusterSource, ExpressionClusterer, overCluster } from './over-cluster.ts';
 import { type AnnotateOptions, type AnnotationResult, CellTypistError, type ProgressCallback } from './types.ts';
 import type { CoreModel, CoreModule, Variant } from './wasm/core.ts';
 import { HeapBuffer } from './wasm/heap.ts';
+import { type MatrixTableSink, ScoreCsvStreamer } from './export/csv-stream.ts';
 import { forEachHeapChunk } from './wasm/heap-chunks.ts';
 import { unrefPthreadWorkers } from './wasm/load.ts';
 import type { ScoreChunk } from './export/scores.ts';
@@ -29,6 +30,8 @@ export interface AnnotateContext {
   idTable?: GeneMapSource;
   /** Each chunk's scores (copies, rows × labels), in order: lets exports stream the matrices without keeping them. */
   onScores?: (c: ScoreChunk) => void | Promise<void>;
+  /** Receives the decision/probability CSV tables chunk by chunk while cells are scored. */
+  table_sink?: MatrixTableSink;
 }
 
 /** Loads model bytes into the core; the caller owns the returned model (`.delete()`). */
@@ -50,7 +53,7 @@ function checkAbort(signal?: AbortSignal) {
 
 
 export async function annotateReader(
-  reader: H5adReader,
+  reader: MatrixReader,
   givenModel: CoreModel,
   options: AnnotateOptions,
   ctx: AnnotateContext,
@@ -67,7 +70,7 @@ export async function annotateReader(
 }
 
 async function annotateWith(
-  reader: H5adReader,
+  reader: MatrixReader,
   givenModel: CoreModel,
   options: AnnotateOptions,
   ctx: AnnotateContext,
@@ -98,7 +101,7 @@ async function annotateWith(
   const warnings = [...choice.warnings];
   let geneColumn = options.gene_column;
   const indexGenes = reader.varNames(choice.source);
-  if (!geneColumn && looksLikeEnsembl(indexGenes)) {
+  if (!geneColumn && looksLikeEnsembl(indexGenes) && !looksLikeEnsembl(givenModel.features())) {
     // As CELLxGENE and many pipelines store it: Ensembl IDs in the index, symbols in a column.
     geneColumn = findSymbolColumn(reader.varColumns(choice.source));
     if (geneColumn) warnings.push(`the var index holds Ensembl gene IDs; gene symbols are taken from var column '${geneColumn}'.`);
@@ -187,6 +190,7 @@ async function annotateWith(
   const probability = keepMatrices ? new Float64Array(n * L) : undefined;
   const predicted: string[] = new Array(n);
   const conf = new Float64Array(n);
+  const streamer = ctx.table_sink ? new ScoreCsvStreamer(core, labels, cellIds, ctx.table_sink) : undefined;
   timings.load = (performance.now() - t0) / 1000;
   const tPredict = performance.now();
   try {
@@ -216,6 +220,7 @@ async function annotateWith(
         const pm = core.prob_match(pProb, rows, labels, pThres);
         for (let r = 0; r < rows; r++) predicted[start + r] = pm[r];
       }
+      streamer?.chunk(start, rows, pDec, pProb);
       onProgress?.({ stage: 'predict', fraction: end / n, message: `${end.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} cells` });
       if (ctx.onScores) await ctx.onScores({ start, rows, decision: dView.slice(), probability: pView.slice() });
     });
@@ -225,6 +230,7 @@ async function annotateWith(
   } finally {
     if (ctx.variant === 'simd-threads') unrefPthreadWorkers(core); // workers started on demand
     predictor.delete();
+    streamer?.free();
     for (const b of [dec, prob]) b.free();
   }
   timings.predict = (performance.now() - tPredict) / 1000;
@@ -265,7 +271,7 @@ async function annotateWith(
       n_features_used: nUsed,
       mode,
       p_thres: pThres,
-      matrix: (choice.source === 'X' ? 'X' : 'raw/X') + (choice.normalize ? ' (raw counts, normalized in-stream)' : ''),
+      matrix: (reader.format ? `${reader.format.name}, ${reader.format.orientation}` : choice.source === 'X' ? 'X' : 'raw/X') + (choice.normalize ? ' (raw counts, normalized in-stream)' : ''),
       warnings,
       engine_variant: ctx.variant,
       timings,

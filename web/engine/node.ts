@@ -5,9 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { annotateReader, loadModel } from './annotate.ts';
 import { openH5adPath } from './h5ad/open-node.ts';
+import { type InputOptions, openInputPath } from './formats/open-node.ts';
 import { type AnnotateOptions, type AnnotationResult, CellTypistError, type ModelInfo, type ProgressCallback } from './types.ts';
 import type { Variant } from './wasm/core.ts';
 import { loadCore, unrefPthreadWorkers } from './wasm/load.ts';
+import type { MatrixTableSink } from './export/csv-stream.ts';
 import { type TrainOptions, type TrainResult, trainReader } from './train.ts';
 import { ID_TABLE, ORTHOLOG_TABLE } from './genes/orthologs.ts';
 import { fetchGeneTable } from './models/fetch.ts';
@@ -17,9 +19,14 @@ import { nodeRegistry } from './models/registry-node.ts';
 
 export { openH5adPath } from './h5ad/open-node.ts';
 export { writeAnnotatedFile } from './export/h5ad-node.ts';
+export { openInputPath, type InputOptions } from './formats/open-node.ts';
 export * from './index.ts';
+export { fetchModel, fetchGeneTable, fetchBytes, type FetchModelOptions, type FetchProgress, type ModelStore } from './models/fetch.ts';
+export { parseRegistry, findModel, findGeneTable, type Registry, type RegistryModel, type GeneTable } from './models/registry.ts';
+export { nodeRegistry } from './models/registry-node.ts';
+export { FileStore, defaultCacheDir } from './models/file-store.ts';
 
-export interface NodeAnnotateOptions extends AnnotateOptions {
+export interface NodeAnnotateOptions extends AnnotateOptions, Pick<InputOptions, 'transpose_input' | 'gene_file' | 'cell_file'> {
   /** 'auto' (threads), 'simd' or 'simd-threads'. */
   variant?: 'auto' | Variant;
   /** Scoring threads for the threaded build (default: 2). */
@@ -31,6 +38,11 @@ export interface NodeAnnotateOptions extends AnnotateOptions {
    * registry's URL on first use (verified, cached).
    */
   gene_map?: string | Uint8Array;
+  /**
+   * Receives decision_matrix.csv / probability_matrix.csv bytes while cells are scored (see
+   * export/csv-stream.ts); pair with `return_matrices: false` to keep memory at one chunk.
+   */
+  table_sink?: MatrixTableSink;
 }
 
 /** The gene map source for a Node run: the given file/bytes, or the registry's table (cached). */
@@ -62,7 +74,10 @@ function readModelBytes(model: string | Uint8Array): Uint8Array {
   }
 }
 
-/** Annotates the h5ad file at `input` with the model (.pkl path or bytes). */
+/**
+ * Annotates the input at `input` (an .h5ad, a Cell Ranger .h5 or folder, a count table, or a .mtx
+ * with `gene_file`/`cell_file`) with the model (.pkl path or bytes).
+ */
 export async function annotate(
   input: string,
   model: string | Uint8Array,
@@ -73,7 +88,13 @@ export async function annotate(
   onProgress?.({ stage: 'load_model', fraction: 0 });
   const m = loadModel(core, readModelBytes(model));
   try {
-    const reader = await openH5adPath(input);
+    const reader = await openInputPath(input, {
+      transpose_input: options.transpose_input,
+      gene_file: options.gene_file,
+      cell_file: options.cell_file,
+      model_features: m.features(),
+      onProgress: (fraction, message) => onProgress?.({ stage: 'read', fraction, message }),
+    });
     try {
       return await annotateReader(reader, m, options, {
         core,
@@ -83,6 +104,7 @@ export async function annotate(
         onProgress,
         geneMap: geneMapSource(options.gene_map, onProgress),
         idTable: geneMapSource(undefined, onProgress, ID_TABLE),
+        table_sink: options.table_sink,
       });
     } finally {
       reader.close();
@@ -90,6 +112,11 @@ export async function annotate(
   } finally {
     m.delete();
   }
+}
+
+/** The compiled worker next to the compiled package; from sources, a bootstrap that registers tsx. */
+function nodeWorkerUrl(): URL {
+  return import.meta.url.endsWith('.ts') ? new URL('./node-worker.mjs', import.meta.url) : new URL('./node-worker.js', import.meta.url);
 }
 
 /**
@@ -104,7 +131,7 @@ export async function annotateInWorker(
 ): Promise<AnnotationResult> {
   const { Worker } = await import('node:worker_threads');
   const { signal, ...rest } = options;
-  const worker = new Worker(new URL('./node-worker.mjs', import.meta.url), { workerData: { input, model, options: rest } });
+  const worker = new Worker(nodeWorkerUrl(), { workerData: { input, model, options: rest } });
   const onAbort = () => worker.postMessage({ type: 'cancel' });
   signal?.addEventListener('abort', onAbort);
   try {

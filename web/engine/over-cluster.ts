@@ -8,7 +8,7 @@
  * the selected genes' nonzeros. The same graph gives the optional 2-D UMAP layout.
  */
 import type { InputChoice } from './h5ad/normalization.ts';
-import type { H5adReader } from './h5ad/read.ts';
+import type { MatrixReader } from './formats/reader.ts';
 import { CellTypistError, type ProgressCallback } from './types.ts';
 import type { CoreClusterOptions, CoreClusterProgress, CoreClusterResult, CoreModule, CoreOverClusterer } from './wasm/core.ts';
 import { HeapBuffer } from './wasm/heap.ts';
@@ -28,7 +28,7 @@ export interface OverClusterOutput {
 }
 
 /** CellTypist's order: a graph in obsp first, then obsm X_pca, else the expression matrix. */
-export function clusterSource(reader: H5adReader): ClusterSource {
+export function clusterSource(reader: MatrixReader): ClusterSource {
   if (reader.summary.has_graph) return 'graph';
   if (reader.summary.obsm.some((o) => o.name === 'X_pca' && o.dims >= 2)) return 'pca';
   return 'expression';
@@ -66,7 +66,7 @@ export class ExpressionClusterer {
   }
 
   /** Second pass and the clustering itself. */
-  async finish(reader: H5adReader, choice: InputChoice, options: CoreClusterOptions, chunkRows: number, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<CoreClusterResult> {
+  async finish(reader: MatrixReader, choice: InputChoice, options: CoreClusterOptions, chunkRows: number, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<CoreClusterResult> {
     const core = this.core;
     const hvg = reader.highlyVariableGenes(choice.source);
     let nGenes: number;
@@ -98,7 +98,7 @@ export class ExpressionClusterer {
  */
 export async function overCluster(
   core: CoreModule,
-  reader: H5adReader,
+  reader: MatrixReader,
   source: ClusterSource,
   choice: InputChoice,
   options: CoreClusterOptions & { chunk_rows?: number },

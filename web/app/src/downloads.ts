@@ -15,6 +15,7 @@ import type { ExportIn, ExportKind, ExportOut, ExportRequest } from './export-pr
 export interface DownloadSource {
   run(): {
     file: File;
+    files?: File[];
     annotations: Annotations;
     model: Uint8Array;
     modelName: string;

@@ -20,6 +20,8 @@ export interface ExportRequest {
   /** Staging for 'file' delivery: 'auto' (OPFS when the browser has it, else Blobs), or forced (tests, bench). */
   staging?: 'auto' | 'opfs' | 'blob';
   file: File;
+  /** Every file of the input (a .mtx with its names, a Cell Ranger folder); default [file]. */
+  files?: File[];
   annotations: Annotations;
   model: Uint8Array;
   modelName: string;

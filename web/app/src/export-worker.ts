@@ -8,14 +8,17 @@
 import h5wasm from 'h5wasm';
 import { loadModel } from '../../engine/annotate.ts';
 import { BlobBackend } from '../../engine/export/blob-backend.ts';
-import { labelsCsvProducer, matrixCsvProducer, textCsvProducer, type CsvProducer } from '../../engine/export/csv-producers.ts';
+import { coreMatrixRows, labelsCsvProducer, matrixCsvProducer, textCsvProducer, type CsvProducer } from '../../engine/export/csv-producers.ts';
+import { MatrixCsvFormatter } from '../../engine/export/csv-stream.ts';
+import { openInputFiles } from '../../engine/formats/open-browser.ts';
+import type { MatrixReader } from '../../engine/formats/reader.ts';
 import { writeAnnotatedH5ad } from '../../engine/export/h5ad-stream.ts';
 import { provenanceOf } from '../../engine/export/provenance.ts';
 import { rescoreStream } from '../../engine/export/rescore.ts';
 import type { ScoreStream } from '../../engine/export/scores.ts';
 import type { CGroup } from '../../engine/h5ad/copy.ts';
 import { randomAccessFs, type RandomAccessBackend } from '../../engine/h5ad/random-access-fs.ts';
-import { H5adReader, type H5File } from '../../engine/h5ad/read.ts';
+import type { H5File } from '../../engine/h5ad/read.ts';
 import { fetchGeneTable } from '../../engine/models/fetch.ts';
 import { CacheStore } from '../../engine/models/cache-store.ts';
 import type { GeneTable } from '../../engine/models/registry.ts';
@@ -157,19 +160,29 @@ cleanStale().catch(() => {});
 
 // ---- producers --------------------------------------------------------------------------------
 
-/** Text pieces batched into CHUNK-sized UTF-8 writes. */
+/** Pieces (text or bytes) batched into CHUNK-sized UTF-8 writes. */
 async function pipeText(producer: CsvProducer, sink: ByteSink): Promise<number> {
   const enc = new TextEncoder();
-  let pending = '';
-  await producer(async (t) => {
-    pending += t;
-    if (pending.length >= CHUNK) {
-      const b = enc.encode(pending);
-      pending = '';
-      await sink.write(b);
+  let parts: Uint8Array[] = [];
+  let size = 0;
+  const flush = async () => {
+    const b = new Uint8Array(size);
+    let at = 0;
+    for (const p of parts) {
+      b.set(p, at);
+      at += p.length;
     }
+    parts = [];
+    size = 0;
+    await sink.write(b);
+  };
+  await producer(async (piece) => {
+    const b = typeof piece === 'string' ? enc.encode(piece) : piece;
+    parts.push(b);
+    size += b.length;
+    if (size >= CHUNK) await flush();
   });
-  if (pending) await sink.write(enc.encode(pending));
+  if (size) await flush();
   return sink.close();
 }
 
@@ -187,11 +200,29 @@ async function openInput(file: File): Promise<{ path: string; close(): void }> {
   return { path: `${dir}/${file.name}`, close: () => FS.unmount(dir) };
 }
 
-/** Rescoring the input as the run did; the caller closes the reader and model. */
-async function scoresFor(req: ExportRequest, inputPath: string, job: Job) {
+/** Opens an HDF5 input for the format readers (its own WORKERFS mount, closed with the reader). */
+async function openHdf5(file: File): Promise<H5File> {
+  const input = await openInput(file);
+  const f = new h5wasm.File(input.path, 'r') as unknown as H5File;
+  const close = f.close.bind(f);
+  f.close = () => {
+    close();
+    input.close();
+  };
+  return f;
+}
+
+/** Rescoring the input as the run did (any input format); the caller closes the reader and model. */
+async function scoresFor(req: ExportRequest, job: Job) {
   const { core, variant } = await loadCore({ baseUrl: wasmBase });
   const model = loadModel(core, req.model);
-  const reader = new H5adReader(new h5wasm.File(inputPath, 'r') as unknown as H5File);
+  let reader: MatrixReader;
+  try {
+    reader = await openInputFiles(req.files ?? [req.file], { openHdf5, model_features: model.features() });
+  } catch (e) {
+    model.delete();
+    throw e;
+  }
   const n = req.annotations.cell_ids.length;
   const stream = rescoreStream(reader, model, req.options, {
     core,
@@ -206,7 +237,7 @@ async function scoresFor(req: ExportRequest, inputPath: string, job: Job) {
       await onChunk(c);
       post({ type: 'progress', id: req.id, fraction: (c.start + c.rows) / n, message: `${(c.start + c.rows).toLocaleString('en-US')} of ${n.toLocaleString('en-US')} cells` });
     });
-  return { scores, close: () => (reader.close(), model.delete()) };
+  return { scores, core, close: () => (reader.close(), model.delete()) };
 }
 
 async function run(req: ExportRequest, job: Job): Promise<void> {
@@ -216,16 +247,13 @@ async function run(req: ExportRequest, job: Job): Promise<void> {
   if (req.kind === 'labels' || req.kind === 'proportions') {
     bytes = await pipeText(req.kind === 'labels' ? labelsCsvProducer(req.annotations) : textCsvProducer(req.text ?? ''), await sink());
   } else if (req.kind === 'decision' || req.kind === 'probability') {
-    const input = await openInput(req.file);
+    const s = await scoresFor(req, job);
+    const formatter = new MatrixCsvFormatter(s.core, req.annotations.labels);
     try {
-      const s = await scoresFor(req, input.path, job);
-      try {
-        bytes = await pipeText(matrixCsvProducer(req.annotations.cell_ids, req.annotations.labels, s.scores, req.kind), await sink());
-      } finally {
-        s.close();
-      }
+      bytes = await pipeText(matrixCsvProducer(req.annotations.cell_ids, req.annotations.labels, s.scores, req.kind, coreMatrixRows(formatter)), await sink());
     } finally {
-      input.close();
+      formatter.free();
+      s.close();
     }
   } else {
     ({ bytes, warnings } = await runH5ad(req, job));
@@ -236,6 +264,9 @@ async function run(req: ExportRequest, job: Job): Promise<void> {
 /** The annotated .h5ad: written on a staged random-access file, then handed over or streamed. */
 async function runH5ad(req: ExportRequest, job: Job): Promise<{ bytes: number; warnings: string[] }> {
   const { FS } = (await h5wasm.ready) as unknown as { FS: any };
+  if ((req.files?.length ?? 1) > 1 || !/\.h5ad$/i.test(req.file.name)) {
+    throw new CellTypistError('not_h5ad_input', `the annotated .h5ad adds the annotations to an .h5ad input, and '${req.file.name}' is not one: download the CSV tables instead, or convert the data to .h5ad first`);
+  }
   const input = await openInput(req.file);
   // 'file' delivery: the staged file is the download itself; 'stream': copied to the page after.
   const own = await openStage(req.delivery === 'file' ? req : { ...req, staging: 'auto' });
@@ -246,7 +277,7 @@ async function runH5ad(req: ExportRequest, job: Job): Promise<{ bytes: number; w
   let warnings: string[] = [];
   try {
     const file = new h5wasm.File(input.path, 'r') as unknown as CGroup & { close(): void };
-    const s = await scoresFor(req, input.path, job);
+    const s = await scoresFor(req, job);
     try {
       const provenance = await provenanceOf(req.modelName, req.model, req.modelVersion, req.options);
       ({ warnings } = await writeAnnotatedH5ad(h5wasm as never, file, `${dir}/out.h5ad`, req.annotations, s.scores, provenance, {

@@ -7,6 +7,8 @@ import { setupDownloads, type DownloadSource } from './downloads.ts';
 import type { AnnotationResult, ModelInfo, Mode } from '../../engine/types.ts';
 import type { H5adSummary } from '../../engine/h5ad/read.ts';
 import { dropZone } from './drop-zone.ts';
+import { dropFiles } from './drop-files.ts';
+import { formatLines, inputLabel } from './data-summary.ts';
 import { fetchBytes } from '../../engine/models/fetch.ts';
 import { EmbeddingPlot, colorOf } from './plot.ts';
 import type { Request, Response } from './protocol.ts';
@@ -52,12 +54,14 @@ function call(req: Omit<Request, 'id'> & { type: Request['type'] }, onProgress?:
 
 // ---- state --------------------------------------------------------------------------------
 let dataFile: File | null = null;
+/** Every file of the input (a .mtx with its names, a Cell Ranger folder); dataFile is the first. */
+let dataFiles: File[] = [];
 let summary: H5adSummary | null = null;
 let modelBytes: Uint8Array | null = null;
 let modelInfo: ModelInfo | null = null;
 let modelName = '';
 /** The run behind `result`, for exports (they rescore the input the same way). */
-let lastRun: Omit<NonNullable<ReturnType<DownloadSource['run']>>, 'file' | 'annotations'> | null = null;
+let lastRun: Omit<NonNullable<ReturnType<DownloadSource['run']>>, 'file' | 'files' | 'annotations'> | null = null;
 let result: AnnotationResult | null = null;
 let embedding: { name: string; dims: number; data: Float32Array } | null = null;
 let highlighted: string | null = null;
@@ -77,14 +81,20 @@ function updateRun() {
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 // ---- inputs -------------------------------------------------------------------------------
-async function setData(file: File) {
+async function setData(input: File | File[]) {
   clearError();
+  const files = Array.isArray(input) ? input : [input];
+  const file = files[0];
+  const label = inputLabel(files);
   dataFile = file;
+  dataFiles = files;
   summary = null;
   updateRun();
-  $('data-summary').textContent = `Reading ${file.name} …`;
+  $('data-summary').textContent = `Reading ${label} …`;
   try {
-    const r = (await call({ type: 'summary', file } as Request).done) as Extract<Response, { type: 'summary' }>;
+    const r = (await call({ type: 'summary', file, files } as Request, (m) => {
+      if (m.type === 'progress' && m.progress.message) $('data-summary').textContent = `Reading ${label}: ${m.progress.message}`;
+    }).done) as Extract<Response, { type: 'summary' }>;
     summary = r.summary;
     const s = r.summary;
     const kinds: Record<string, string> = {
@@ -96,10 +106,10 @@ async function setData(file: File) {
       unknown: 'unrecognized normalization',
     };
     $('data-summary').textContent =
-      `${file.name}: ${fmt(s.n_obs)} cells × ${fmt(s.n_vars)} genes (${s.x.encoding}${s.raw ? ', with raw' : ''}, ${s.encoding} encoding)\n` +
+      (formatLines(label, s) ?? `${file.name}: ${fmt(s.n_obs)} cells × ${fmt(s.n_vars)} genes (${s.x.encoding}${s.raw ? ', with raw' : ''}, ${s.encoding} encoding)\n` +
       `Expression: ${kinds[r.kind] ?? r.kind}\n` +
       `Embeddings: ${s.obsm.map((o) => o.name).join(', ') || 'none'}\n` +
-      `obs columns: ${s.obs_columns.map((c) => c.name).join(', ') || 'none'}` +
+      `obs columns: ${s.obs_columns.map((c) => c.name).join(', ') || 'none'}`) +
       (r.warnings.length ? `\n⚠ ${r.warnings.join('\n⚠ ')}` : '');
     const sel = $('cluster-col') as HTMLSelectElement;
     sel.innerHTML = '';
@@ -119,6 +129,7 @@ async function setData(file: File) {
   } catch (e) {
     $('data-summary').textContent = '';
     dataFile = null;
+    dataFiles = [];
     showError((e as Error).message);
   }
   updateRun();
@@ -142,7 +153,7 @@ async function setModel(bytes: Uint8Array, name: string) {
   updateRun();
 }
 
-dropZone($('data-drop'), $('data-file') as HTMLInputElement, setData);
+dropFiles($('data-drop'), $('data-file') as HTMLInputElement, setData);
 dropZone($('model-file').parentElement!, $('model-file') as HTMLInputElement, async (f) => setModel(new Uint8Array(await f.arrayBuffer()), f.name));
 
 // ---- catalog ------------------------------------------------------------------------------
@@ -238,7 +249,7 @@ $('run').addEventListener('click', async () => {
   const geneTable = registry?.gene_tables?.find((t) => t.name === 'Ensembl105_Human2Mouse_Genes');
   const idTable = registry?.gene_tables?.find((t) => t.name === 'GENCODEv44_Gene_id2name');
   const runInfo = { model: modelBytes, modelName, modelVersion: modelInfo?.description.version ?? '', options, geneTable, idTable };
-  const { id, done } = call({ type: 'annotate', file: dataFile, model: modelBytes, options, embedding: emb, geneTable, idTable } as Request, (m) => {
+  const { id, done } = call({ type: 'annotate', file: dataFile, files: dataFiles, model: modelBytes, options, embedding: emb, geneTable, idTable } as Request, (m) => {
     if (m.type !== 'progress') return;
     bar.value = m.progress.fraction;
     $('progress-text').textContent = `${m.progress.stage}: ${m.progress.message ?? ''}`;
@@ -322,7 +333,7 @@ $('compare-file').addEventListener('change', async () => {
   const first = result;
   try {
     const options = { mode: first.stats.mode, p_thres: first.stats.p_thres, normalize_counts: ($('normalize') as HTMLInputElement).checked, return_matrices: false, compute_umap: false };
-    const r = ((await call({ type: 'annotate', file: dataFile, model: new Uint8Array(await f.arrayBuffer()), options } as Request).done) as Extract<Response, { type: 'result' }>).result;
+    const r = ((await call({ type: 'annotate', file: dataFile, files: dataFiles, model: new Uint8Array(await f.arrayBuffer()), options } as Request).done) as Extract<Response, { type: 'result' }>).result;
     const t = crosstab(first.predicted_labels, r.predicted_labels);
     const same = first.predicted_labels.filter((l, i) => l === r.predicted_labels[i]).length;
     $('compare-summary').textContent = `${f.name}: ${fmt(r.stats.n_features_used)} of ${fmt(r.stats.n_features_model)} genes found; same label as the first model for ${fmt(same)} of ${fmt(first.predicted_labels.length)} cells. Rows: first model, columns: ${f.name}.`;
@@ -434,6 +445,7 @@ function showResults() {
   for (const name of Object.keys(groups)) gb.add(new Option(name, name, name === 'sample', name === 'sample'));
   proportions();
   document.body.dataset.state = 'results';
+  document.dispatchEvent(new CustomEvent('celltypist:results', { detail: r })); // read by embed.ts (portal iframes)
 }
 
 /** Table of label proportions (%) per group of the chosen obs column. */
@@ -500,7 +512,7 @@ function download(name: string, content: string | Blob) {
 setupDownloads({
   run: () =>
     result && dataFile && lastRun
-      ? { ...lastRun, file: dataFile, annotations: { cell_ids: result.cell_ids, labels: result.labels, predicted_labels: result.predicted_labels, conf_score: result.conf_score, over_clustering: result.over_clustering, majority_voting: result.majority_voting, umap: result.umap } }
+      ? { ...lastRun, file: dataFile, files: dataFiles, annotations: { cell_ids: result.cell_ids, labels: result.labels, predicted_labels: result.predicted_labels, conf_score: result.conf_score, over_clustering: result.over_clustering, majority_voting: result.majority_voting, umap: result.umap } }
       : null,
   proportions: () => {
     const col = ($('group-by') as HTMLSelectElement).value;

@@ -1,16 +1,21 @@
 /** Messages between the page and the annotation worker (one protocol, typed both ways). */
 import type { AnnotateOptions, AnnotationResult, ModelInfo, Progress } from '../../engine/types.ts';
 import type { H5adSummary } from '../../engine/h5ad/read.ts';
+import type { InputFormat } from '../../engine/formats/reader.ts';
 import type { GeneTable } from '../../engine/models/registry.ts';
 import type { TrainOptions, TrainResult } from '../../engine/train.ts';
+import type { CoreFile } from '../../engine/wasm/load.ts';
 
 export type Request =
-  | { type: 'summary'; id: number; file: File }
+  /** `files`: every file of the input (a .mtx with its names, a Cell Ranger folder); `file` is the first. */
+  | { type: 'summary'; id: number; file: File; files?: File[]; transpose_input?: boolean }
   | { type: 'model'; id: number; bytes: Uint8Array }
   | {
       type: 'annotate';
       id: number;
       file: File;
+      files?: File[];
+      transpose_input?: boolean;
       model: Uint8Array;
       options: AnnotateOptions;
       embedding?: string;
@@ -20,12 +25,14 @@ export type Request =
       idTable?: GeneTable;
     }
   | { type: 'cancel'; id: number }
+  /** Where the wasm core's files are (first message of package clients; default: bundled next to the engine). */
+  | { type: 'config'; id: number; wasmBaseUrl?: string; wasmFiles?: Partial<Record<CoreFile, string>> }
   /** celltypist.train on the file; the model comes back as .pkl bytes. */
   | { type: 'train'; id: number; file: File; options: TrainOptions };
 
 export type Response =
   | { type: 'ready'; variant: string }
-  | { type: 'summary'; id: number; summary: H5adSummary; kind: string; warnings: string[] }
+  | { type: 'summary'; id: number; summary: H5adSummary & { format?: InputFormat }; kind: string; warnings: string[] }
   | { type: 'model'; id: number; info: ModelInfo }
   | { type: 'progress'; id: number; progress: Progress }
   | {

@@ -7,9 +7,11 @@ import { annotateReader, loadModel } from '../../engine/annotate.ts';
 import { trainReader } from '../../engine/train.ts';
 import { chooseInput } from '../../engine/h5ad/normalization.ts';
 import { H5adReader, type H5File } from '../../engine/h5ad/read.ts';
+import { openInputFiles } from '../../engine/formats/open-browser.ts';
+import type { MatrixReader } from '../../engine/formats/reader.ts';
 import { checkHdf5Signature } from '../../engine/h5ad/signature.ts';
 import { CellTypistError } from '../../engine/types.ts';
-import { loadCore } from '../../engine/wasm/load.ts';
+import { loadCore as loadCoreWith, type LoadOptions } from '../../engine/wasm/load.ts';
 import type { Request, Response } from './protocol.ts';
 import { fetchGeneTable } from '../../engine/models/fetch.ts';
 import { CacheStore } from '../../engine/models/cache-store.ts';
@@ -17,8 +19,10 @@ import type { GeneTable } from '../../engine/models/registry.ts';
 
 const post = (m: Response, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 const aborts = new Map<number, AbortController>();
-// Built: /assets/worker-*.js; dev: /src/worker.ts. The core lives in /wasm/ (public folder).
-const wasmBase = new URL('../wasm/', self.location.href).href;
+// Where the core's files are: bundled next to the engine by default; a 'config' message (sent
+// first by package clients, see web/engine/browser-annotator.ts) can point elsewhere, e.g. a CDN.
+let wasmLocation: Pick<LoadOptions, 'baseUrl' | 'locateFile'> = {};
+const loadCore = () => loadCoreWith(wasmLocation);
 
 /** Fetches an ortholog table like a model: streamed with progress, sha256-checked, cached (Cache API). */
 function geneMap(table: GeneTable, id: number) {
@@ -32,8 +36,13 @@ function geneMap(table: GeneTable, id: number) {
     ).bytes;
 }
 
+/** Any supported input (h5ad, Cell Ranger .h5/folder, tables, mtx + names) from the dropped files. */
+function openInput(files: File[], transpose_input?: boolean, model_features?: string[], onProgress?: (f: number, m: string) => void): Promise<MatrixReader> {
+  return openInputFiles(files, { openHdf5: mountHdf5, transpose_input, model_features, onProgress });
+}
+
 let mounted = false;
-async function open(file: File): Promise<H5adReader> {
+async function mountHdf5(file: File): Promise<H5File> {
   const head = new Uint8Array(await file.slice(0, 4096).arrayBuffer());
   checkHdf5Signature(head, file.size, file.name);
   const { FS } = (await h5wasm.ready) as unknown as { FS: any };
@@ -47,6 +56,11 @@ async function open(file: File): Promise<H5adReader> {
   } catch (e) {
     throw new CellTypistError('corrupt_h5ad', `'${file.name}' could not be opened as HDF5: the file is probably truncated or corrupt (${(e as Error).message})`);
   }
+  return f;
+}
+
+async function open(file: File): Promise<H5adReader> {
+  const f = await mountHdf5(file);
   try {
     return new H5adReader(f);
   } catch (e) {
@@ -67,9 +81,15 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
     aborts.get(msg.id)?.abort();
     return;
   }
+  if (msg.type === 'config') {
+    const files = msg.wasmFiles;
+    wasmLocation = files ? { locateFile: (f) => files[f] ?? f } : msg.wasmBaseUrl ? { baseUrl: msg.wasmBaseUrl } : {};
+    preload();
+    return;
+  }
   try {
     if (msg.type === 'summary') {
-      const r = await open(msg.file);
+      const r = await openInput(msg.files ?? [msg.file], msg.transpose_input, undefined, (fraction, message) => post({ type: 'progress', id: msg.id, progress: { stage: 'read', fraction, message } }));
       try {
         let kind = 'unknown';
         let warnings: string[] = [];
@@ -86,7 +106,7 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
         r.close();
       }
     } else if (msg.type === 'model') {
-      const { core } = await loadCore({ baseUrl: wasmBase });
+      const { core } = await loadCore();
       const m = loadModel(core, msg.bytes);
       try {
         post({ type: 'model', id: msg.id, info: { labels: m.labels(), n_features: m.n_features(), estimator: m.estimator(), description: m.description() } });
@@ -96,7 +116,7 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
     } else if (msg.type === 'train') {
       const ac = new AbortController();
       aborts.set(msg.id, ac);
-      const { core, variant } = await loadCore({ baseUrl: wasmBase });
+      const { core, variant } = await loadCore();
       const reader = await open(msg.file);
       try {
         const result = await trainReader(reader, msg.options, {
@@ -113,9 +133,15 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
     } else if (msg.type === 'annotate') {
       const ac = new AbortController();
       aborts.set(msg.id, ac);
-      const { core, variant } = await loadCore({ baseUrl: wasmBase });
+      const { core, variant } = await loadCore();
       const model = loadModel(core, msg.model);
-      const reader = await open(msg.file);
+      let reader: MatrixReader;
+      try {
+        reader = await openInput(msg.files ?? [msg.file], msg.transpose_input, model.features(), (fraction, message) => post({ type: 'progress', id: msg.id, progress: { stage: 'read', fraction, message } }));
+      } catch (e) {
+        model.delete();
+        throw e;
+      }
       try {
         // The asked-for embedding, when the file has it; otherwise a UMAP layout is computed
         // (unless the caller said compute_umap: false) so that there is always something to plot.
@@ -158,6 +184,11 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
   }
 };
 
-loadCore({ baseUrl: wasmBase })
-  .then(({ variant }) => post({ type: 'ready', variant }))
-  .catch((e) => fail(0, e));
+/** Starts loading the core early and says which build runs ('ready'). */
+function preload() {
+  loadCore()
+    .then(({ variant }) => post({ type: 'ready', variant }))
+    .catch((e) => fail(0, e));
+}
+// A worker named 'celltypist-configured' waits for its 'config' message; the app's starts now.
+if (self.name !== 'celltypist-configured') preload();

@@ -9,15 +9,17 @@ import { annotate } from '../node.ts';
 import { sharedPath } from '../testing/fixtures.ts';
 import { loadCore } from '../wasm/load.ts';
 import { matrixCsv, predictedLabelsCsv } from './csv.ts';
-import { labelsCsvProducer, matrixCsvProducer, type CsvProducer } from './csv-producers.ts';
+import { coreMatrixRows, labelsCsvProducer, matrixCsvProducer, type CsvProducer } from './csv-producers.ts';
+import { MatrixCsvFormatter } from './csv-stream.ts';
 import { rescoreStream } from './rescore.ts';
 import { scoresFromResult } from './scores.ts';
 
 async function collect(p: CsvProducer): Promise<{ text: string; pieces: number }> {
   let text = '';
   let pieces = 0;
+  const dec = new TextDecoder();
   await p((t) => {
-    text += t;
+    text += typeof t === 'string' ? t : dec.decode(t);
     pieces++;
   });
   return { text, pieces };
@@ -47,6 +49,14 @@ describe('chunked CSV producers', () => {
       assert.equal(dec.text, matrixCsv(r, r.decision_matrix!));
       const prob = await collect(matrixCsvProducer(r.cell_ids, r.labels, scoresFromResult(r, 999), 'probability'));
       assert.equal(prob.text, matrixCsv(r, r.probability_matrix!));
+      // The core's formatter (numbers in C++) gives the same bytes.
+      const f = new MatrixCsvFormatter(core, r.labels);
+      try {
+        const fast = await collect(matrixCsvProducer(r.cell_ids, r.labels, rescoreStream(reader, m, { ...options, chunk_rows: 300 }, { core, variant }), 'probability', coreMatrixRows(f)));
+        assert.equal(fast.text, prob.text);
+      } finally {
+        f.free();
+      }
     } finally {
       reader.close();
       m.delete();

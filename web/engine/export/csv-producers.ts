@@ -2,17 +2,21 @@
  * CellTypist's tables produced in chunks of rows (text pieces in file order), byte-identical to
  * csv.ts's whole-table functions, so the app streams them to disk and never holds a whole table.
  * Number formatting is pluggable: `MatrixRowsFormat` formats a block of matrix rows (the default
- * uses pyFloat in JS; a faster formatter, e.g. one in the wasm core, can be passed in).
+ * uses pyFloat in JS; the app passes the core's formatter, `coreMatrixRows`).
  */
 import { csvField, pyFloat } from './csv.ts';
+import { encodeIds, type MatrixCsvFormatter } from './csv-stream.ts';
 import type { Annotations } from './h5ad-stream.ts';
 import type { ScoreStream } from './scores.ts';
 
-/** Emits the table as text pieces, in order; awaiting `emit` applies backpressure. */
-export type CsvProducer = (emit: (text: string) => void | Promise<void>) => Promise<void>;
+/** Emits the table as pieces (text, or UTF-8 bytes the consumer may keep), in order; awaiting `emit` applies backpressure. */
+export type CsvProducer = (emit: (piece: string | Uint8Array) => void | Promise<void>) => Promise<void>;
 
-/** Formats `rows` matrix rows (row-major, `L` values each) with their cell ids, one line each with '\n'. */
-export type MatrixRowsFormat = (ids: string[], start: number, rows: number, values: Float64Array, L: number) => string;
+/**
+ * Formats `rows` matrix rows (row-major, `L` values each) with their cell ids, one line each with
+ * '\n': text, or UTF-8 bytes (e.g. from csv-stream.ts's MatrixCsvFormatter in the core, copied).
+ */
+export type MatrixRowsFormat = (ids: string[], start: number, rows: number, values: Float64Array, L: number) => string | Uint8Array;
 
 export const jsMatrixRows: MatrixRowsFormat = (ids, start, rows, values, L) => {
   let out = '';
@@ -23,6 +27,11 @@ export const jsMatrixRows: MatrixRowsFormat = (ids, start, rows, values, L) => {
   }
   return out;
 };
+
+/** The core's formatter (csv-stream.ts): numbers formatted in C++; bytes copied out of the heap. */
+export function coreMatrixRows(f: MatrixCsvFormatter): MatrixRowsFormat {
+  return (ids, start, rows, values) => f.rows(values, encodeIds(ids.slice(start, start + rows))).slice();
+}
 
 /** predicted_labels.csv from the per-cell annotations. */
 export function labelsCsvProducer(a: Annotations, chunkRows = 16384): CsvProducer {

@@ -92,6 +92,9 @@ export async function writeAnnotatedH5ad(
   provenance: Provenance,
   opts: WriteAnnotatedOptions = {},
 ): Promise<{ warnings: string[] }> {
+  if (!input.keys().includes('X') || !input.keys().includes('obs')) {
+    throw new CellTypistError('not_h5ad_input', 'the annotated .h5ad adds the annotations to an AnnData .h5ad input, and this HDF5 file is not one (no X/obs): download the CSV tables instead, or convert the data to .h5ad first');
+  }
   const obs = input.get('obs');
   if (!obs || obs.type !== 'Group') {
     throw new CellTypistError('legacy_h5ad', 'this file uses the old (anndata < 0.8) encoding, which the annotated .h5ad writer does not convert: download the CSV tables instead, or re-save the file with a current anndata (anndata.read_h5ad(path).write_h5ad(path))');

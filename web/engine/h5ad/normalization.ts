@@ -5,7 +5,9 @@
  * Beyond CellTypist we classify what the data is, to say precisely what to do.
  */
 import { CellTypistError } from '../types.ts';
-import type { H5adReader, MatrixSource } from './read.ts';
+import type { MatrixSource } from './read.ts';
+import type { MatrixReader } from '../formats/reader.ts';
+import { countsChoice } from '../formats/counts-choice.ts';
 
 export type DataKind = 'log1p_10k' | 'log1p_other_total' | 'raw_counts' | 'scaled' | 'unknown';
 
@@ -33,7 +35,7 @@ const CHECK_ROWS = 1000;
 const MAX_LOG1P = 9.22;
 
 /** Inspects the first 1,000 cells of X or raw/X. */
-export function inspectMatrix(reader: H5adReader, source: MatrixSource): MatrixVerdict {
+export function inspectMatrix(reader: MatrixReader, source: MatrixSource): MatrixVerdict {
   const m = reader.matrix(source);
   const chunk = reader.readRows(source, 0, Math.min(CHECK_ROWS, m.n_rows));
   let min = Infinity;
@@ -91,7 +93,8 @@ function describe(v: MatrixVerdict): string {
  * Chooses the matrix CellTypist would use (X, else raw/X) or throws a CellTypistError that says
  * exactly what is wrong and what to do.
  */
-export function chooseInput(reader: H5adReader, options: { normalize_counts?: boolean } = {}): InputChoice {
+export function chooseInput(reader: MatrixReader, options: { normalize_counts?: boolean } = {}): InputChoice {
+  if (reader.format) return countsChoice(reader.format); // count tables: CellTypist always normalizes
   const warnings: string[] = [];
   const x = inspectMatrix(reader, 'X');
   let chosen = x;

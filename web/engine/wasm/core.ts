@@ -124,6 +124,15 @@ export interface CoreModule {
   /** In place: normalize each CSR row to 10,000 and log1p (scanpy normalize_total + log1p). */
   normalize_log1p(data: number, indptr: number, nRows: number): void;
   hardware_threads(): number;
+  /** Python's repr(x) (shortest round-trip digits), as pandas writes floats. */
+  py_float(x: number): string;
+  /** Bytes write_csv_rows may need for rows × cols numbers and idBytes of row ids. */
+  csv_rows_capacity(rows: number, cols: number, idBytes: number): number;
+  /**
+   * Writes "<id>,<v1>,...\n" per row at `out` (heap pointers: row-major f64 values, id bytes,
+   * rows + 1 uint32 id offsets) and returns the number of bytes written.
+   */
+  write_csv_rows(values: number, rows: number, cols: number, ids: number, idOffsets: number, out: number): number;
   OverClusterer: new (nGenes: number) => CoreOverClusterer;
   Trainer: new (nGenes: number) => CoreTrainer;
   /** Over-clustering on given principal components (row-major n × dims float32 in the heap). */

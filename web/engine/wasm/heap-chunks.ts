@@ -4,7 +4,8 @@
  * callback gets heap pointers (int32 chunk-relative indptr) valid until it returns. Memory is one
  * chunk, bounded by rows and nonzeros; the buffers are freed at the end, also on error.
  */
-import type { H5adReader, MatrixSource } from '../h5ad/read.ts';
+import type { MatrixSource } from '../h5ad/read.ts';
+import type { MatrixReader } from '../formats/reader.ts';
 import { CellTypistError } from '../types.ts';
 import type { CoreModule } from './core.ts';
 import { HeapBuffer } from './heap.ts';
@@ -37,7 +38,7 @@ const tick = () => new Promise<void>((r) => setTimeout(r, 0));
 
 export async function forEachHeapChunk(
   core: CoreModule,
-  reader: H5adReader,
+  reader: MatrixReader,
   source: MatrixSource,
   options: HeapChunkOptions,
   fn: (c: HeapChunk) => void | Promise<void>,

@@ -4,15 +4,26 @@
  *
  * The generated loaders are classic Emscripten MODULARIZE factories (web/engine/wasm/generated/,
  * built by scripts/build-wasm.sh). Node loads them with require() and passes `wasmBinary`
- * read from disk; browsers load them from `baseUrl` (the app copies them to /wasm/).
+ * read from disk. Browsers find the five files with `new URL('./generated/…', import.meta.url)`,
+ * which Vite, webpack and Rollup (with an import-meta-assets plugin) bundle as assets; `baseUrl`
+ * or `locateFile` overrides that, e.g. to serve them from a CDN.
  */
 import type { CoreModule, Variant } from './core.ts';
+
+/** The five files of the two builds (loaded in browsers; Node reads them from disk). */
+export type CoreFile = 'ct-simd.js' | 'ct-simd.wasm' | 'ct-threads.js' | 'ct-threads.wasm' | 'ct-threads.worker.js';
+export const CORE_FILES: readonly CoreFile[] = ['ct-simd.js', 'ct-simd.wasm', 'ct-threads.js', 'ct-threads.wasm', 'ct-threads.worker.js'];
 
 export interface LoadOptions {
   /** 'auto' (default) picks threads when available. */
   variant?: 'auto' | Variant;
-  /** Browser only: URL folder holding ct-simd.js/.wasm and ct-threads.js/.wasm/.worker.js. */
+  /**
+   * Browser only: URL folder holding the five core files (`CORE_FILES`), e.g. a CDN path.
+   * Default: the files next to this module, as bundled by your bundler.
+   */
   baseUrl?: string;
+  /** Browser only: the URL of each core file; wins over `baseUrl`. Must be a plain string map when sent to a worker. */
+  locateFile?: (file: CoreFile) => string;
 }
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
@@ -34,39 +45,56 @@ export async function loadCore(options: LoadOptions = {}): Promise<{ core: CoreM
   }
   let p = cache.get(variant);
   if (!p) {
-    p = isNode ? loadNode(variant) : loadBrowser(variant, options.baseUrl ?? '/wasm/');
+    p = isNode ? loadNode(variant) : loadBrowser(variant, browserLocator(options));
     cache.set(variant, p);
     p.catch(() => cache.delete(variant));
   }
   return { core: await p, variant };
 }
 
-function names(variant: Variant) {
+/**
+ * The default location of each core file: next to this module. Written as literal
+ * `new URL(…, import.meta.url)` expressions so that bundlers find and emit the files.
+ */
+export function bundledCoreUrl(file: CoreFile): string {
+  switch (file) {
+    case 'ct-simd.js':
+      return new URL('./generated/ct-simd.js', import.meta.url).href;
+    case 'ct-simd.wasm':
+      return new URL('./generated/ct-simd.wasm', import.meta.url).href;
+    case 'ct-threads.js':
+      return new URL('./generated/ct-threads.js', import.meta.url).href;
+    case 'ct-threads.wasm':
+      return new URL('./generated/ct-threads.wasm', import.meta.url).href;
+    case 'ct-threads.worker.js':
+      return new URL('./generated/ct-threads.worker.js', import.meta.url).href;
+  }
+}
+
+function browserLocator(options: LoadOptions): (file: CoreFile) => string {
+  if (options.locateFile) return options.locateFile;
+  if (options.baseUrl) {
+    const base = new URL(options.baseUrl, (globalThis as { location?: { href: string } }).location?.href ?? 'http://localhost/');
+    return (file) => new URL(file, base).href;
+  }
+  return bundledCoreUrl;
+}
+
+/** The file stem and factory name of a build. */
+export function coreNames(variant: Variant) {
   return variant === 'simd-threads'
     ? { file: 'ct-threads', factory: 'createCellTypistThreads' }
     : { file: 'ct-simd', factory: 'createCellTypistSimd' };
 }
 
+/**
+ * Node's loader lives in its own module, imported by a computed URL so that bundlers building
+ * for browsers neither follow it nor warn about the node: modules it uses.
+ */
 async function loadNode(variant: Variant): Promise<CoreModule> {
-  const { createRequire } = await import('node:module');
-  const { readFileSync, existsSync } = await import('node:fs');
-  const { fileURLToPath } = await import('node:url');
-  const path = await import('node:path');
-  const dir = process.env.CT_WASM_DIR ?? path.join(path.dirname(fileURLToPath(import.meta.url)), 'generated');
-  const { file } = names(variant);
-  const js = path.join(dir, `${file}.js`);
-  if (!existsSync(js)) {
-    throw new Error(`the WebAssembly core is not built (${js} is missing): run 'bash scripts/build-wasm.sh'`);
-  }
-  const require = createRequire(import.meta.url);
-  const factory = require(js) as (m: object) => Promise<CoreModule>;
-  const core = await factory({
-    wasmBinary: readFileSync(path.join(dir, `${file}.wasm`)),
-    locateFile: (f: string) => path.join(dir, f),
-    mainScriptUrlOrBlob: js,
-  });
-  unrefPthreadWorkers(core);
-  return core;
+  const file = import.meta.url.endsWith('.ts') ? './load-node.ts' : './load-node.js';
+  const mod = (await import(/* @vite-ignore */ /* webpackIgnore: true */ new URL(file, import.meta.url).href)) as typeof import('./load-node.ts');
+  return mod.loadNode(variant);
 }
 
 /**
@@ -79,10 +107,9 @@ export function unrefPthreadWorkers(core: CoreModule): void {
   for (const w of [...(pt.unusedWorkers ?? []), ...(pt.runningWorkers ?? [])]) w.unref?.();
 }
 
-async function loadBrowser(variant: Variant, baseUrl: string): Promise<CoreModule> {
-  const { file, factory } = names(variant);
-  const base = new URL(baseUrl, (globalThis as { location?: { href: string } }).location?.href ?? 'http://localhost/');
-  const scriptUrl = new URL(`${file}.js`, base).href;
+async function loadBrowser(variant: Variant, locate: (file: CoreFile) => string): Promise<CoreModule> {
+  const { file, factory } = coreNames(variant);
+  const scriptUrl = locate(`${file}.js` as CoreFile);
   const g = globalThis as unknown as Record<string, unknown> & { importScripts?: (u: string) => void };
   if (typeof g[factory] !== 'function') {
     if (typeof g.importScripts === 'function') {
@@ -98,8 +125,14 @@ async function loadBrowser(variant: Variant, baseUrl: string): Promise<CoreModul
     }
   }
   const create = g[factory] as (m: object) => Promise<CoreModule>;
+  // Emscripten starts pthread workers from this URL; a bundler may have inlined the small file as
+  // a data: URL, whose worker would get an opaque origin: run it from a same-origin blob: instead.
+  let pthreadWorker = locate('ct-threads.worker.js');
+  if (variant === 'simd-threads' && pthreadWorker.startsWith('data:')) {
+    pthreadWorker = URL.createObjectURL(await (await fetch(pthreadWorker)).blob());
+  }
   return create({
-    locateFile: (f: string) => new URL(f, base).href,
+    locateFile: (f: string) => (f === 'ct-threads.worker.js' ? pthreadWorker : CORE_FILES.includes(f as CoreFile) ? locate(f as CoreFile) : f),
     mainScriptUrlOrBlob: scriptUrl,
   });
 }

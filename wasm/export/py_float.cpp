@@ -1,0 +1,305 @@
+// Shortest round-trip digits after Ulf Adams' Ryu (PLDI 2018), written from the paper's
+// description: scale the bounds of the rounding interval of x by 10^-e10 with 125-bit powers of
+// 5, then drop digits while the interval still holds a shorter decimal. The power tables are
+// computed once with a small big-integer routine instead of being stored as literals.
+#include "export/py_float.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+namespace ct::csv {
+namespace {
+
+using u128 = unsigned __int128;
+
+// Bits kept of 5^i and of 2^k / 5^q (Ryu's bounds: exact floors for every double).
+constexpr int pow5_bits_kept = 125;
+constexpr int pow5_count = 326;      // 5^i for i < 326 (largest i = 1076 - 751)
+constexpr int pow5_inv_count = 342;  // 2^k / 5^q for q < 342 (largest q = 291)
+
+// ceil(log2(5^e)) (1 for e = 0), floor(log10(2^e)), floor(log10(5^e)) in integer arithmetic.
+int pow5_bits(int e) { return static_cast<int>((static_cast<std::uint32_t>(e) * 1217359u) >> 19) + 1; }
+int log10_pow2(int e) { return static_cast<int>((static_cast<std::uint32_t>(e) * 78913u) >> 18); }
+int log10_pow5(int e) { return static_cast<int>((static_cast<std::uint32_t>(e) * 732923u) >> 20); }
+
+/** Little-endian unsigned big integer, only what the tables need. */
+struct Big {
+    std::vector<std::uint32_t> w;
+
+    void mul_small(std::uint32_t m) {
+        std::uint64_t carry = 0;
+        for (auto& x : w) {
+            carry += static_cast<std::uint64_t>(x) * m;
+            x = static_cast<std::uint32_t>(carry);
+            carry >>= 32;
+        }
+        if (carry) w.push_back(static_cast<std::uint32_t>(carry));
+    }
+    int bit_length() const {
+        for (int i = static_cast<int>(w.size()) - 1; i >= 0; --i) {
+            if (w[i]) return 32 * i + 32 - __builtin_clz(w[i]);
+        }
+        return 0;
+    }
+    bool bit(int i) const {
+        int word = i / 32;
+        return word < static_cast<int>(w.size()) && ((w[word] >> (i % 32)) & 1u);
+    }
+    /** floor(this / 2^shift) truncated to 128 bits; a negative shift multiplies. */
+    u128 bits_from(int shift) const {
+        u128 out = 0;
+        for (int b = 127; b >= 0; --b) {
+            int src = b + shift;
+            out <<= 1;
+            if (src >= 0 && bit(src)) out |= 1;
+        }
+        return out;
+    }
+};
+
+int compare_shifted(const Big& a, const Big& d, int shift) {  // a vs d * 2^shift
+    int top = std::max(a.bit_length(), d.bit_length() + shift);
+    for (int i = top; i >= 0; --i) {
+        bool x = a.bit(i), y = i >= shift && d.bit(i - shift);
+        if (x != y) return x ? 1 : -1;
+    }
+    return 0;
+}
+
+void subtract_shifted(Big& a, const Big& d, int shift) {  // a -= d * 2^shift (a >= it)
+    std::int64_t borrow = 0;
+    for (std::size_t i = 0; i < a.w.size(); ++i) {
+        std::uint64_t sub = 0;
+        int lo = static_cast<int>(32 * i) - shift;
+        for (int b = 0; b < 32; ++b) {
+            if (lo + b >= 0 && d.bit(lo + b)) sub |= std::uint64_t{1} << b;
+        }
+        std::int64_t v = static_cast<std::int64_t>(a.w[i]) - static_cast<std::int64_t>(sub) - borrow;
+        borrow = v < 0;
+        a.w[i] = static_cast<std::uint32_t>(v + (borrow << 32));
+    }
+}
+
+/** floor(2^n / d) for a quotient below 2^128, by binary long division. */
+u128 divide_power_of_two(int n, const Big& d) {
+    Big rem;
+    rem.w.assign(n / 32 + 1, 0);
+    rem.w[n / 32] = 1u << (n % 32);
+    u128 q = 0;
+    for (int shift = n - d.bit_length() + 1; shift >= 0; --shift) {
+        q <<= 1;
+        if (compare_shifted(rem, d, shift) >= 0) {
+            subtract_shifted(rem, d, shift);
+            q |= 1;
+        }
+    }
+    return q;
+}
+
+struct Tables {
+    std::array<u128, pow5_count> pow5{};          // 5^i scaled to exactly 125 bits
+    std::array<u128, pow5_inv_count> pow5_inv{};  // floor(2^(pow5_bits(q) - 1 + 125) / 5^q) + 1
+};
+
+Tables build_tables() {
+    Tables t;
+    Big p;
+    p.w = {1};
+    for (int i = 0; i < pow5_inv_count; ++i) {
+        if (i < pow5_count) t.pow5[i] = p.bits_from(p.bit_length() - pow5_bits_kept);
+        t.pow5_inv[i] = divide_power_of_two(pow5_bits(i) - 1 + pow5_bits_kept, p) + 1;
+        p.mul_small(5);
+    }
+    return t;
+}
+
+const Tables& tables() {
+    static const Tables t = build_tables();
+    return t;
+}
+
+/** floor(m * mul / 2^j) for j >= 64 (the product has up to 192 bits). */
+std::uint64_t mul_shift(std::uint64_t m, u128 mul, int j) {
+    u128 low = static_cast<u128>(m) * static_cast<std::uint64_t>(mul);
+    u128 high = static_cast<u128>(m) * static_cast<std::uint64_t>(mul >> 64);
+    return static_cast<std::uint64_t>(((low >> 64) + high) >> (j - 64));
+}
+
+bool multiple_of_pow5(std::uint64_t v, int q) {
+    for (int k = 0; k < q; ++k) {
+        if (v % 5 != 0) return false;
+        v /= 5;
+    }
+    return true;
+}
+
+bool multiple_of_pow2(std::uint64_t v, int q) { return q < 64 && (v & ((std::uint64_t{1} << q) - 1)) == 0; }
+
+/** The interval of x scaled to integers: vm <= vr <= vp, all times 10^e10. */
+struct Scaled {
+    std::uint64_t vr, vp, vm;
+    int e10;
+    bool vm_exact = false;  // vm is exactly the lower bound (trailing zeros so far)
+    bool vr_exact = false;  // vr is exactly x * 10^-e10
+};
+
+Scaled scale(std::uint64_t m2, int e2, bool accept_bounds, int mm_shift) {
+    const Tables& t = tables();
+    const std::uint64_t mv = 4 * m2, mp = mv + 2, mm = mv - 1 - mm_shift;
+    Scaled s{};
+    if (e2 >= 0) {
+        const int q = log10_pow2(e2) - (e2 > 3);
+        const int j = -e2 + q + pow5_bits_kept + pow5_bits(q) - 1;
+        s = {mul_shift(mv, t.pow5_inv[q], j), mul_shift(mp, t.pow5_inv[q], j), mul_shift(mm, t.pow5_inv[q], j), q};
+        // x * 10^-q = mv * 2^(e2 - q) / 5^q: exact iff 5^q divides it.
+        s.vr_exact = multiple_of_pow5(mv, q);
+        if (accept_bounds) s.vm_exact = multiple_of_pow5(mm, q);
+        else s.vp -= multiple_of_pow5(mp, q);  // the upper bound is excluded
+    } else {
+        const int q = log10_pow5(-e2) - (-e2 > 1);
+        const int i = -e2 - q;
+        const int j = q - (pow5_bits(i) - pow5_bits_kept);
+        s = {mul_shift(mv, t.pow5[i], j), mul_shift(mp, t.pow5[i], j), mul_shift(mm, t.pow5[i], j), q + e2};
+        // x * 10^-e10 = mv * 5^i / 2^q: exact iff 2^q divides it.
+        s.vr_exact = multiple_of_pow2(mv, q);
+        if (accept_bounds) s.vm_exact = multiple_of_pow2(mm, q);
+        else s.vp -= multiple_of_pow2(mp, q);
+    }
+    return s;
+}
+
+/** Drops digits while the interval holds a shorter decimal; rounds the last one as x is. */
+Decimal shorten(Scaled s, bool accept_bounds) {
+    int removed = 0;
+    unsigned last = 0;
+    if (!s.vm_exact && !s.vr_exact) {  // common case: no ties, lower bound excluded or inexact
+        bool round_up = false;
+        while (s.vp / 10 > s.vm / 10) {
+            round_up = s.vr % 10 >= 5;
+            s.vr /= 10, s.vp /= 10, s.vm /= 10, ++removed;
+        }
+        return {s.vr + (s.vr == s.vm || round_up), s.e10 + removed};
+    }
+    while (s.vp / 10 > s.vm / 10) {
+        s.vm_exact &= s.vm % 10 == 0;
+        s.vr_exact &= last == 0;
+        last = static_cast<unsigned>(s.vr % 10);
+        s.vr /= 10, s.vp /= 10, s.vm /= 10, ++removed;
+    }
+    if (s.vm_exact) {  // the lower bound itself is a short decimal: keep shortening to it
+        while (s.vm % 10 == 0) {
+            s.vr_exact &= last == 0;
+            last = static_cast<unsigned>(s.vr % 10);
+            s.vr /= 10, s.vp /= 10, s.vm /= 10, ++removed;
+        }
+    }
+    if (s.vr_exact && last == 5 && s.vr % 2 == 0) last = 4;  // exact tie: round half to even
+    const bool up = (s.vr == s.vm && (!accept_bounds || !s.vm_exact)) || last >= 5;
+    return {s.vr + up, s.e10 + removed};
+}
+
+constexpr char two_digits[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+int decimal_length(std::uint64_t v) {
+    int n = 1;
+    for (std::uint64_t p = 10; n < 20 && v >= p; p *= 10) ++n;
+    return n;
+}
+
+/** Writes the n digits of v ending at `end`. */
+void write_digits(std::uint64_t v, int n, char* end) {
+    while (n >= 2) {
+        const unsigned r = static_cast<unsigned>(v % 100);
+        v /= 100;
+        end -= 2;
+        std::memcpy(end, two_digits + 2 * r, 2);
+        n -= 2;
+    }
+    if (n == 1) *--end = static_cast<char>('0' + v);
+}
+
+char* write_special(const char* text, char* out) {
+    const std::size_t n = std::strlen(text);
+    std::memcpy(out, text, n);
+    return out + n;
+}
+
+/** digits * 10^exponent as Python prints it (n digits, scientific exponent e = exponent + n - 1). */
+char* write_repr(const Decimal& d, char* out) {
+    const int n = decimal_length(d.digits);
+    const int e = d.exponent + n - 1;
+    if (e < -4 || e >= 16) {
+        write_digits(d.digits, n, out + 1 + n);  // leave a gap after the first digit for the point
+        out[0] = out[1];
+        if (n > 1) {
+            out[1] = '.';
+            out += n + 1;
+        } else {
+            out += 1;
+        }
+        *out++ = 'e';
+        *out++ = e < 0 ? '-' : '+';
+        const int a = e < 0 ? -e : e;
+        if (a >= 100) {
+            *out++ = static_cast<char>('0' + a / 100);
+        }
+        std::memcpy(out, two_digits + 2 * (a % 100), 2);
+        return out + 2;
+    }
+    if (d.exponent >= 0) {  // an integer: digits, zeros, ".0"
+        write_digits(d.digits, n, out + n);
+        out += n;
+        std::memset(out, '0', d.exponent);
+        out += d.exponent;
+        std::memcpy(out, ".0", 2);
+        return out + 2;
+    }
+    if (e >= 0) {  // point inside the digits
+        write_digits(d.digits, n, out + n + 1);
+        std::memmove(out, out + 1, e + 1);
+        out[e + 1] = '.';
+        return out + n + 1;
+    }
+    std::memcpy(out, "0.", 2);  // 0.000ddd
+    out += 2;
+    std::memset(out, '0', -e - 1);
+    out += -e - 1;
+    write_digits(d.digits, n, out + n);
+    return out + n;
+}
+
+}  // namespace
+
+Decimal shortest_decimal(double x) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &x, sizeof bits);
+    const std::uint64_t mantissa = bits & ((std::uint64_t{1} << 52) - 1);
+    const int biased = static_cast<int>((bits >> 52) & 0x7ff);
+    // x = m2 * 2^e2 / 4 ... written as mv = 4 * m2 with two extra bits for the interval's halves.
+    const std::uint64_t m2 = biased == 0 ? mantissa : mantissa | (std::uint64_t{1} << 52);
+    const int e2 = (biased == 0 ? 1 : biased) - 1023 - 52 - 2;
+    // Round-half-even reading accepts the interval's bounds when the mantissa is even.
+    const bool accept_bounds = (m2 & 1) == 0;
+    // At a power of two (mantissa 0) the gap below is half the gap above.
+    const int mm_shift = (mantissa != 0 || biased <= 1) ? 1 : 0;
+    return shorten(scale(m2, e2, accept_bounds, mm_shift), accept_bounds);
+}
+
+char* format_py_float(double x, char* out) {
+    if (x != x) return write_special("nan", out);
+    if (std::signbit(x)) {
+        *out++ = '-';
+        x = -x;
+    }
+    if (x == 0) return write_special("0.0", out);
+    if (x > 1.7976931348623157e308) return write_special("inf", out);
+    return write_repr(shortest_decimal(x), out);
+}
+
+}  // namespace ct::csv

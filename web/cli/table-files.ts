@@ -1,0 +1,62 @@
+/**
+ * The CLI's annotate outputs: predicted_labels.csv, decision_matrix.csv, probability_matrix.csv
+ * (and umap.csv), written as CellTypist's `celltypist` command names them. Files are opened
+ * before any work (an unwritable folder fails in a second, not after the run), the matrices are
+ * streamed while cells are scored, and every file keeps a `.partial` name until the whole run
+ * succeeded: a failure (disk full, cancelled, bad input) leaves nothing that looks complete.
+ */
+import path from 'node:path';
+import { AtomicFile, makeOutputFolder } from '../engine/export/atomic-file.ts';
+import { embeddingCsv } from '../engine/export/csv.ts';
+import { type MatrixTable, type MatrixTableSink, predictedLabelsCsvChunks } from '../engine/export/csv-stream.ts';
+import type { AnnotationResult } from '../engine/node.ts';
+
+export interface TableFilesOptions {
+  prefix: string;
+  /** decision_matrix.csv and probability_matrix.csv (CellTypist always writes them). */
+  matrices: boolean;
+  umap: boolean;
+}
+
+export class TableFiles {
+  private readonly files = new Map<string, AtomicFile>();
+  /** Streams the two matrices during scoring; undefined with matrices off. */
+  readonly sink?: MatrixTableSink;
+
+  constructor(
+    readonly outdir: string,
+    private readonly options: TableFilesOptions,
+  ) {
+    makeOutputFolder(outdir);
+    try {
+      const tables: MatrixTable[] = options.matrices ? ['decision_matrix', 'probability_matrix'] : [];
+      for (const name of ['predicted_labels', ...tables, ...(options.umap ? ['umap'] : [])]) this.open(name);
+      if (tables.length > 0) this.sink = { tables, write: (t, bytes) => this.files.get(t)!.write(bytes) };
+    } catch (e) {
+      this.discard();
+      throw e;
+    }
+  }
+
+  private open(name: string): void {
+    this.files.set(name, new AtomicFile(path.join(this.outdir, `${this.options.prefix}${name}.csv`)));
+  }
+
+  /** Paths of the files, in CellTypist's order. */
+  paths(): string[] {
+    return [...this.files.values()].map((f) => f.target);
+  }
+
+  /** Writes the per-cell tables of a finished run, then gives every file its real name. */
+  finish(r: AnnotationResult): void {
+    const labels = this.files.get('predicted_labels')!;
+    for (const text of predictedLabelsCsvChunks(r)) labels.write(text);
+    if (this.files.has('umap') && r.umap) this.files.get('umap')!.write(embeddingCsv(r.cell_ids, r.umap, ['UMAP1', 'UMAP2']));
+    for (const f of this.files.values()) f.commit();
+  }
+
+  /** Removes every partial file (after a failure). */
+  discard(): void {
+    for (const f of this.files.values()) f.discard();
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Node output files that never look complete when they are not: bytes go to `<name>.partial`
+ * and the file gets its real name only on `commit()`; `discard()` removes the partial file.
+ * File-system failures become one clear CellTypistError saying what to do (disk full, no
+ * permission, read-only disk, a file in the way of the output folder).
+ */
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { CellTypistError } from '../types.ts';
+
+const encoder = new TextEncoder();
+
+/** A one-line, actionable message for a failed file-system call on `target`. */
+export function fileError(e: unknown, target: string, what = 'write'): CellTypistError {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const where = 'choose another output folder (--outdir)';
+  switch (code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new CellTypistError('disk_full', `the disk is full (${code}) while writing ${target}: free some space or ${where}; no incomplete output was left`);
+    case 'EACCES':
+    case 'EPERM':
+      return new CellTypistError('not_writable', `cannot ${what} ${target}: permission denied; ${where} you can write to`);
+    case 'EROFS':
+      return new CellTypistError('not_writable', `cannot ${what} ${target}: the file system is read-only; ${where}`);
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return new CellTypistError('not_writable', `cannot ${what} ${target}: a file is in the way of the output folder; ${where}`);
+    case 'EISDIR':
+      return new CellTypistError('not_writable', `cannot ${what} ${target}: it is a folder; remove it or ${where}`);
+    case 'EFBIG':
+      return new CellTypistError('disk_full', `cannot ${what} ${target}: the file system does not allow files this large; ${where}`);
+    default:
+      return new CellTypistError('write_failed', `cannot ${what} ${target}: ${(e as Error)?.message ?? String(e)}`);
+  }
+}
+
+/** Creates the output folder (and parents), with a clear error. */
+export function makeOutputFolder(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw fileError(e, dir, 'create the output folder');
+  }
+}
+
+export class AtomicFile {
+  /** Where the bytes go until commit. */
+  readonly partial: string;
+  private fd: number | null;
+  /** Bytes written so far. */
+  bytes = 0;
+
+  constructor(readonly target: string) {
+    this.partial = `${target}.partial`;
+    try {
+      this.fd = openSync(this.partial, 'w');
+    } catch (e) {
+      throw fileError(e, target);
+    }
+  }
+
+  write(data: Uint8Array | string): void {
+    if (this.fd === null) throw new CellTypistError('write_failed', `${this.target} is already closed`);
+    const b = typeof data === 'string' ? encoder.encode(data) : data;
+    try {
+      for (let off = 0; off < b.length; ) off += writeSync(this.fd, b, off, b.length - off);
+    } catch (e) {
+      throw fileError(e, this.target);
+    }
+    this.bytes += b.length;
+  }
+
+  /** Closes and gives the file its real name (replacing an older one). */
+  commit(): void {
+    if (this.fd === null) return;
+    try {
+      closeSync(this.fd);
+      this.fd = null;
+      renameSync(this.partial, this.target);
+    } catch (e) {
+      this.discard();
+      throw fileError(e, this.target);
+    }
+  }
+
+  /** Closes and removes the partial file (safe to call more than once). */
+  discard(): void {
+    if (this.fd !== null) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // closing a file on a full disk can fail too; removing it is what matters
+      }
+      this.fd = null;
+    }
+    rmSync(this.partial, { force: true });
+  }
+}
