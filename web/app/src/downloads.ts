@@ -140,7 +140,8 @@ export function setupDownloads(src: DownloadSource): void {
       send({ type: 'cancel', id });
       handlers.delete(id);
       void writable?.abort().catch(() => {});
-      const f = describeFailure(e);
+      // Messages from the worker are already described.
+      const f = (e as { described?: boolean }).described ? { code: (e as { code: string }).code, message: (e as Error).message } : describeFailure(e);
       finish(f.code === 'cancelled' ? 'cancelled' : 'failed', `${name}: ${f.message}`);
     };
     current = { id, writable, cancel: () => fail(Object.assign(new Error('cancelled'), { name: 'AbortError' })) };
@@ -158,7 +159,7 @@ export function setupDownloads(src: DownloadSource): void {
       } else if (m.type === 'file') {
         saveBlob(m.blob, name);
       } else if (m.type === 'error') {
-        fail(Object.assign(new Error(m.message), { name: m.code === 'cancelled' ? 'AbortError' : 'ExportError', code: m.code }));
+        fail(Object.assign(new Error(m.message), { code: m.code, described: true }));
       } else if (m.type === 'done') {
         chain
           .then(() => writable?.close())

@@ -28,7 +28,6 @@ import type { ExportIn, ExportOut, ExportRequest } from './export-protocol.ts';
 import { describeFailure } from './export-errors.ts';
 
 const post = (m: ExportOut, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
-const wasmBase = new URL('../wasm/', self.location.href).href;
 /** Bytes per chunk posted to the page or written to the staging file. */
 const CHUNK = 4 << 20;
 /** Chunks in flight to the page before waiting for its acknowledgements. */
@@ -214,7 +213,7 @@ async function openHdf5(file: File): Promise<H5File> {
 
 /** Rescoring the input as the run did (any input format); the caller closes the reader and model. */
 async function scoresFor(req: ExportRequest, job: Job) {
-  const { core, variant } = await loadCore({ baseUrl: wasmBase });
+  const { core, variant } = await loadCore();
   const model = loadModel(core, req.model);
   let reader: MatrixReader;
   try {
