@@ -33,6 +33,11 @@ const CHUNK = 4 << 20;
 /** Chunks in flight to the page before waiting for its acknowledgements. */
 const WINDOW = 2;
 const STAGE_PREFIX = 'ctw-export-';
+/**
+ * Without OPFS the file is assembled from Blobs, which browsers other than Chromium may keep in
+ * memory: above this estimated size such exports are refused with advice (Chromium has OPFS).
+ */
+export const BLOB_LIMIT = 1 << 30;
 
 interface Job {
   ac: AbortController;
@@ -128,6 +133,13 @@ async function openStage(req: ExportRequest): Promise<Stage> {
   const canSync = root && 'createSyncAccessHandle' in FileSystemFileHandle.prototype;
   if (!root || !canSync) {
     if (req.staging === 'opfs') throw new CellTypistError('no_opfs', "this browser has no origin-private file system to stage the export on disk");
+    const size = estimateBytes(req);
+    if (req.staging !== 'blob' && size > BLOB_LIMIT) {
+      throw new CellTypistError(
+        'too_large_for_memory',
+        `this browser cannot stage a file of about ${(size / 1e9).toFixed(1)} GB on disk (no origin-private file system), and files above ${BLOB_LIMIT / 2 ** 30} GB are not built in memory: tick “Ask where to save each file” (Chrome, Edge), or use the command line (celltypist-wasm annotate --write-h5ad)`,
+      );
+    }
     const b = new BlobBackend();
     return { kind: 'blob', backend: b, finish: async () => b.toBlob() };
   }
@@ -145,6 +157,25 @@ async function openStage(req: ExportRequest): Promise<Stage> {
       return fh.getFile();
     },
   };
+}
+
+/** Rough size of an export's file (for the Blob limit). */
+function estimateBytes(req: ExportRequest): number {
+  const n = req.annotations.cell_ids.length;
+  const L = req.annotations.labels.length;
+  switch (req.kind) {
+    case 'labels':
+      return n * 64;
+    case 'decision':
+    case 'probability':
+      return n * (L * 20 + 32);
+    case 'proportions':
+      return req.text?.length ?? 0;
+    case 'h5ad':
+      return req.file.size + n * (L * 8 + 64);
+    default:
+      return n * (L * 8 + 64);
+  }
 }
 
 /** Removes staging files left by earlier visits. */
