@@ -11,7 +11,8 @@
  *     [--model ../shared/bench/bench98.pkl] [--staging auto|opfs|blob] [--cli-dir DIR] [--only labels,h5ad]
  */
 import { execSync, spawnSync } from 'node:child_process';
-import { closeSync, copyFileSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
@@ -181,10 +182,13 @@ async function main() {
   values.input = await withEmbedding(values.input!, out);
   buildApp('');
   const server = await serveStatic(DIST, true);
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS, downloadsPath: out });
+  // A persistent profile, as a user's browser: OPFS and Blob storage on disk (a fresh Playwright
+  // context is off-the-record, whose storage lives in memory with a small quota).
+  const profile = mkdtempSync(path.join(tmpdir(), 'ctw-bench-profile-'));
+  const browser = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: ARGS, downloadsPath: out, acceptDownloads: true });
   // Chromium runs as children of this process: its tree minus ourselves.
   const root = process.pid;
-  const page = await browser.newPage({ acceptDownloads: true });
+  const page = browser.pages()[0] ?? (await browser.newPage());
   await page.goto(`${server.url}?export-staging=${values.staging}`);
   await page.waitForSelector('#engine-status:not(:empty)', { timeout: 60000 });
   await page.setInputFiles('#model-file', values.model!);
@@ -228,6 +232,7 @@ async function main() {
   console.log(`load after: ${execSync('uptime').toString().trim()}`);
   await browser.close();
   await server.close();
+  rmSync(profile, { recursive: true, force: true });
 }
 
 main().catch((e) => {

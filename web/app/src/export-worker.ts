@@ -12,7 +12,7 @@ import { coreMatrixRows, labelsCsvProducer, matrixCsvProducer, textCsvProducer, 
 import { MatrixCsvFormatter } from '../../engine/export/csv-stream.ts';
 import { openInputFiles } from '../../engine/formats/open-browser.ts';
 import type { MatrixReader } from '../../engine/formats/reader.ts';
-import { writeAnnotatedH5ad } from '../../engine/export/h5ad-stream.ts';
+import { checkWritten, writeAnnotatedH5ad } from '../../engine/export/h5ad-stream.ts';
 import { provenanceOf } from '../../engine/export/provenance.ts';
 import { rescoreStream } from '../../engine/export/rescore.ts';
 import type { ScoreStream } from '../../engine/export/scores.ts';
@@ -322,6 +322,11 @@ async function runH5ad(req: ExportRequest, job: Job): Promise<{ bytes: number; w
       s.close();
       file.close();
     }
+    // h5wasm may not throw when a write fails (full disk or storage quota): check the result.
+    if (fs.state.lastError) throw fs.state.lastError;
+    const head = new Uint8Array(64);
+    own.backend.read(head, { at: 0 });
+    checkWritten(head, own.backend.getSize(), req.kind === 'h5ad' ? 'the annotated .h5ad' : 'the annotations-only .h5ad');
   } finally {
     FS.unmount(dir);
     input.close();

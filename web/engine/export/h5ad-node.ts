@@ -3,7 +3,7 @@
  * written to `<out>.partial` and renamed when complete, so a failed or interrupted run never
  * leaves a file that looks complete.
  */
-import { readFileSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { loadModel } from '../annotate.ts';
 import { loadCore } from '../wasm/load.ts';
@@ -11,7 +11,7 @@ import { CellTypistError, type AnnotateOptions, type AnnotationResult } from '..
 import { provenanceOf } from './provenance.ts';
 import { scoresFromResult } from './scores.ts';
 import type { CGroup } from '../h5ad/copy.ts';
-import { writeAnnotatedH5ad, type Annotations, type Provenance, type WriteAnnotatedOptions } from './h5ad-stream.ts';
+import { checkWritten, writeAnnotatedH5ad, type Annotations, type Provenance, type WriteAnnotatedOptions } from './h5ad-stream.ts';
 import type { ScoreStream } from './scores.ts';
 
 export async function writeAnnotatedH5adFile(inputPath: string, outPath: string, ann: Annotations, scores: ScoreStream | null, provenance: Provenance, opts: WriteAnnotatedOptions = {}): Promise<{ warnings: string[] }> {
@@ -21,6 +21,14 @@ export async function writeAnnotatedH5adFile(inputPath: string, outPath: string,
   const partial = `${outPath}.partial`;
   try {
     const r = await writeAnnotatedH5ad(h5 as never, input, partial, ann, scores, provenance, opts);
+    const head = Buffer.alloc(64);
+    const fd = openSync(partial, 'r');
+    try {
+      readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+    checkWritten(head, statSync(partial).size, outPath);
     renameSync(partial, outPath);
     return r;
   } catch (e) {

@@ -15,6 +15,7 @@
  */
 import { copyAttrs, copyMembers, CHUNK_BYTES, SLICE_BYTES, datasetBytes, type CDataset, type CGroup, type CopyContext } from '../h5ad/copy.ts';
 import { WRITE_LIBVER } from '../h5ad/write.ts';
+import { endOfFile } from '../h5ad/signature.ts';
 import { CellTypistError, type AnnotationResult } from '../types.ts';
 import { ENGINE_VERSION } from '../version.ts';
 import type { ScoreStream } from './scores.ts';
@@ -48,6 +49,21 @@ export interface WriteAnnotatedOptions {
 
 export interface H5Writer {
   File: new (path: string, mode: string, options?: object) => CGroup & { close(): unknown };
+}
+
+/**
+ * Checks a written file's first bytes against its size: HDF5 records the end of the file in the
+ * superblock when it closes it cleanly, so a write that failed silently (h5wasm does not always
+ * throw when the disk or the storage quota is full) is caught here instead of a broken download.
+ */
+export function checkWritten(head: Uint8Array, size: number, name: string): void {
+  const eof = head.length >= 48 ? endOfFile(head, 0) : null;
+  if (eof !== size) {
+    throw new CellTypistError(
+      'write_failed',
+      `${name} was not written completely (HDF5 recorded ${eof?.toLocaleString('en-US') ?? 'no'} bytes, the file has ${size.toLocaleString('en-US')}): the disk or the browser's storage is probably full. Free some space and export again.`,
+    );
+  }
 }
 
 /** The obs columns the annotation writes (replaced when the input already has them). */

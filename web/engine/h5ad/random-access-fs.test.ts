@@ -10,18 +10,19 @@ import { describe, it } from 'node:test';
 import { annotate } from '../node.ts';
 import { sharedPath } from '../testing/fixtures.ts';
 import { BlobBackend } from '../export/blob-backend.ts';
-import { writeAnnotatedH5ad } from '../export/h5ad-stream.ts';
+import { checkWritten, writeAnnotatedH5ad } from '../export/h5ad-stream.ts';
 import { scoresFromResult } from '../export/scores.ts';
 import type { CGroup } from './copy.ts';
 import { MemoryBackend, randomAccessFs, type RandomAccessBackend } from './random-access-fs.ts';
 
 const INPUT = sharedPath('fixtures/synthetic/query_1k.h5ad');
 
-async function writeOn(backend: RandomAccessBackend, mount: string) {
+async function writeOn(backend: RandomAccessBackend, mount: string, state?: { lastError: unknown }) {
   const h5wasm = (await import('h5wasm')).default;
   const { FS } = (await h5wasm.ready) as unknown as { FS: any };
   FS.writeFile('/input.h5ad', readFileSync(INPUT));
   const fs = randomAccessFs(FS);
+  if (state) Object.defineProperty(state, 'lastError', { get: () => fs.state.lastError });
   FS.mkdir(mount);
   FS.mount(fs, { files: [{ name: 'out.h5ad', backend }] }, mount);
   const r = await annotate(INPUT, sharedPath('fixtures/models/toy_lr.pkl'), { variant: 'simd', majority_voting: true, over_clustering: 'given_clusters' });
@@ -63,6 +64,29 @@ describe('random-access file system for h5wasm', () => {
     assert.equal(bytes.length, blobs.getSize());
     assert.equal(blobs.bytesReadBack, 0);
     checkInAnndata(bytes, r.predicted_labels);
+  });
+
+  it('a full disk is never a silent, broken file: the backend error is kept and the result fails the check', async () => {
+    class FullDisk extends MemoryBackend {
+      override write(src: Uint8Array, o: { at: number }): number {
+        if (o.at + src.length > 1_500_000) throw new DOMException('no space', 'QuotaExceededError');
+        return super.write(src, o);
+      }
+    }
+    const disk = new FullDisk();
+    const state = { lastError: null as unknown };
+    let threw: unknown = null;
+    try {
+      await writeOn(disk, '/full', state);
+    } catch (e) {
+      threw = e;
+    }
+    assert.equal((state.lastError as DOMException | null)?.name, 'QuotaExceededError');
+    if (!threw) {
+      const head = new Uint8Array(64);
+      disk.read(head, { at: 0 });
+      assert.throws(() => checkWritten(head, disk.getSize(), 'out.h5ad'), /not written completely .*full/);
+    }
   });
 
   it('Blob backend: overwrites, holes and truncation behave like a file', () => {
