@@ -185,7 +185,7 @@ async function main() {
   // A persistent profile, as a user's browser: OPFS and Blob storage on disk (a fresh Playwright
   // context is off-the-record, whose storage lives in memory with a small quota).
   const profile = mkdtempSync(path.join(tmpdir(), 'ctw-bench-profile-'));
-  const browser = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: ARGS, downloadsPath: out, acceptDownloads: true });
+  const browser = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: ARGS, downloadsPath: out, acceptDownloads: true, serviceWorkers: 'block' });
   // Chromium runs as children of this process: its tree minus ourselves.
   const root = process.pid;
   const page = browser.pages()[0] ?? (await browser.newPage());
