@@ -64,6 +64,8 @@ describe('app: every input format', () => {
     const page = await h.openApp(h.server.url);
     assert.match(await load(page, '#data-file', f('query_1k_cells_by_genes.csv')), /Format: CSV table, cells × genes/);
     await annotateAndCompare(page, 'csv_cells_by_genes');
+    // The annotated .h5ad adds columns to an .h5ad input: not offered for a table.
+    assert.equal(await page.isDisabled('#dl-h5ad'), true);
     assert.match(await load(page, '#data-file', f('query_1k_filtered_feature_bc_matrix.h5')), /Format: Cell Ranger v3 \.h5, genes × cells/);
     await annotateAndCompare(page, 'csv_cells_by_genes');
     await page.close();

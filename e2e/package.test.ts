@@ -4,7 +4,8 @@
 // Then the static app (dist/app) on a host that sends no COOP/COEP: its service worker restores
 // the threaded build, and the installed shell works offline.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium } from 'playwright-core';
 import { column, readCsv, repoPath, sharedPath } from '../web/engine/testing/fixtures.ts';
 import { ARGS, buildApp, DIST, runAndWait, waitRunnable } from './support/harness.ts';
-import { ensurePackageBuilt, installInFreshProject, pack, type Packed } from './support/pack.ts';
+import { ensurePackageBuilt, installInFreshProject, pack, type Packed, serveCdn } from './support/pack.ts';
 import { serveStatic } from './support/serve.ts';
 
 /** Budgets of what `npm install celltypist-wasm` downloads and unpacks (the two wasm builds are ~1.2 MB). */
@@ -32,6 +33,17 @@ const plainEnv = () => {
   delete env.NODE_PATH;
   return env;
 };
+/** Like spawnSync, without blocking this process's event loop (the test's own servers must answer). */
+function spawnAsync(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
 const nodeRun = (args: string[], cwd = project) => spawnSync(process.execPath, args, { cwd, encoding: 'utf8', env: plainEnv(), timeout: 120_000 });
 
 let demoLabels: string[] | null = null;
@@ -52,6 +64,7 @@ before(() => {
   project = installInFreshProject(packed.tarball, ['@types/node']);
 });
 after(() => {
+  if (process.env.CTW_KEEP_TMP) return console.log(`kept ${work} and ${project}`);
   rmSync(work, { recursive: true, force: true });
   rmSync(project, { recursive: true, force: true });
 });
@@ -103,6 +116,34 @@ console.log(JSON.stringify({ cells: r.cell_ids, labels: r.predicted_labels, work
     assert.equal(out.variant, 'simd-threads');
     assert.equal(out.n_types, 6);
     assert.match(out.error, /missing\.h5ad/);
+  });
+
+  it("docs/api.md's complete Node example runs as written (catalog model downloaded once, then cached)", async () => {
+    const code = /```js\n(\/\/ annotate\.mjs[\s\S]*?)```/.exec(readFileSync(repoPath('docs/api.md'), 'utf8'))?.[1];
+    assert.ok(code, 'the example is in docs/api.md');
+    const dir = path.join(project, 'docs-example');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'annotate.mjs'), code);
+    // The catalog entry it names, served by a local stand-in for the model host.
+    const cdn = await serveCdn(path.dirname(MODEL));
+    try {
+      const sha256 = createHash('sha256').update(readFileSync(MODEL)).digest('hex');
+      const registry = { format: 1, catalog_url: `${cdn.url}models.json`, catalog_last_update: '2026-01-01', models: [{ name: 'Immune_All_Low', file: 'toy_lr.pkl', url: `${cdn.url}toy_lr.pkl`, mirrors: [], version: 'v2', date: '', details: '', n_cell_types: 6, source: '', default: true, size: null, sha256 }] };
+      writeFileSync(path.join(dir, 'registry.json'), JSON.stringify(registry));
+      const env = { ...plainEnv(), CELLTYPIST_WASM_REGISTRY: path.join(dir, 'registry.json'), CELLTYPIST_WASM_CACHE: path.join(dir, 'cache') };
+      for (const round of [1, 2]) {
+        const r = await spawnAsync(process.execPath, ['annotate.mjs', QUERY], { cwd: dir, env });
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stdout, /1000 cells; first: \S+ → .+/);
+        assert.deepEqual(column(readCsv(path.join(dir, 'predicted_labels.csv')), 'predicted_labels'), column(readCsv(EXPECTED), 'predicted_labels'), `round ${round}`);
+      }
+      assert.deepEqual(cdn.requests, ['/toy_lr.pkl'], 'downloaded once, then from the cache');
+      const bad = await spawnAsync(process.execPath, ['annotate.mjs', path.join(dir, 'nope.h5ad')], { cwd: dir, env });
+      assert.equal(bad.status, 1);
+      assert.match(bad.stderr, /\nerror \(not_found\): cannot read .*nope\.h5ad/);
+    } finally {
+      await cdn.stop();
+    }
   });
 
   it('the celltypist-wasm bin runs the compiled CLI', () => {
@@ -200,6 +241,33 @@ window.annotateDemo = async () => {
 };
 `,
     );
+    // The browser API as docs/api.md shows it: BrowserAnnotator, bundled core or a CDN's.
+    writeFileSync(
+      path.join(app, 'api.html'),
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>API</title></head><body><script type="module" src="./api.js"></script></body></html>\n`,
+    );
+    writeFileSync(
+      path.join(app, 'api.js'),
+      `import { BrowserAnnotator, CellTypistError } from 'celltypist-wasm';
+window.annotateWithApi = async (wasmBaseUrl) => {
+  const annotator = new BrowserAnnotator(wasmBaseUrl ? { wasmBaseUrl } : {});
+  try {
+    const variant = await annotator.ready;
+    const model = new Uint8Array(await (await fetch('./demo_model.pkl')).arrayBuffer());
+    const file = new File([await (await fetch('./demo.h5ad')).blob()], 'demo.h5ad');
+    const info = await annotator.modelInfo(model);
+    const stages = new Set();
+    const { result, embedding } = await annotator.annotate(file, model, { mode: 'best_match' }, (p) => stages.add(p.stage));
+    let error = '';
+    try { await annotator.annotate(new File(['not hdf5'], 'notes.txt'), model); } catch (e) { error = e instanceof CellTypistError ? e.code : 'not a CellTypistError'; }
+    return { variant, labels: result.predicted_labels, n_types: info.labels.length, embedding: embedding && embedding.name, stages: [...stages], error };
+  } finally {
+    annotator.terminate();
+  }
+};
+`,
+    );
+    writeFileSync(path.join(app, 'vite.config.mjs'), `export default { build: { rollupOptions: { input: { main: 'index.html', api: 'api.html' } } } };\n`);
     // The same demo through the Node entry of the same package: the browser must agree.
     nodeLabels = demoLabelsFromNode();
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
@@ -216,6 +284,39 @@ window.annotateDemo = async () => {
     console.log(`consumer app: ${assets.length} assets, ${(total / 1024).toFixed(0)} KB`);
   });
 
+  it('BrowserAnnotator (docs example) annotates in a worker, with the bundled core or one on a CDN (locateFile/baseUrl)', async () => {
+    const server = await serveStatic(path.join(app, 'dist'), true);
+    // A CDN holding the package's core files, on another origin (CORS + CORP headers).
+    const cdn = await serveCdn(path.join(project, 'node_modules/celltypist-wasm/dist/lib/engine/wasm/generated'));
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    page.on('request', (q) => requests.push(q.url()));
+    try {
+      await page.goto(`${server.url}api.html`);
+      await page.waitForFunction(() => typeof (window as unknown as { annotateWithApi?: unknown }).annotateWithApi === 'function');
+      type Out = { variant: string; labels: string[]; n_types: number; embedding: string | null; stages: string[]; error: string };
+      const run = (base?: string) => page.evaluate((b) => (window as unknown as { annotateWithApi(b?: string): Promise<Out> }).annotateWithApi(b), base);
+      const bundled = await run();
+      assert.equal(bundled.variant, 'simd-threads');
+      assert.deepEqual(bundled.labels, nodeLabels);
+      assert.equal(bundled.n_types, 6);
+      assert.equal(bundled.embedding, 'X_umap');
+      assert.ok(bundled.stages.includes('predict'), bundled.stages.join());
+      assert.equal(bundled.error, 'not_hdf5');
+      assert.deepEqual(cdn.requests, []);
+      const seen = requests.length;
+      const fromCdn = await run(cdn.url);
+      assert.equal(fromCdn.variant, 'simd-threads');
+      assert.deepEqual(fromCdn.labels, nodeLabels);
+      assert.deepEqual([...new Set(cdn.requests)].sort(), ['/ct-threads.js', '/ct-threads.wasm', '/ct-threads.worker.js']);
+      assert.ok(!requests.slice(seen).some((u) => /ct-threads-[^/]*\.wasm$/.test(u)), 'the bundled core is not fetched when a CDN is given');
+    } finally {
+      await page.close();
+      await server.close();
+      await cdn.stop();
+    }
+  });
+
   for (const isolated of [true, false]) {
     it(`annotates the demo in Chromium (${isolated ? 'COOP/COEP: threaded build' : 'no COOP/COEP: SIMD-only build'}) with the labels of the Node entry`, async () => {
       const server = await serveStatic(path.join(app, 'dist'), isolated);
@@ -224,6 +325,7 @@ window.annotateDemo = async () => {
       page.on('request', (q) => requests.push(q.url()));
       try {
         await page.goto(server.url);
+        await page.waitForFunction(() => typeof (window as unknown as { annotateDemo?: unknown }).annotateDemo === 'function');
         await page.evaluate(() => (window as unknown as { annotateDemo(): Promise<void> }).annotateDemo());
         await page.waitForFunction(() => document.body.dataset.annotated || document.body.dataset.error, null, { timeout: 60000 });
         assert.equal(await page.evaluate(() => document.body.dataset.error ?? ''), '');

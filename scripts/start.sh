@@ -3,8 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-bash scripts/build-wasm.sh >/dev/null
-bash scripts/build.sh   # npm run build: the compiled package (dist/lib) and the static app (dist/app)
+bash scripts/build.sh   # npm run build: wasm core, compiled package (dist/lib), static app (dist/app)
 echo "celltypist-wasm: open http://127.0.0.1:5173 and click 'Use the demo dataset and model'"
 # The production build, served with COOP/COEP (threaded core); `npm run dev` is the dev server.
 exec npx vite preview --config web/app/vite.config.ts --host 127.0.0.1 --port 5173 --strictPort

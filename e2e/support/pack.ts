@@ -6,7 +6,9 @@
  * fetch). A dependency the package uses but does not declare therefore fails to resolve.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoPath } from '../../web/engine/testing/fixtures.ts';
@@ -71,4 +73,22 @@ export function installInFreshProject(tarball: string, devLinks: string[] = []):
     symlinkSync(path.join('..', 'celltypist-wasm', rel), path.join(project, 'node_modules/.bin', name));
   }
   return project;
+}
+
+/** A CDN for the core's files on its own origin: right MIME types, CORS and CORP (as jsDelivr/unpkg send). */
+export async function serveCdn(dir: string): Promise<{ url: string; requests: string[]; stop(): Promise<void> }> {
+  const types: Record<string, string> = { '.js': 'text/javascript', '.wasm': 'application/wasm' };
+  const requests: string[] = [];
+  const server = http.createServer((req, res) => {
+    const name = path.basename(new URL(req.url ?? '/', 'http://x').pathname);
+    requests.push(`/${name}`);
+    const file = path.join(dir, name);
+    const headers = { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' };
+    if (!existsSync(file)) return void res.writeHead(404, headers).end();
+    res.writeHead(200, { ...headers, 'Content-Type': types[path.extname(name)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/`, requests, stop: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r()))) };
 }

@@ -22,6 +22,7 @@
 #include "model/markers.hpp"
 #include "model/pickle_reader.hpp"
 #include "model/subset.hpp"
+#include "predict/contributions.hpp"
 #include "predict/labels.hpp"
 #include "predict/make_unique.hpp"
 #include "predict/normalize.hpp"
@@ -166,6 +167,53 @@ class Predictor {
   private:
     std::unique_ptr<ct::predict::Predictor> p_;
     std::vector<std::int64_t> indptr64_;
+};
+
+/// "Why this label": a model matched to the query's genes once, then per-cell top
+/// contributions (coef x scaled value) to a label's decision score.
+class Explainer {
+  public:
+    Explainer(const Model& model, const val& genes) {
+        try {
+            e_ = std::make_unique<ct::predict::Explainer>(model.get(), strings_from(genes));
+        } catch (const std::exception& e) {
+            throw_js(e);
+        }
+    }
+    /// One cell's sparse row (heap pointers, nnz entries, indices into the query genes).
+    /// Returns [{feature, value, scaled, coef, contribution}] best first.
+    val top(std::uintptr_t data, std::uintptr_t indices, std::size_t nnz, std::size_t label,
+            std::size_t top_n, bool positive_first) const {
+        try {
+            const auto c = e_->top(ptr<const float>(data), ptr<const std::int32_t>(indices), nnz,
+                                   label, {top_n, positive_first});
+            val out = val::array();
+            for (std::size_t k = 0; k < c.size(); ++k) {
+                val o = val::object();
+                o.set("feature", static_cast<double>(c[k].feature));
+                o.set("value", c[k].value);
+                o.set("scaled", c[k].scaled);
+                o.set("coef", c[k].coef);
+                o.set("contribution", c[k].contribution);
+                out.set(k, o);
+            }
+            return out;
+        } catch (const std::exception& e) {
+            throw_js(e);
+        }
+    }
+    double decision(std::uintptr_t data, std::uintptr_t indices, std::size_t nnz,
+                    std::size_t label) const {
+        try {
+            return e_->decision(ptr<const float>(data), ptr<const std::int32_t>(indices), nnz,
+                                label);
+        } catch (const std::exception& e) {
+            throw_js(e);
+        }
+    }
+
+  private:
+    std::unique_ptr<ct::predict::Explainer> e_;
 };
 
 val best_match(std::uintptr_t decision, std::size_t n_rows, std::size_t n_labels) {
@@ -472,6 +520,10 @@ EMSCRIPTEN_BINDINGS(celltypist) {
         .function("n_labels", &Predictor::n_labels)
         .function("n_features_used", &Predictor::n_features_used)
         .function("score", &Predictor::score);
+    emscripten::class_<Explainer>("Explainer")
+        .constructor<const Model&, const val&>()
+        .function("top", &Explainer::top)
+        .function("decision", &Explainer::decision);
     emscripten::function("best_match", &best_match);
     emscripten::function("prob_match", &prob_match);
     emscripten::function("make_unique", &make_unique);

@@ -10,7 +10,9 @@ if(CT_WASM_THREADS)
   set(name ct-threads)
   set(export_name createCellTypistThreads)
   set(thread_flags -pthread)
-  set(thread_link -pthread -sPTHREAD_POOL_SIZE=4 -sPTHREAD_POOL_SIZE_STRICT=0)
+  # No pool at start-up: web/engine/wasm/load.ts starts the workers a run needs (each one is a
+  # thread with its own copy of the compiled module: ~20 MB and a compile each).
+  set(thread_link -pthread -sPTHREAD_POOL_SIZE=0 -sPTHREAD_POOL_SIZE_STRICT=0)
 else()
   set(name ct-simd)
   set(export_name createCellTypistSimd)

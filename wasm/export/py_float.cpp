@@ -60,41 +60,52 @@ struct Big {
     }
 };
 
-int compare_shifted(const Big& a, const Big& d, int shift) {  // a vs d * 2^shift
-    int top = std::max(a.bit_length(), d.bit_length() + shift);
-    for (int i = top; i >= 0; --i) {
-        bool x = a.bit(i), y = i >= shift && d.bit(i - shift);
-        if (x != y) return x ? 1 : -1;
+/** a vs b, both normalized to the same word count. */
+int compare(const Big& a, const Big& b) {
+    for (std::size_t i = a.w.size(); i-- > 0;) {
+        if (a.w[i] != b.w[i]) return a.w[i] < b.w[i] ? -1 : 1;
     }
     return 0;
 }
 
-void subtract_shifted(Big& a, const Big& d, int shift) {  // a -= d * 2^shift (a >= it)
-    std::int64_t borrow = 0;
+void subtract(Big& a, const Big& b) {  // a -= b (a >= b, same word count)
+    std::uint64_t borrow = 0;
     for (std::size_t i = 0; i < a.w.size(); ++i) {
-        std::uint64_t sub = 0;
-        int lo = static_cast<int>(32 * i) - shift;
-        for (int b = 0; b < 32; ++b) {
-            if (lo + b >= 0 && d.bit(lo + b)) sub |= std::uint64_t{1} << b;
-        }
-        std::int64_t v = static_cast<std::int64_t>(a.w[i]) - static_cast<std::int64_t>(sub) - borrow;
-        borrow = v < 0;
-        a.w[i] = static_cast<std::uint32_t>(v + (borrow << 32));
+        const std::uint64_t v = static_cast<std::uint64_t>(a.w[i]) - b.w[i] - borrow;
+        a.w[i] = static_cast<std::uint32_t>(v);
+        borrow = (v >> 32) & 1;
     }
 }
 
-/** floor(2^n / d) for a quotient below 2^128, by binary long division. */
+void shift_left_1(Big& a) {
+    std::uint32_t carry = 0;
+    for (auto& x : a.w) {
+        const std::uint32_t next = x >> 31;
+        x = (x << 1) | carry;
+        carry = next;
+    }
+}
+
+/**
+ * floor(2^n / d) for a quotient below 2^128, by binary long division on 32-bit words. The
+ * remainder starts at the dividend's top bits that are still below d, so only the quotient's
+ * ~126 bits cost a step each (the tables build in a few milliseconds).
+ */
 u128 divide_power_of_two(int n, const Big& d) {
-    Big rem;
-    rem.w.assign(n / 32 + 1, 0);
-    rem.w[n / 32] = 1u << (n % 32);
+    const int k = d.bit_length() - 1;  // 2^k <= d < 2^(k+1)
+    Big div = d, rem;
+    div.w.resize(k / 32 + 2, 0);
+    rem.w.assign(div.w.size(), 0);
+    rem.w[k / 32] = 1u << (k % 32);  // the dividend's bits above position n - k
     u128 q = 0;
-    for (int shift = n - d.bit_length() + 1; shift >= 0; --shift) {
+    for (int pos = n - k;; --pos) {
         q <<= 1;
-        if (compare_shifted(rem, d, shift) >= 0) {
-            subtract_shifted(rem, d, shift);
+        if (compare(rem, div) >= 0) {
+            subtract(rem, div);
             q |= 1;
         }
+        if (pos == 0) break;
+        shift_left_1(rem);  // bring down the next (zero) bit of 2^n
     }
     return q;
 }

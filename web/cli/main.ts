@@ -11,9 +11,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeAnnotatedFile } from '../engine/export/h5ad-node.ts';
 import { annotate, CellTypistError, modelInfo, train } from '../engine/node.ts';
-import { crosstab, crosstabCsv } from '../engine/export/crosstab.ts';
 import { progressPrinter } from './progress.ts';
 import { TableFiles } from './table-files.ts';
+import { memoryError } from '../engine/limits.ts';
+import { makeOutputFolder, writeFileAtomic } from '../engine/export/atomic-file.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fetchGeneTable, fetchModel } from '../engine/models/fetch.ts';
@@ -28,7 +29,7 @@ import { nodeRegistry } from '../engine/models/registry-node.ts';
 const registry = nodeRegistry;
 
 /** A model argument is a .pkl path, or a catalog name downloaded (verified, cached) on first use. */
-async function resolveModel(arg: string, quiet: boolean): Promise<string | Uint8Array> {
+export async function resolveModel(arg: string, quiet: boolean): Promise<string | Uint8Array> {
   if (existsSync(arg)) return arg;
   if (/[\\/]/.test(arg)) throw new CellTypistError('not_found', `cannot read the model file '${arg}'`);
   const m = findModel(registry(), arg);
@@ -46,7 +47,9 @@ const USAGE = `usage:
   celltypist-wasm train -i REF.h5ad --labels OBS_COL -o MODEL.pkl [train options]
   celltypist-wasm subset -m MODEL.pkl --types "A,B,C" -o OUT.pkl   the model restricted to some cell types
   celltypist-wasm convert -m MODEL.pkl -o OUT.pkl [--gene-map FILE] [--all-orthologs]   human <-> mouse by orthologs
-  celltypist-wasm compare -i DATA.h5ad -m A.pkl -m B.pkl [-m ...] [-o crosstab.csv]   labels of several models, cross-tabulated
+  celltypist-wasm compare -i DATA.h5ad -m A.pkl -m B.pkl [-m ...] [-o OUTDIR] [--majority-voting]   labels of several
+                                                        models per cell, pairwise agreement and cross-tabs
+  celltypist-wasm dotplot -i DATA.h5ad --groupby COL --genes A,B,C | -m MODEL [--top 2] [--table OUT.csv] [--out OUT.svg|png]
   celltypist-wasm models [--json]                       list the CellTypist model catalog
   celltypist-wasm models --show MODEL.pkl|NAME [--top N]   cell types (and top markers) of a model
   celltypist-wasm models --download NAME                 download a catalog model into the cache
@@ -84,6 +87,8 @@ annotate options (as CellTypist's command line):
   --write-h5ad                 also write OUTDIR/[PREFIX]annotated.h5ad (a new file: the input streamed through +
                                CellTypist's obs columns, obsm['probability_matrix'], uns['celltypist'] provenance)
   --write-h5ad-light           also write OUTDIR/[PREFIX]annotated_light.h5ad (annotations only: obs + obsm + uns)
+  --plot FILE.png|FILE.svg     the results figure: majority voting, predicted labels, confidence on obsm X_umap
+                               (else another 2-D obsm, else a UMAP computed from the over-clustering graph)
   --variant auto|simd|simd-threads   WebAssembly build (default auto)
   --threads N                  scoring threads for the threaded build (default 2)
   --quiet                      no progress output
@@ -112,24 +117,25 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'annotate') return await annotateCommand(rest);
     if (command === 'models') return await modelsCommand(rest);
     if (command === 'train') return await trainCommand(rest);
-    if (command === 'compare') return await compareCommand(rest);
+    if (command === 'compare') return await (await import('./compare.ts')).compareCommand(rest);
+    if (command === 'dotplot') return await (await import('./dotplot.ts')).dotplotCommand(rest);
     if (command === 'subset' || command === 'convert') return await modelToolCommand(command, rest);
     if (command === '--help' || command === '-h' || command === 'help') {
-      process.stdout.write(USAGE + TRAIN_USAGE);
+      process.stdout.write(USAGE + TRAIN_USAGE + (await import('./dotplot.ts')).DOTPLOT_USAGE + (await import('./compare.ts')).COMPARE_USAGE);
       return 0;
     }
     process.stderr.write(`${command ? `unknown command '${command}'\n` : ''}${USAGE}`);
     return 2;
   } catch (e) {
     if (e instanceof CellTypistError) {
-      process.stderr.write(`\nerror: ${e.message}\n`);
+      process.stderr.write(`\nerror: ${(memoryError(e) ?? e).message}\n`);
       return 1;
     }
     if (e instanceof TypeError && /Unknown option|argument/.test(e.message)) {
       process.stderr.write(`error: ${e.message}\n${USAGE}`);
       return 2;
     }
-    process.stderr.write(`\nerror: ${(e as Error).message}\n`);
+    process.stderr.write(`\nerror: ${(memoryError(e) ?? (e as Error)).message}\n`);
     return 1;
   }
 }
@@ -166,6 +172,7 @@ async function annotateCommand(args: string[]): Promise<number> {
       'all-orthologs': { type: 'boolean' },
       'write-h5ad': { type: 'boolean' },
       'write-h5ad-light': { type: 'boolean' },
+      plot: { type: 'string' },
       'no-matrices': { type: 'boolean' },
       normalize: { type: 'boolean' },
       'conf-by': { type: 'string' },
@@ -193,6 +200,10 @@ async function annotateCommand(args: string[]): Promise<number> {
   if (wantH5ad && !/\.h5ad$/i.test(input)) {
     throw new CellTypistError('bad_option', `--write-h5ad adds the annotations to an .h5ad input; '${path.basename(input)}' is not one: leave out --write-h5ad (the CSV tables are written), or convert the data to .h5ad first`);
   }
+  const plot = values.plot ? await import('./results-plot.ts') : null;
+  if (values.plot && !/\.(png|svg)$/i.test(values.plot)) throw new CellTypistError('bad_option', `--plot must end in .png or .svg (got '${values.plot}')`);
+  // The figure uses the file's embedding (h5ad), else a UMAP computed from the over-clustering graph.
+  const plotBasis = plot && /\.h5ad$/i.test(input) ? await plot.findEmbedding(input) : null;
   const confByVoting = values['conf-by'] === 'majority_voting';
   const model = await resolveModel(values.model, quiet);
   // The tables are opened before the run (an unwritable folder fails at once) and streamed.
@@ -205,7 +216,7 @@ async function annotateCommand(args: string[]): Promise<number> {
     over_clustering: values['over-clustering'],
     min_prop: number(values['min-prop'], 'min-prop', 0),
     seed: number(values.seed, 'seed', 0),
-    compute_umap: values.umap ?? false,
+    compute_umap: (values.umap ?? false) || (!!plot && !plotBasis),
     gene_column: values['gene-column'],
     transpose_input: values['transpose-input'] ?? false,
     gene_file: values['gene-file'],
@@ -237,6 +248,10 @@ async function annotateCommand(args: string[]): Promise<number> {
     const w = await writeAnnotatedFile(input, out, result, { model, model_name: name, options: annotateOptions, light });
     result.stats.warnings.push(...w.warnings);
     files.push({ name: path.basename(out) });
+  }
+  if (plot) {
+    const on = await plot.writeResultsPlot(input, result, plotBasis, values.plot!, 2);
+    if (!quiet) process.stderr.write(`results figure on ${on}: ${values.plot}\n`);
   }
   if (!quiet) {
     const s = result.stats;
@@ -320,50 +335,14 @@ async function trainCommand(args: string[]): Promise<number> {
     },
     progressPrinter(process.stderr, quiet),
   );
-  mkdirSync(path.dirname(path.resolve(values.out)), { recursive: true });
-  writeFileSync(values.out, r.bytes);
+  makeOutputFolder(path.dirname(path.resolve(values.out)));
+  writeFileAtomic(values.out, r.bytes);
   if (!quiet) {
     for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
     process.stderr.write(
       `\ntrained ${r.info.estimator} on ${r.n_cells.toLocaleString('en-US')} cells: ${r.info.labels.length} cell types, ${r.info.n_features.toLocaleString('en-US')} genes, ` +
         `${r.seconds.toFixed(2)} s${r.converged ? '' : ' (not converged)'}\nwrote ${values.out}\n`,
     );
-  }
-  return 0;
-}
-
-async function compareCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      input: { type: 'string', short: 'i' },
-      model: { type: 'string', short: 'm', multiple: true },
-      out: { type: 'string', short: 'o' },
-      variant: { type: 'string' },
-      quiet: { type: 'boolean' },
-    },
-    strict: true,
-  });
-  const models = values.model ?? [];
-  if (!values.input || models.length < 2) {
-    process.stderr.write(`error: compare needs --input and at least two --model\n${USAGE}`);
-    return 2;
-  }
-  const quiet = values.quiet ?? false;
-  const runs: { name: string; labels: string[] }[] = [];
-  for (const m of models) {
-    const r = await annotate(values.input, await resolveModel(m, quiet), { variant: (values.variant ?? 'auto') as 'auto' | 'simd' | 'simd-threads', return_matrices: false });
-    runs.push({ name: path.basename(m).replace(/\.pkl$/, ''), labels: r.predicted_labels });
-  }
-  const table = crosstab(runs[0].labels, runs[1].labels);
-  const csv = crosstabCsv(table, runs[0].name, runs[1].name);
-  if (values.out) writeFileSync(values.out, csv);
-  else process.stdout.write(csv);
-  if (!quiet) {
-    for (let i = 1; i < runs.length; i++) {
-      const same = runs[0].labels.filter((l, k) => l === runs[i].labels[k]).length;
-      process.stderr.write(`${runs[0].name} vs ${runs[i].name}: same label for ${same.toLocaleString('en-US')} of ${runs[0].labels.length.toLocaleString('en-US')} cells\n`);
-    }
   }
   return 0;
 }
@@ -403,7 +382,7 @@ async function modelToolCommand(command: 'subset' | 'convert', args: string[]): 
       }
     }
     try {
-      writeFileSync(values.out, writeModelPickle(modelDataOf(out)));
+      writeFileAtomic(values.out, writeModelPickle(modelDataOf(out)));
       process.stderr.write(`${command}: ${m.labels().length} cell types, ${m.n_features().toLocaleString('en-US')} genes -> ${out.labels().length} cell types, ${out.n_features().toLocaleString('en-US')} genes; wrote ${values.out}\n`);
     } finally {
       out.delete();

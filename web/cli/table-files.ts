@@ -22,12 +22,19 @@ export class TableFiles {
   private readonly files = new Map<string, AtomicFile>();
   /** Streams the two matrices during scoring; undefined with matrices off. */
   readonly sink?: MatrixTableSink;
+  /** Ctrl-C / kill: remove the partial files, then exit as interrupted. */
+  private readonly onSignal = (signal: NodeJS.Signals) => {
+    this.discard();
+    process.stderr.write(`\ninterrupted (${signal}): no output was written\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
 
   constructor(
     readonly outdir: string,
     private readonly options: TableFilesOptions,
   ) {
     makeOutputFolder(outdir);
+    process.once('SIGINT', this.onSignal).once('SIGTERM', this.onSignal); // before any file exists
     try {
       const tables: MatrixTable[] = options.matrices ? ['decision_matrix', 'probability_matrix'] : [];
       for (const name of ['predicted_labels', ...tables, ...(options.umap ? ['umap'] : [])]) this.open(name);
@@ -53,10 +60,16 @@ export class TableFiles {
     for (const text of predictedLabelsCsvChunks(r)) labels.write(text);
     if (this.files.has('umap') && r.umap) this.files.get('umap')!.write(embeddingCsv(r.cell_ids, r.umap, ['UMAP1', 'UMAP2']));
     for (const f of this.files.values()) f.commit();
+    this.stopListening();
   }
 
   /** Removes every partial file (after a failure). */
   discard(): void {
     for (const f of this.files.values()) f.discard();
+    this.stopListening();
+  }
+
+  private stopListening(): void {
+    process.off('SIGINT', this.onSignal).off('SIGTERM', this.onSignal);
   }
 }

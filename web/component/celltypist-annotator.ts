@@ -13,13 +13,15 @@
  *               default: the files your bundler emitted next to the package
  * Methods
  *   setModel(bytes: Uint8Array): Promise<ModelInfo>
- *   annotate(file: File): Promise<AnnotationResult>    (also triggered by dropping a file on it)
+ *   annotate(file: File): Promise<AnnotationResult>    (also triggered by dropping a file on it;
+ *               labels, conf_score, voting and `umap` when computed; no decision/probability matrices)
  * Events
  *   'progress' (detail: Progress), 'annotated' (detail: AnnotationResult), 'error' (detail: {code, message})
  */
 import type { AnnotationResult, ModelInfo, Mode, Progress } from '../engine/types.ts';
 import { dropZone } from '../app/src/drop-zone.ts';
-import { EmbeddingPlot, colorOf } from '../app/src/plot.ts';
+import { EmbeddingPlot } from '../app/src/plot.ts';
+import { paletteColors } from '../app/src/palette.ts';
 import { BrowserAnnotator } from '../engine/browser-annotator.ts';
 
 const STYLE = `
@@ -122,7 +124,7 @@ export class CellTypistAnnotator extends HTMLElement {
         },
         this.onProgress,
       );
-      this.render(r.result, r.embedding);
+      this.render(r.result, r.embedding?.data ?? null);
       this.dispatchEvent(new CustomEvent<AnnotationResult>('annotated', { detail: r.result }));
       return r.result;
     } catch (e) {
@@ -131,34 +133,33 @@ export class CellTypistAnnotator extends HTMLElement {
     }
   }
 
-  private render(r: AnnotationResult, emb: { dims: number; data: Float32Array } | null) {
+  private render(r: AnnotationResult, xy: Float32Array | null) {
     const labels = r.majority_voting ?? r.predicted_labels;
     const names = [...new Set(labels)].sort();
+    const palette = paletteColors('default', names.length);
     const idx = new Map(names.map((n, i) => [n, i]));
     const counts = new Map<string, number>();
     for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
     const tbody = this.root.querySelector('tbody')!;
     tbody.innerHTML = '';
     names.forEach((n, i) => {
-      const [R, G, B] = colorOf(i);
+      const [R, G, B] = palette[i];
       const tr = tbody.insertRow();
       tr.insertCell().innerHTML = `<span class="sw" style="background:rgb(${R},${G},${B})"></span>`;
       tr.insertCell().textContent = n;
       tr.insertCell().textContent = counts.get(n)!.toLocaleString('en-US');
     });
     this.status(`${r.stats.n_cells.toLocaleString('en-US')} cells annotated (${r.stats.n_features_used.toLocaleString('en-US')} of ${r.stats.n_features_model.toLocaleString('en-US')} model genes found)`);
-    if (!emb || emb.dims < 2) return;
+    if (!xy) return;
     const n = r.cell_ids.length;
-    const positions = new Float32Array(2 * n);
     const colors = new Uint8Array(4 * n);
     for (let i = 0; i < n; i++) {
-      positions[2 * i] = emb.data[i * emb.dims];
-      positions[2 * i + 1] = emb.data[i * emb.dims + 1];
-      const [R, G, B] = colorOf(idx.get(labels[i])!);
+      const [R, G, B] = palette[idx.get(labels[i])!];
       colors.set([R, G, B, 230], 4 * i);
     }
-    this.plot ??= new EmbeddingPlot(this.root.querySelector('.plot') as HTMLElement, () => {});
-    this.plot.setData({ positions, colors, n });
+    this.plot ??= new EmbeddingPlot(this.root.querySelector('.plot') as HTMLElement, () => {}, () => {});
+    this.plot.setPositions(xy);
+    this.plot.setColors(colors);
   }
 }
 

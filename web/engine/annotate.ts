@@ -13,7 +13,7 @@ import { type AnnotateOptions, type AnnotationResult, CellTypistError, type Prog
 import type { CoreModel, CoreModule, Variant } from './wasm/core.ts';
 import { HeapBuffer } from './wasm/heap.ts';
 import { type MatrixTableSink, ScoreCsvStreamer } from './export/csv-stream.ts';
-import { forEachHeapChunk } from './wasm/heap-chunks.ts';
+import { forEachHeapChunk, type HeapChunk } from './wasm/heap-chunks.ts';
 import { unrefPthreadWorkers } from './wasm/load.ts';
 import type { ScoreChunk } from './export/scores.ts';
 
@@ -26,6 +26,8 @@ export interface AnnotateContext {
   onProgress?: ProgressCallback;
   /** The two-column ortholog map, fetched only when the model must be converted. */
   geneMap?: GeneMapSource;
+  /** Sees each normalized chunk in the heap after scoring (e.g. the app gathers the UMAP's gene statistics on the same pass). */
+  onChunk?: (c: HeapChunk) => void;
   /** CellTypist's `ensembl_id,symbol` table (GENCODE v44), fetched only for Ensembl IDs without a symbol column. */
   idTable?: GeneMapSource;
   /** Each chunk's scores (copies, rows × labels), in order: lets exports stream the matrices without keeping them. */
@@ -201,6 +203,7 @@ async function annotateWith(
       try {
         predictor.score(c.data, c.indices, c.indptr, rows, pDec, pProb, ctx.n_threads ?? 1);
         expression?.addStats(c.data, c.indices, c.indptr, rows);
+        ctx.onChunk?.(c);
       } catch (e) {
         throw new CellTypistError('predict_failed', (e as Error).message);
       }

@@ -7,6 +7,7 @@
  * `wasmBaseUrl` or `locateFile`.
  */
 import type { Request, Response } from '../app/src/protocol.ts';
+import { expand } from '../app/src/compact.ts';
 import type { H5adSummary } from './h5ad/read.ts';
 import type { GeneTable } from './models/registry.ts';
 import type { TrainOptions, TrainResult } from './train.ts';
@@ -39,7 +40,7 @@ export interface BrowserAnnotateOptions extends AnnotateOptions {
 /** What `annotate` returns: CellTypist's result plus what a viewer needs. */
 export interface BrowserAnnotation {
   result: AnnotationResult;
-  /** The plotted embedding (row-major, `dims` per cell), or null when there is none. */
+  /** The plotted embedding (row-major, `dims` per cell: the file's first two columns, or the computed UMAP), or null. */
   embedding: { name: string; dims: number; data: Float32Array } | null;
   /** Categorical/string obs columns with ≤ 500 distinct values (e.g. samples), cell by cell. */
   groups: Record<string, string[]>;
@@ -90,11 +91,25 @@ export class BrowserAnnotator {
     return { summary: r.summary, kind: r.kind, warnings: r.warnings };
   }
 
-  /** Annotates an .h5ad `File` with a CellTypist model, like `celltypist.annotate`. */
+  /**
+   * Annotates a `File` (.h5ad, Cell Ranger .h5, or a count table) with a CellTypist model, like
+   * `celltypist.annotate`. Labels come first; when the file has no `embedding` a UMAP layout is
+   * then computed in the worker (unless `compute_umap` is false) and returned as `result.umap`.
+   * The decision/probability matrices are never returned (they are 98 × cells doubles).
+   */
   async annotate(file: File, model: Uint8Array, options: BrowserAnnotateOptions = {}, onProgress?: (p: Progress) => void): Promise<BrowserAnnotation> {
-    const { embedding = 'X_umap', geneTable, idTable, signal, ...rest } = options;
-    const r = await this.call({ type: 'annotate', file, model, options: rest, embedding, geneTable, idTable }, onProgress, signal);
-    const { result, embedding: emb, groups } = r as Extract<Response, { type: 'result' }>;
+    const { embedding = 'X_umap', geneTable, idTable, signal, compute_umap, ...rest } = options;
+    const wantLayout = compute_umap !== false;
+    const r = (await this.call({ type: 'annotate', file, model, options: rest, embedding, geneTable, idTable, layout_next: wantLayout }, onProgress, signal)) as Extract<Response, { type: 'result' }>;
+    const result = expand(r.result);
+    let emb: BrowserAnnotation['embedding'] = r.embedding ? { name: r.embedding.name, dims: 2, data: r.embedding.data } : null;
+    if (!emb && wantLayout) {
+      const l = (await this.call({ type: 'layout', file, normalize_counts: rest.normalize_counts, seed: rest.seed ?? 0 }, onProgress, signal)) as Extract<Response, { type: 'layout' }>;
+      result.umap = l.data;
+      emb = { name: 'UMAP (computed)', dims: 2, data: l.data };
+    }
+    const groups: Record<string, string[]> = {};
+    for (const [name, g] of Object.entries(r.groups)) groups[name] = Array.from(g.codes, (c) => g.categories[c]);
     return { result, embedding: emb, groups };
   }
 

@@ -12,5 +12,20 @@ export { writeModelPickle, modelDataOf, type ModelData } from './models/pickle-w
 export { crosstab, crosstabCsv, type Crosstab } from './export/crosstab.ts';
 export { convertForSpecies, ORTHOLOG_TABLE, ID_TABLE, type GeneMapSource } from './genes/orthologs.ts';
 export { toTable, predictedLabelsCsv, matrixCsv, proportionsCsv, pyFloat } from './export/csv.ts';
-export { loadCore, threadsAvailable, type LoadOptions } from './wasm/load.ts';
+export {
+  encodeIds,
+  matrixCsvChunks,
+  MatrixCsvFormatter,
+  predictedLabelsCsvChunks,
+  ScoreCsvStreamer,
+  CSV_CHUNK_ROWS,
+  type EncodedIds,
+  type MatrixTable,
+  type MatrixTableSink,
+} from './export/csv-stream.ts';
+export { loadCore, ensurePthreadWorkers, threadsAvailable, type LoadOptions } from './wasm/load.ts';
+export { checkModelSize, memoryError, MAX_MODEL_BYTES } from './limits.ts';
 export type { CoreModule, CoreModel, Variant } from './wasm/core.ts';
+export { openInputFiles, type BrowserInputOptions } from './formats/open-browser.ts';
+export type { InputFormat, MatrixReader } from './formats/reader.ts';
+export { planInput, type InputPlan } from './formats/plan.ts';

@@ -2,13 +2,14 @@
  * Node entry point: annotate an .h5ad file on disk with a model file, as CellTypist's
  * `celltypist.annotate(path, model=...)`.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { checkModelSize } from './limits.ts';
 import { annotateReader, loadModel } from './annotate.ts';
 import { openH5adPath } from './h5ad/open-node.ts';
 import { type InputOptions, openInputPath } from './formats/open-node.ts';
 import { type AnnotateOptions, type AnnotationResult, CellTypistError, type ModelInfo, type ProgressCallback } from './types.ts';
 import type { Variant } from './wasm/core.ts';
-import { loadCore, unrefPthreadWorkers } from './wasm/load.ts';
+import { ensurePthreadWorkers, loadCore, unrefPthreadWorkers } from './wasm/load.ts';
 import type { MatrixTableSink } from './export/csv-stream.ts';
 import { type TrainOptions, type TrainResult, trainReader } from './train.ts';
 import { ID_TABLE, ORTHOLOG_TABLE } from './genes/orthologs.ts';
@@ -66,7 +67,17 @@ function geneMapSource(given: string | Uint8Array | undefined, onProgress?: Prog
 }
 
 function readModelBytes(model: string | Uint8Array): Uint8Array {
-  if (typeof model !== 'string') return model;
+  if (typeof model !== 'string') {
+    checkModelSize(model.length, 'given');
+    return model;
+  }
+  let size: number;
+  try {
+    size = statSync(model).size;
+  } catch {
+    throw new CellTypistError('not_found', `cannot read the model file '${model}'`);
+  }
+  checkModelSize(size, `'${model}'`); // before reading: Node cannot even read files over 2 GB at once
   try {
     return readFileSync(model);
   } catch {
@@ -85,6 +96,8 @@ export async function annotate(
   onProgress?: ProgressCallback,
 ): Promise<AnnotationResult> {
   const { core, variant } = await loadCore({ variant: options.variant });
+  const nThreads = variant === 'simd-threads' ? (options.n_threads ?? 2) : 1;
+  await ensurePthreadWorkers(core, nThreads - 1);
   onProgress?.({ stage: 'load_model', fraction: 0 });
   const m = loadModel(core, readModelBytes(model));
   try {
@@ -99,7 +112,7 @@ export async function annotate(
       return await annotateReader(reader, m, options, {
         core,
         variant,
-        n_threads: variant === 'simd-threads' ? (options.n_threads ?? 2) : 1,
+        n_threads: nThreads,
         signal: options.signal,
         onProgress,
         geneMap: geneMapSource(options.gene_map, onProgress),
@@ -129,6 +142,9 @@ export async function annotateInWorker(
   options: NodeAnnotateOptions = {},
   onProgress?: ProgressCallback,
 ): Promise<AnnotationResult> {
+  if (options.table_sink) {
+    throw new CellTypistError('bad_option', 'table_sink streams from the thread that scores: use annotate() (a sink cannot be sent to a worker thread)');
+  }
   const { Worker } = await import('node:worker_threads');
   const { signal, ...rest } = options;
   const worker = new Worker(nodeWorkerUrl(), { workerData: { input, model, options: rest } });
@@ -158,6 +174,7 @@ export async function train(
 ): Promise<TrainResult> {
   const { variant: want, n_threads, signal, ...rest } = options;
   const { core, variant } = await loadCore({ variant: want });
+  if (variant === 'simd-threads') await ensurePthreadWorkers(core, (n_threads ?? 2) - 1);
   const reader = await openH5adPath(input);
   try {
     return await trainReader(reader, rest, { core, n_threads: variant === 'simd-threads' ? (n_threads ?? 2) : 1, signal, onProgress });

@@ -23,6 +23,8 @@ export interface DownloadSource {
     options: AnnotateOptions;
     geneTable?: GeneTable;
     idTable?: GeneTable;
+    transpose_input?: boolean;
+    conf_float32?: boolean;
   } | null;
   /** The proportions table as shown (small), with its file name. */
   proportions(): { name: string; text: string } | null;
@@ -98,10 +100,14 @@ export function setupDownloads(src: DownloadSource): void {
   };
   const send = (m: ExportIn) => exportWorker().postMessage(m);
 
+  // Buttons the page disabled for its own reasons (e.g. no .h5ad for count tables) stay disabled.
+  const wasDisabled = new Map<string, boolean>();
   const setBusy = (busy: boolean) => {
     for (const id of Object.values(BUTTONS)) {
       const b = document.getElementById(id) as HTMLButtonElement | null;
-      if (b) b.disabled = busy;
+      if (!b) continue;
+      if (busy) wasDisabled.set(id, b.disabled);
+      b.disabled = busy || (wasDisabled.get(id) ?? false);
     }
     cancel.hidden = !busy;
     bar.hidden = !busy;

@@ -13,6 +13,7 @@
  * time, in order. `?portal-origin=https://a.example,https://b.example` restricts who may send
  * requests; replies always go only to the sender's origin.
  */
+import { type CompactResult, expand } from './compact.ts';
 import type { AnnotationResult, Mode } from '../../engine/types.ts';
 
 export const PROTOCOL = 1;
@@ -101,7 +102,7 @@ function runOnce(): Promise<AnnotationResult> {
     };
     const onResults = (e: Event) => {
       done();
-      resolve((e as CustomEvent<AnnotationResult>).detail);
+      resolve(expand((e as CustomEvent<CompactResult>).detail));
     };
     const observer = new MutationObserver(() => {
       if (!errorBox.textContent) return;

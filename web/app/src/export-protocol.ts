@@ -22,6 +22,8 @@ export interface ExportRequest {
   file: File;
   /** Every file of the input (a .mtx with its names, a Cell Ranger folder); default [file]. */
   files?: File[];
+  /** CellTypist's --transpose-input for count tables (as the run). */
+  transpose_input?: boolean;
   annotations: Annotations;
   model: Uint8Array;
   modelName: string;
@@ -29,6 +31,8 @@ export interface ExportRequest {
   options: AnnotateOptions;
   geneTable?: GeneTable;
   idTable?: GeneTable;
+  /** The page's conf_score is a float32 copy: labels/.h5ad exports recompute the exact values. */
+  conf_float32?: boolean;
   /** For 'proportions': the finished table (small: groups × cell types). */
   text?: string;
 }

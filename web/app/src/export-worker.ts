@@ -248,7 +248,7 @@ async function scoresFor(req: ExportRequest, job: Job) {
   const model = loadModel(core, req.model);
   let reader: MatrixReader;
   try {
-    reader = await openInputFiles(req.files ?? [req.file], { openHdf5, model_features: model.features() });
+    reader = await openInputFiles(req.files ?? [req.file], { openHdf5, model_features: model.features(), transpose_input: req.transpose_input });
   } catch (e) {
     model.delete();
     throw e;
@@ -270,7 +270,38 @@ async function scoresFor(req: ExportRequest, job: Job) {
   return { scores, core, close: () => (reader.close(), model.delete()) };
 }
 
-async function run(req: ExportRequest, job: Job): Promise<void> {
+/**
+ * conf_score exactly as the run computed it (float64): the page keeps a float32 copy, so the
+ * exports that write it (predicted_labels.csv, the .h5ad files) take it from a scoring pass.
+ */
+async function exactConf(req: ExportRequest, job: Job): Promise<ExportRequest> {
+  const a = req.annotations;
+  const L = a.labels.length;
+  const conf = new Float64Array(a.cell_ids.length);
+  const byVoting = req.options.insert_conf_by === 'majority_voting' && a.majority_voting;
+  const index = new Map(a.labels.map((l, k) => [l, k]));
+  const s = await scoresFor(req, job);
+  try {
+    await s.scores((c) => {
+      for (let r = 0; r < c.rows; r++) {
+        const row = c.probability.subarray(r * L, (r + 1) * L);
+        const i = c.start + r;
+        if (byVoting) conf[i] = row[index.get(a.majority_voting![i]) ?? 0];
+        else {
+          let m = -Infinity;
+          for (let k = 0; k < L; k++) if (row[k] > m) m = row[k];
+          conf[i] = m;
+        }
+      }
+    });
+  } finally {
+    s.close();
+  }
+  return { ...req, annotations: { ...a, conf_score: conf } };
+}
+
+async function run(given: ExportRequest, job: Job): Promise<void> {
+  const req = given.conf_float32 && (given.kind === 'labels' || given.kind.startsWith('h5ad')) ? await exactConf(given, job) : given;
   const sink = () => (req.delivery === 'stream' ? Promise.resolve(pageSink(req.id, job)) : stagedSink(req));
   let bytes: number;
   let warnings: string[] = [];

@@ -1,55 +1,50 @@
 /**
- * The celltypist-wasm page: pick data and model, run annotation in the worker, show the
- * embedding coloured by label, the legend with counts, and downloads. Everything stays local.
+ * The celltypist-wasm page: pick data and model, run annotation in the worker, show results as
+ * soon as prediction ends (labels, legend, proportions, downloads), plot the file's embedding at
+ * once or a UMAP computed afterwards in the worker (own progress and cancel). Everything local.
  */
 import { proportionsCsv } from '../../engine/export/csv.ts';
-import { setupDownloads, type DownloadSource } from './downloads.ts';
-import type { AnnotationResult, ModelInfo, Mode } from '../../engine/types.ts';
+import { setupDownloads } from './downloads.ts';
+import { expand } from './compact.ts';
+import type { ModelInfo, Mode } from '../../engine/types.ts';
 import type { H5adSummary } from '../../engine/h5ad/read.ts';
 import { dropZone } from './drop-zone.ts';
 import { dropFiles } from './drop-files.ts';
 import { formatLines, inputLabel } from './data-summary.ts';
 import { fetchBytes } from '../../engine/models/fetch.ts';
-import { EmbeddingPlot, colorOf } from './plot.ts';
-import type { Request, Response } from './protocol.ts';
+import { EmbeddingPlot, type PlotTool } from './plot.ts';
+import type { Request, Response, RunSpec } from './protocol.ts';
 import { getModel, loadRegistry, store } from './catalog.ts';
 import { crosstab } from '../../engine/export/crosstab.ts';
 import type { Registry } from '../../engine/models/registry.ts';
+import { panelsEmbedding, showPanels, whyHover } from './panels.ts';
+import { panelResult } from './panel-result.ts';
+import { CancelledError, EngineWorker } from './engine-worker.ts';
+import { type Categorical, type CompactResult, countCodes, valueAt } from './compact.ts';
+import { labelsCsvBlob } from './csv-blobs.ts';
+import { Legend } from './legend.ts';
+import { type PaletteName, paletteColors } from './palette.ts';
+import { proportionRows, renderBars, renderTable } from './proportions.ts';
+import { explainError } from './memory-error.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'classic' });
-let nextId = 1;
-const pending = new Map<number, { resolve: (r: Response) => void; reject: (e: Error) => void; onProgress?: (r: Response) => void }>();
-
-worker.onmessage = (ev: MessageEvent<Response>) => {
-  const m = ev.data;
-  if (m.type === 'ready') {
+const engine = new EngineWorker(
+  () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'classic' }),
+  (variant) => {
     const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
     $('engine-status').textContent =
-      m.variant === 'simd-threads'
+      variant === 'simd-threads'
         ? 'Engine: WebAssembly SIMD + threads.'
         : `Engine: WebAssembly SIMD (single thread${isolated ? '' : ': this page is not cross-origin isolated, so threads are off'}).`;
-    $('engine-status').dataset.variant = m.variant;
-    return;
-  }
-  const p = pending.get(m.id);
-  if (!p) {
-    if (m.type === 'error') showError(m.message);
-    return;
-  }
-  if (m.type === 'progress') return p.onProgress?.(m);
-  pending.delete(m.id);
-  if (m.type === 'error') p.reject(Object.assign(new Error(m.message), { code: m.code }));
-  else p.resolve(m);
-};
-worker.onerror = (e) => showError(`The annotation worker failed to start: ${e.message}`);
+    $('engine-status').dataset.variant = variant;
+    document.body.dataset.workers = String(engine?.generation ?? 1);
+  },
+  (message) => showError(explainError(message, 'working on this file')),
+);
 
 function call(req: Omit<Request, 'id'> & { type: Request['type'] }, onProgress?: (r: Response) => void): { id: number; done: Promise<Response> } {
-  const id = nextId++;
-  const done = new Promise<Response>((resolve, reject) => pending.set(id, { resolve, reject, onProgress }));
-  worker.postMessage({ ...req, id });
-  return { id, done };
+  return engine.call(req, onProgress);
 }
 
 // ---- state --------------------------------------------------------------------------------
@@ -60,13 +55,24 @@ let summary: H5adSummary | null = null;
 let modelBytes: Uint8Array | null = null;
 let modelInfo: ModelInfo | null = null;
 let modelName = '';
-/** The run behind `result`, for exports (they rescore the input the same way). */
-let lastRun: Omit<NonNullable<ReturnType<DownloadSource['run']>>, 'file' | 'files' | 'annotations'> | null = null;
-let result: AnnotationResult | null = null;
-let embedding: { name: string; dims: number; data: Float32Array } | null = null;
-let highlighted: string | null = null;
-let groups: Record<string, string[]> = {};
-const plot = new EmbeddingPlot($('plot'), onHover);
+/** Model name and version of the shown run (recorded in exported files). */
+let runModel = { name: '', version: '' };
+
+/** Everything one run produced; dropped (and its worker replaced) when the next run starts. */
+interface RunState {
+  spec: RunSpec;
+  result: CompactResult;
+  /** Row-major cells × 2, the file's embedding or the computed UMAP (null until there is one). */
+  positions: Float32Array | null;
+  embeddingName: string;
+  groups: Record<string, Categorical>;
+  /** Colour of each label category of the coloured column (by name order, as scanpy). */
+  selected: Uint32Array | null;
+}
+let run: RunState | null = null;
+const highlighted = new Set<string>();
+const plot = new EmbeddingPlot($('plot'), onHover, onSelect);
+const legend = new Legend($('legend') as HTMLTableElement, $('legend-search') as HTMLInputElement, $('legend-sort') as HTMLSelectElement, $('legend-count'), () => highlighted, toggleHighlight);
 
 function showError(msg: string) {
   $('error').textContent = msg;
@@ -83,6 +89,9 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 // ---- inputs -------------------------------------------------------------------------------
 async function setData(input: File | File[]) {
   clearError();
+  // A new file while a run is going stops it (and frees its memory); old results go.
+  if (running !== null || layoutActive) engine.restart('a new file was chosen');
+  clearResults();
   const files = Array.isArray(input) ? input : [input];
   const file = files[0];
   const label = inputLabel(files);
@@ -96,6 +105,10 @@ async function setData(input: File | File[]) {
       if (m.type === 'progress' && m.progress.message) $('data-summary').textContent = `Reading ${label}: ${m.progress.message}`;
     }).done) as Extract<Response, { type: 'summary' }>;
     summary = r.summary;
+    // The annotated .h5ad is the input plus columns: only for .h5ad inputs.
+    const h5ad = $('dl-h5ad') as HTMLButtonElement;
+    h5ad.disabled = !!r.summary.format;
+    h5ad.title = r.summary.format ? `the annotated .h5ad adds columns to an .h5ad input; this input is a ${r.summary.format.name}: download the CSV tables` : '';
     const s = r.summary;
     const kinds: Record<string, string> = {
       log1p_10k: 'log1p-normalized to 10,000 counts ✓',
@@ -125,7 +138,8 @@ async function setData(input: File | File[]) {
     emb.innerHTML = '';
     for (const o of s.obsm.filter((o) => o.dims >= 2)) emb.add(new Option(o.name, o.name, o.name === 'X_umap', o.name === 'X_umap'));
     // Without an embedding the engine computes a UMAP layout so there is always a plot.
-    if (!emb.options.length) emb.add(new Option('UMAP (computed here)', ''));
+    // (also offered when the file has one: e.g. a 2-D obsm that is not a useful picture).
+    emb.add(new Option('UMAP (computed here)', '', !emb.options.length, !emb.options.length));
   } catch (e) {
     $('data-summary').textContent = '';
     dataFile = null;
@@ -147,6 +161,8 @@ async function setModel(bytes: Uint8Array, name: string) {
     const d = r.info.description;
     $('model-summary').textContent = `${name}: ${r.info.labels.length} cell types, ${fmt(r.info.n_features)} genes${d.details ? `\n${d.details}` : ''}${d.version ? ` (${d.version})` : ''}`;
   } catch (e) {
+    // The worker was replaced (a run was stopped) while the model loaded: load it in the new one.
+    if (e instanceof CancelledError) return setModel(bytes, name);
     $('model-summary').textContent = '';
     showError((e as Error).message);
   }
@@ -228,53 +244,149 @@ $('load-demo').addEventListener('click', async () => {
 
 // ---- run ----------------------------------------------------------------------------------
 let running: number | null = null;
-$('run').addEventListener('click', async () => {
-  if (!dataFile || !modelBytes) return;
-  clearError();
+let runToken = 0;
+
+function runOptions() {
   const majority = ($('majority') as HTMLInputElement).checked;
-  const options = {
+  return {
     mode: ($('mode') as HTMLSelectElement).value as Mode,
     p_thres: Number(($('p-thres') as HTMLInputElement).value),
     majority_voting: majority,
     over_clustering: majority ? ($('cluster-col') as HTMLSelectElement).value || undefined : undefined,
     min_prop: Number(($('min-prop') as HTMLInputElement).value),
     normalize_counts: ($('normalize') as HTMLInputElement).checked,
-    compute_umap: !($('embedding') as HTMLSelectElement).value,
     seed: 0,
+  };
+}
+
+function setProgress(fraction: number, text: string) {
+  ($('progress') as HTMLProgressElement).value = fraction;
+  $('progress-text').textContent = text;
+}
+
+/** Drops the previous run's results from the page (plot buffers, tables, per-cell arrays). */
+function clearResults() {
+  run = null;
+  highlighted.clear();
+  plot.clear();
+  legend.set([]);
+  $('results').hidden = true;
+  $('selection').hidden = true;
+  $('plot-status').hidden = true;
+  for (const id of ['proportions-bars', 'proportions', 'compare', 'compare-summary', 'result-summary', 'download-status']) $(id).innerHTML = '';
+  delete document.body.dataset.state;
+  delete document.body.dataset.plot;
+}
+
+$('run').addEventListener('click', async () => {
+  if (!dataFile || !modelBytes) return;
+  clearError();
+  // A fresh worker per run: the previous run's wasm heap is freed with the old one.
+  if (engine.busy || engine.dirty) engine.restart('replaced by a new run');
+  clearResults();
+  const token = ++runToken;
+  const spec: RunSpec = {
+    file: dataFile,
+    files: dataFiles,
+    model: modelBytes,
+    options: runOptions(),
+    geneTable: registry?.gene_tables?.find((t) => t.name === 'Ensembl105_Human2Mouse_Genes'),
+    idTable: registry?.gene_tables?.find((t) => t.name === 'GENCODEv44_Gene_id2name'),
   };
   const emb = ($('embedding') as HTMLSelectElement).value || undefined;
   ($('run') as HTMLButtonElement).disabled = true;
   ($('cancel') as HTMLButtonElement).disabled = false;
-  const bar = $('progress') as HTMLProgressElement;
-  const geneTable = registry?.gene_tables?.find((t) => t.name === 'Ensembl105_Human2Mouse_Genes');
-  const idTable = registry?.gene_tables?.find((t) => t.name === 'GENCODEv44_Gene_id2name');
-  const runInfo = { model: modelBytes, modelName, modelVersion: modelInfo?.description.version ?? '', options, geneTable, idTable };
-  const { id, done } = call({ type: 'annotate', file: dataFile, files: dataFiles, model: modelBytes, options, embedding: emb, geneTable, idTable } as Request, (m) => {
-    if (m.type !== 'progress') return;
-    bar.value = m.progress.fraction;
-    $('progress-text').textContent = `${m.progress.stage}: ${m.progress.message ?? ''}`;
+  setProgress(0, 'starting');
+  const { id, done } = call({ type: 'annotate', ...spec, embedding: emb, layout_next: !emb } as Request, (m) => {
+    if (m.type === 'progress') setProgress(m.progress.fraction, `${m.progress.stage}: ${m.progress.message ?? ''}`);
   });
   running = id;
   try {
     const r = (await done) as Extract<Response, { type: 'result' }>;
-    result = r.result;
-    lastRun = runInfo;
-    embedding = r.embedding;
-    groups = r.groups;
-    bar.value = 1;
-    $('progress-text').textContent = `done in ${r.result.stats.timings.total.toFixed(2)} s`;
+    if (token !== runToken) return;
+    runModel = { name: modelName, version: modelInfo?.description.version ?? '' };
+    run = { spec, result: r.result, positions: r.embedding?.data ?? null, embeddingName: r.embedding?.name ?? 'UMAP', groups: r.groups, selected: null };
+    setProgress(1, `done in ${r.result.stats.timings.total.toFixed(2)} s`);
     showResults();
+    if (run.positions) {
+      plotPositions();
+      if (!engine.busy) engine.restart('run finished'); // nothing more to compute: free the run's memory
+    } else if (!emb) startLayout();
+    else showPlotStatus(`The file has no embedding '${emb}'.`, false);
   } catch (e) {
-    showError((e as Error).message);
-    bar.value = 0;
-    $('progress-text').textContent = '';
+    if (token !== runToken) return;
+    if (e instanceof CancelledError) setProgress(0, 'cancelled');
+    else {
+      showError(explainError((e as Error).message, `annotating ${summary ? fmt(summary.n_obs) + ' cells' : 'this file'}`));
+      setProgress(0, '');
+    }
   } finally {
-    running = null;
-    ($('cancel') as HTMLButtonElement).disabled = true;
-    updateRun();
+    if (token === runToken) {
+      running = null;
+      ($('cancel') as HTMLButtonElement).disabled = true;
+      updateRun();
+    }
   }
 });
-$('cancel').addEventListener('click', () => running !== null && worker.postMessage({ type: 'cancel', id: running }));
+$('cancel').addEventListener('click', () => {
+  if (running === null) return;
+  runToken++;
+  running = null;
+  engine.restart('cancelled');
+  clearResults();
+  setProgress(0, 'cancelled');
+  ($('cancel') as HTMLButtonElement).disabled = true;
+  updateRun();
+});
+
+// ---- UMAP after the results -----------------------------------------------------------------
+let layoutToken = 0;
+let layoutActive = false;
+
+function showPlotStatus(text: string, computing: boolean) {
+  $('plot-status').hidden = false;
+  $('plot-text').textContent = text;
+  $('umap-progress').hidden = !computing;
+  $('umap-cancel').hidden = !computing;
+  $('umap-run').hidden = computing;
+}
+
+/** Computes the UMAP layout in the worker; the plot fills in when it is ready. */
+async function startLayout() {
+  const r = run;
+  if (!r) return;
+  const token = ++layoutToken;
+  document.body.dataset.plot = 'computing';
+  showPlotStatus('Computing a UMAP layout (the file has no embedding) …', true);
+  ($('umap-progress') as HTMLProgressElement).value = 0;
+  layoutActive = true;
+  const { done } = call({ type: 'layout', file: r.spec.file, files: r.spec.files, normalize_counts: r.spec.options.normalize_counts, seed: 0 } as Request, (m) => {
+    if (m.type !== 'progress') return;
+    ($('umap-progress') as HTMLProgressElement).value = m.progress.fraction;
+    $('plot-text').textContent = `UMAP: ${m.progress.message ?? ''}`;
+  });
+  try {
+    const res = (await done) as Extract<Response, { type: 'layout' }>;
+    if (token !== layoutToken || run !== r) return;
+    r.positions = res.data;
+    r.embeddingName = 'UMAP (computed)';
+    $('plot-status').hidden = true;
+    plotPositions();
+    if (!engine.busy) engine.restart('run finished'); // free the run's memory
+  } catch (e) {
+    if (token !== layoutToken || run !== r) return;
+    document.body.dataset.plot = e instanceof CancelledError ? 'cancelled' : 'failed';
+    showPlotStatus(e instanceof CancelledError ? 'UMAP cancelled: the results above are complete.' : explainError((e as Error).message, 'computing the UMAP layout'), false);
+  } finally {
+    if (token === layoutToken) layoutActive = false;
+  }
+}
+$('umap-cancel').addEventListener('click', () => {
+  engine.restart('UMAP cancelled');
+});
+$('umap-run').addEventListener('click', () => {
+  if (run && !engine.busy) startLayout();
+});
 
 // ---- training -----------------------------------------------------------------------------
 let trained: { bytes: Uint8Array; name: string } | null = null;
@@ -312,7 +424,7 @@ $('train-run').addEventListener('click', async () => {
       (r.warnings.length ? `\n⚠ ${r.warnings.join('\n⚠ ')}` : '');
     for (const b of ['train-download', 'train-use']) $(b).hidden = false;
   } catch (e) {
-    showError((e as Error).message);
+    if (!(e instanceof CancelledError)) showError(explainError((e as Error).message, "training"));
     bar.value = 0;
     $('train-text').textContent = '';
   } finally {
@@ -327,16 +439,18 @@ $('train-use').addEventListener('click', () => trained && setModel(trained.bytes
 $('compare-file').addEventListener('change', async () => {
   const input = $('compare-file') as HTMLInputElement;
   const f = input.files?.[0];
-  if (!f || !dataFile || !result) return;
+  if (!f || !run) return;
   clearError();
   $('compare-summary').textContent = `annotating with ${f.name} …`;
-  const first = result;
+  const first = run.result;
   try {
-    const options = { mode: first.stats.mode, p_thres: first.stats.p_thres, normalize_counts: ($('normalize') as HTMLInputElement).checked, return_matrices: false, compute_umap: false };
-    const r = ((await call({ type: 'annotate', file: dataFile, files: dataFiles, model: new Uint8Array(await f.arrayBuffer()), options } as Request).done) as Extract<Response, { type: 'result' }>).result;
-    const t = crosstab(first.predicted_labels, r.predicted_labels);
-    const same = first.predicted_labels.filter((l, i) => l === r.predicted_labels[i]).length;
-    $('compare-summary').textContent = `${f.name}: ${fmt(r.stats.n_features_used)} of ${fmt(r.stats.n_features_model)} genes found; same label as the first model for ${fmt(same)} of ${fmt(first.predicted_labels.length)} cells. Rows: first model, columns: ${f.name}.`;
+    const options = { mode: first.stats.mode, p_thres: first.stats.p_thres, normalize_counts: run.spec.options.normalize_counts };
+    const r = ((await call({ type: 'annotate', file: run.spec.file, files: run.spec.files, transpose_input: run.spec.transpose_input, model: new Uint8Array(await f.arrayBuffer()), options } as Request).done) as Extract<Response, { type: 'result' }>).result;
+    const a = Array.from(first.predicted.codes, (c) => first.predicted.categories[c]);
+    const b = Array.from(r.predicted.codes, (c) => r.predicted.categories[c]);
+    const t = crosstab(a, b);
+    const same = a.filter((l, i) => l === b[i]).length;
+    $('compare-summary').textContent = `${f.name}: ${fmt(r.stats.n_features_used)} of ${fmt(r.stats.n_features_model)} genes found; same label as the first model for ${fmt(same)} of ${fmt(a.length)} cells. Rows: first model, columns: ${f.name}.`;
     const table = $('compare') as HTMLTableElement;
     table.innerHTML = '';
     const head = table.createTHead().insertRow();
@@ -354,65 +468,101 @@ $('compare-file').addEventListener('change', async () => {
     });
   } catch (e) {
     $('compare-summary').textContent = '';
-    showError((e as Error).message);
+    if (!(e instanceof CancelledError)) showError(explainError((e as Error).message, "annotating with the second model"));
   } finally {
     input.value = '';
   }
 });
 
 // ---- results ------------------------------------------------------------------------------
-function labelsFor(by: string): string[] {
-  return by === 'majority_voting' && result!.majority_voting ? result!.majority_voting : result!.predicted_labels;
+type ColorBy = 'predicted_labels' | 'majority_voting' | 'over_clustering' | 'conf_score';
+const colorBy = () => ($('color-by') as HTMLSelectElement).value as ColorBy;
+
+/** The categorical column shown by the legend, proportions and (unless confidence) the plot. */
+function shownColumn(): Categorical {
+  const r = run!.result;
+  const by = colorBy();
+  if (by === 'majority_voting' && r.majority_voting) return r.majority_voting;
+  if (by === 'over_clustering' && r.over_clustering) return r.over_clustering;
+  return r.predicted;
 }
 
-function colors(): Uint8Array {
-  const r = result!;
-  const by = ($('color-by') as HTMLSelectElement).value;
-  const out = new Uint8Array(r.cell_ids.length * 4);
-  if (by === 'conf_score') {
-    for (let i = 0; i < r.cell_ids.length; i++) {
-      const c = r.conf_score[i];
-      out.set([Math.round(255 * (1 - c)), Math.round(80 + 120 * c), Math.round(255 * c), 230], 4 * i);
+/** Colour of each category of `col`: palette order = category names sorted, as scanpy. */
+function categoryColors(col: Categorical): [number, number, number][] {
+  const order = col.categories.map((_, k) => k).sort((a, b) => (col.categories[a] < col.categories[b] ? -1 : col.categories[a] > col.categories[b] ? 1 : 0));
+  const pal = paletteColors(($('palette') as HTMLSelectElement).value as PaletteName, col.categories.length);
+  const out: [number, number, number][] = new Array(col.categories.length);
+  order.forEach((k, rank) => (out[k] = pal[rank]));
+  return out;
+}
+
+/** Per-cell RGBA (binary attribute for deck.gl): highlight and selection dim the others. */
+function cellColors(): Uint8Array {
+  const r = run!.result;
+  const n = r.cell_ids.length;
+  const out = new Uint8Array(n * 4);
+  const col = shownColumn();
+  const sel = run!.selected ? new Uint8Array(n) : null;
+  if (sel) for (const i of run!.selected!) sel[i] = 1;
+  const keep = new Uint8Array(col.categories.length).fill(1);
+  if (highlighted.size) col.categories.forEach((c, k) => (keep[k] = highlighted.has(c) ? 1 : 0));
+  const colors = categoryColors(col);
+  const conf = colorBy() === 'conf_score';
+  for (let i = 0; i < n; i++) {
+    const k = col.codes[i];
+    const o = 4 * i;
+    if (!keep[k] || (sel && !sel[i])) {
+      out[o] = out[o + 1] = out[o + 2] = 215;
+      out[o + 3] = 90;
+      continue;
     }
-    return out;
-  }
-  const labels = labelsFor(by);
-  const order = [...new Set(labels)].sort();
-  const idx = new Map(order.map((l, i) => [l, i]));
-  for (let i = 0; i < labels.length; i++) {
-    const [R, G, B] = colorOf(idx.get(labels[i])!);
-    const dim = highlighted !== null && labels[i] !== highlighted;
-    out.set(dim ? [210, 210, 210, 90] : [R, G, B, 230], 4 * i);
+    if (conf) {
+      const c = r.conf_score[i];
+      out[o] = Math.round(255 * (1 - c));
+      out[o + 1] = Math.round(80 + 120 * c);
+      out[o + 2] = Math.round(255 * c);
+    } else {
+      const [R, G, B] = colors[k];
+      out[o] = R;
+      out[o + 1] = G;
+      out[o + 2] = B;
+    }
+    out[o + 3] = 230;
   }
   return out;
 }
 
-function legend() {
-  const by = ($('color-by') as HTMLSelectElement).value;
-  const tbody = ($('legend') as HTMLTableElement).tBodies[0];
-  tbody.innerHTML = '';
-  const labels = labelsFor(by === 'conf_score' ? 'predicted_labels' : by);
-  const counts = new Map<string, number>();
-  for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
-  const order = [...counts.keys()].sort();
-  order.forEach((l, i) => {
-    const tr = tbody.insertRow();
-    tr.dataset.label = l;
-    if (highlighted !== null && highlighted !== l) tr.classList.add('dim');
-    const [R, G, B] = colorOf(i);
-    tr.insertCell().innerHTML = `<span class="swatch" style="background: rgb(${R},${G},${B})"></span>`;
-    tr.insertCell().textContent = l;
-    tr.insertCell().textContent = fmt(counts.get(l)!);
-    tr.addEventListener('click', () => {
-      highlighted = highlighted === l ? null : l;
-      legend();
-      plot.setColors(colors());
-    });
-  });
+function showLegend() {
+  const col = shownColumn();
+  const counts = countCodes(col);
+  const colors = categoryColors(col);
+  legend.set(col.categories.map((name, k) => ({ name, count: counts[k], color: colors[k] })));
+}
+
+function toggleHighlight(name: string, additive: boolean) {
+  if (additive) {
+    if (highlighted.has(name)) highlighted.delete(name);
+    else highlighted.add(name);
+  } else {
+    const only = highlighted.size === 1 && highlighted.has(name);
+    highlighted.clear();
+    if (!only) highlighted.add(name);
+  }
+  legend.render();
+  proportions();
+  if (plot.hasPoints) plot.setColors(cellColors());
+}
+
+function plotPositions() {
+  const r = run!;
+  plot.setPositions(r.positions!);
+  plot.setColors(cellColors());
+  panelsEmbedding({ name: r.embeddingName, dims: 2, data: r.positions! });
+  document.body.dataset.plot = 'ready';
 }
 
 function showResults() {
-  const r = result!;
+  const r = run!.result;
   $('results').hidden = false;
   const s = r.stats;
   $('result-summary').textContent =
@@ -426,80 +576,116 @@ function showResults() {
   cb.innerHTML = '';
   cb.add(new Option('predicted labels', 'predicted_labels'));
   if (r.majority_voting) cb.add(new Option('majority voting', 'majority_voting', true, true));
+  if (r.over_clustering) cb.add(new Option('over-clustering', 'over_clustering'));
   cb.add(new Option('confidence', 'conf_score'));
-  legend();
-  if (embedding && embedding.dims >= 2) {
-    const n = r.cell_ids.length;
-    const pos = new Float32Array(n * 2);
-    for (let i = 0; i < n; i++) {
-      pos[2 * i] = embedding.data[i * embedding.dims];
-      pos[2 * i + 1] = embedding.data[i * embedding.dims + 1];
-    }
-    $('plot').hidden = false;
-    plot.setData({ positions: pos, colors: colors(), n });
-  } else {
-    $('plot').textContent = 'This file has no 2-D embedding in obsm (X_umap, X_tsne, …).';
-  }
+  showLegend();
   const gb = $('group-by') as HTMLSelectElement;
   gb.innerHTML = '';
-  for (const name of Object.keys(groups)) gb.add(new Option(name, name, name === 'sample', name === 'sample'));
+  gb.add(new Option('all cells', ''));
+  for (const name of Object.keys(run!.groups)) gb.add(new Option(name, name, name === 'sample', name === 'sample'));
   proportions();
+  // Issue 16's panels (why this label, results figure, markers, N-model comparison): one hook.
+  const spec = run!.spec;
+  const pos = run!.positions;
+  showPanels({
+    file: spec.file,
+    result: panelResult(r),
+    model: spec.model,
+    modelName: $('model-summary').textContent?.split(':')[0] || 'model',
+    embedding: pos ? { name: run!.embeddingName, dims: 2, data: pos } : null,
+    normalize_counts: !!spec.options.normalize_counts,
+    annotate: async (model) =>
+      panelResult(((await call({ type: 'annotate', file: spec.file, files: spec.files, transpose_input: spec.transpose_input, model, options: { mode: s.mode, p_thres: s.p_thres, normalize_counts: spec.options.normalize_counts } } as Request).done) as Extract<Response, { type: 'result' }>).result),
+  });
   document.body.dataset.state = 'results';
-  document.dispatchEvent(new CustomEvent('celltypist:results', { detail: r })); // read by embed.ts (portal iframes)
+  document.dispatchEvent(new CustomEvent('celltypist:results', { detail: r })); // CompactResult, read by embed.ts (portal iframes)
 }
 
-/** Table of label proportions (%) per group of the chosen obs column. */
+/** Proportions of the shown labels per group of the chosen obs column. */
 function proportions() {
-  const table = $('proportions') as HTMLTableElement;
-  table.innerHTML = '';
-  const col = ($('group-by') as HTMLSelectElement).value;
-  const g = groups[col];
-  if (!result || !g) return;
-  const by = ($('color-by') as HTMLSelectElement).value;
-  const labels = labelsFor(by === 'conf_score' ? 'predicted_labels' : by);
-  const names = [...new Set(labels)].sort();
-  const keys = [...new Set(g)].sort();
-  const counts = new Map<string, Map<string, number>>(keys.map((k) => [k, new Map()]));
-  labels.forEach((l, i) => counts.get(g[i])!.set(l, (counts.get(g[i])!.get(l) ?? 0) + 1));
-  const head = table.createTHead().insertRow();
-  for (const h of [col, 'cells', ...names]) head.insertCell().textContent = h;
-  const body = table.createTBody();
-  for (const k of keys) {
-    const row = body.insertRow();
-    const total = [...counts.get(k)!.values()].reduce((a, b) => a + b, 0);
-    row.insertCell().textContent = k;
-    row.insertCell().textContent = fmt(total);
-    for (const n of names) row.insertCell().textContent = `${((100 * (counts.get(k)!.get(n) ?? 0)) / total).toFixed(1)}%`;
-  }
+  if (!run) return;
+  const g = run.groups[($('group-by') as HTMLSelectElement).value] ?? null;
+  const col = shownColumn();
+  const rows = proportionRows(col, g);
+  const colors = categoryColors(col);
+  const asTable = ($('proportions-view') as HTMLSelectElement).value === 'table';
+  $('proportions-bars').hidden = asTable;
+  $('proportions').hidden = !asTable;
+  if (asTable) renderTable($('proportions') as HTMLTableElement, rows, col.categories, ($('group-by') as HTMLSelectElement).value);
+  else renderBars($('proportions-bars'), rows, col.categories, (k) => colors[k], highlighted);
 }
 $('group-by').addEventListener('change', proportions);
-$('color-by').addEventListener('change', () => {
-  highlighted = null;
-  legend();
+$('proportions-view').addEventListener('change', proportions);
+function recolor() {
+  showLegend();
   proportions();
-  plot.setColors(colors());
+  if (plot.hasPoints) plot.setColors(cellColors());
+}
+$('color-by').addEventListener('change', () => {
+  highlighted.clear();
+  recolor();
 });
+$('palette').addEventListener('change', () => run && recolor());
 
+// ---- hover and selection ------------------------------------------------------------------
 function onHover(i: number, x: number, y: number) {
   const tip = $('tooltip');
-  if (i < 0 || !result) {
+  if (i < 0 || !run) {
     tip.hidden = true;
     return;
   }
-  const r = result;
-  const L = r.labels.length;
-  let top = '';
-  if (r.probability_matrix) {
-    const p = Array.from(r.probability_matrix.subarray(i * L, (i + 1) * L)).map((v, k) => [v, k] as const);
-    p.sort((a, b) => b[0] - a[0]);
-    top = p.slice(0, 3).map(([v, k]) => `${r.labels[k]}: ${v.toFixed(3)}`).join('<br>');
-  }
-  tip.innerHTML = `<b>${r.cell_ids[i]}</b><br>${r.predicted_labels[i]}${r.majority_voting ? ` → ${r.majority_voting[i]}` : ''}<br>confidence ${r.conf_score[i].toFixed(3)}<br>${top}`;
+  whyHover(i);
+  const r = run.result;
+  tip.textContent = '';
+  const line = (text: string, bold = false) => {
+    const el = document.createElement(bold ? 'b' : 'div');
+    el.textContent = text;
+    tip.append(el);
+  };
+  line(r.cell_ids[i], true);
+  line(valueAt(r.predicted, i) + (r.majority_voting ? ` → ${valueAt(r.majority_voting, i)}` : ''));
+  if (r.over_clustering) line(`cluster ${valueAt(r.over_clustering, i)}`);
+  line(`confidence ${r.conf_score[i].toFixed(3)}`);
+  // deck.gl gives canvas coordinates; the tooltip lives in #plot-wrap, above the plot's controls.
   tip.style.left = `${x + 12}px`;
-  tip.style.top = `${y + 12}px`;
+  tip.style.top = `${y + $('plot').offsetTop + 12}px`;
   tip.hidden = false;
 }
 
+function onSelect(indices: Uint32Array) {
+  if (!run) return;
+  run.selected = indices.length ? indices : null;
+  $('selection').hidden = !indices.length;
+  document.body.dataset.selected = String(indices.length);
+  if (indices.length) {
+    const col = shownColumn();
+    const counts = new Map<number, number>();
+    for (const i of indices) counts.set(col.codes[i], (counts.get(col.codes[i]) ?? 0) + 1);
+    const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3);
+    $('selection-summary').textContent =
+      `${fmt(indices.length)} cells selected: ` + top.map(([k, c]) => `${col.categories[k]} ${((100 * c) / indices.length).toFixed(0)}%`).join(', ') + (counts.size > 3 ? ', …' : '');
+  } else plot.clearShape();
+  plot.setColors(cellColors());
+}
+$('clear-selection').addEventListener('click', () => {
+  plot.clearShape();
+  onSelect(new Uint32Array(0));
+});
+$('dl-selection').addEventListener('click', () => {
+  if (!run?.selected || !run.positions) return;
+  const pos = run.positions;
+  const n = run.result.cell_ids.length;
+  const xs = new Float32Array(n), ys = new Float32Array(n);
+  for (const i of run.selected) {
+    xs[i] = pos[2 * i];
+    ys[i] = pos[2 * i + 1];
+  }
+  const name = run.embeddingName.replace(/\W+/g, '_');
+  download('selected_cells.csv', labelsCsvBlob(run.result, run.selected, [{ name: `${name}1`, values: xs }, { name: `${name}2`, values: ys }]));
+});
+for (const t of ['pan', 'box', 'lasso'] as PlotTool[]) $(`tool-${t}`).addEventListener('change', () => plot.setTool(t));
+
+// ---- downloads ----------------------------------------------------------------------------
 function download(name: string, content: string | Blob) {
   const blob = content instanceof Blob ? content : new Blob([content], { type: 'text/csv' });
   const a = document.createElement('a');
@@ -508,17 +694,24 @@ function download(name: string, content: string | Blob) {
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
-// CSV tables, proportions and .h5ad files: streamed from the export worker (downloads.ts).
+
+// Tables, proportions and .h5ad files: streamed to disk by the export worker (downloads.ts).
 setupDownloads({
-  run: () =>
-    result && dataFile && lastRun
-      ? { ...lastRun, file: dataFile, files: dataFiles, annotations: { cell_ids: result.cell_ids, labels: result.labels, predicted_labels: result.predicted_labels, conf_score: result.conf_score, over_clustering: result.over_clustering, majority_voting: result.majority_voting, umap: result.umap } }
-      : null,
+  run: () => {
+    if (!run) return null;
+    const { spec, result } = run;
+    const umap = run.embeddingName === 'UMAP (computed)' && run.positions ? run.positions : undefined;
+    const a = expand(result);
+    return { ...spec, modelName: runModel.name, modelVersion: runModel.version, annotations: { ...a, umap }, conf_float32: true };
+  },
   proportions: () => {
-    const col = ($('group-by') as HTMLSelectElement).value;
-    if (!result || !groups[col]) return null;
-    const by = ($('color-by') as HTMLSelectElement).value;
-    return { name: `proportions_by_${col}.csv`, text: proportionsCsv(labelsFor(by === 'conf_score' ? 'predicted_labels' : by), groups[col]) };
+    if (!run) return null;
+    const name = ($('group-by') as HTMLSelectElement).value;
+    const col = shownColumn();
+    const labels = Array.from(col.codes, (c) => col.categories[c]);
+    const g = run.groups[name];
+    const groups = g ? Array.from(g.codes, (c) => g.categories[c]) : labels.map(() => 'all cells');
+    return { name: `proportions_by_${name || 'all'}.csv`, text: proportionsCsv(labels, groups) };
   },
 });
 $('dl-png').addEventListener('click', async () => download('celltypist_plot.png', await (await fetch(plot.toPng())).blob()));

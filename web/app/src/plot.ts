@@ -1,23 +1,27 @@
 /**
  * The embedding plot: one deck.gl ScatterplotLayer fed with binary attributes (positions and
- * colours as typed arrays), so a million points stay smooth.
+ * colours as typed arrays, uploaded as they are), GPU picking for hover, zoom and pan, and a
+ * lasso/box selection drawn on an SVG overlay and resolved in world coordinates.
  */
 import { Deck, OrthographicView } from '@deck.gl/core';
 import { ScatterplotLayer } from '@deck.gl/layers';
+import { boxPolygon, type Point, pointsInPolygon } from './selection.ts';
 
-export interface PlotData {
-  positions: Float32Array; // n × 2
-  colors: Uint8Array; // n × 4
-  n: number;
-}
+export type PlotTool = 'pan' | 'box' | 'lasso';
 
 export class EmbeddingPlot {
   private deck: Deck<OrthographicView>;
-  private data: PlotData | null = null;
+  /** Row-major n × 2, y flipped once (deck's orthographic y grows downwards). */
+  private positions: Float32Array | null = null;
+  private colors: Uint8Array | null = null;
+  private n = 0;
+  private tool: PlotTool = 'pan';
+  private readonly overlay: SVGSVGElement;
 
   constructor(
     private readonly container: HTMLElement,
     private readonly onHover: (index: number, x: number, y: number) => void,
+    private readonly onSelect: (indices: Uint32Array) => void,
   ) {
     this.deck = new Deck({
       parent: container as HTMLDivElement,
@@ -26,58 +30,130 @@ export class EmbeddingPlot {
       initialViewState: { target: [0, 0, 0], zoom: 0 },
       // Keep the drawing buffer so the plot can be exported as PNG (and checked by tests).
       deviceProps: { type: 'webgl', webgl: { preserveDrawingBuffer: true } } as never,
-      getCursor: ({ isHovering }) => (isHovering ? 'pointer' : 'grab'),
+      getCursor: ({ isHovering }) => (this.tool !== 'pan' ? 'crosshair' : isHovering ? 'pointer' : 'grab'),
+      // Frames drawn, for the page bench's interaction timing.
+      onAfterRender: () => (container.dataset.frames = String(Number(container.dataset.frames ?? 0) + 1)),
       layers: [],
     });
+    this.overlay = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    this.overlay.classList.add('plot-overlay');
+    container.append(this.overlay);
+    this.wireSelection();
   }
 
-  /** Shows points and fits the view to them. */
-  setData(data: PlotData) {
-    this.data = data;
+  /** Shows points (row-major n × 2 as in the file) and fits the view to them. */
+  setPositions(xy: Float32Array) {
+    const n = xy.length / 2;
+    const pos = new Float32Array(xy.length);
     let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
-    for (let i = 0; i < data.n; i++) {
-      const x = data.positions[2 * i], y = data.positions[2 * i + 1];
+    for (let i = 0; i < n; i++) {
+      const x = xy[2 * i], y = -xy[2 * i + 1];
+      pos[2 * i] = x;
+      pos[2 * i + 1] = y;
+      if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
       if (x < minX) minX = x;
       if (x > maxX) maxX = x;
       if (y < minY) minY = y;
       if (y > maxY) maxY = y;
     }
+    this.positions = pos;
+    this.n = n;
     const w = this.container.clientWidth || 600;
     const h = this.container.clientHeight || 500;
     const span = Math.max(maxX - minX, maxY - minY, 1e-6);
     const zoom = Math.log2(Math.min(w, h) / span / 1.1);
-    this.deck.setProps({ initialViewState: { target: [(minX + maxX) / 2, -(minY + maxY) / 2, 0], zoom } as never });
+    this.deck.setProps({ initialViewState: { target: [(minX + maxX) / 2, (minY + maxY) / 2, 0], zoom } as never });
     this.render();
+  }
+
+  get hasPoints(): boolean {
+    return this.positions !== null;
   }
 
   setColors(colors: Uint8Array) {
-    if (!this.data) return;
-    this.data = { ...this.data, colors };
+    this.colors = colors;
     this.render();
   }
 
+  /** Drops the points (and their GPU buffers). */
+  clear() {
+    this.positions = null;
+    this.colors = null;
+    this.n = 0;
+    this.overlay.innerHTML = '';
+    this.deck.setProps({ layers: [] });
+  }
+
+  setTool(tool: PlotTool) {
+    this.tool = tool;
+    this.overlay.classList.toggle('active', tool !== 'pan');
+    this.deck.setProps({ controller: tool === 'pan' ? true : { dragPan: false, dragRotate: false, scrollZoom: true } });
+  }
+
   private render() {
-    const d = this.data!;
-    // deck's orthographic y grows downwards; flip so the embedding looks as in scanpy.
-    const pos = new Float32Array(d.positions.length);
-    for (let i = 0; i < d.n; i++) {
-      pos[2 * i] = d.positions[2 * i];
-      pos[2 * i + 1] = -d.positions[2 * i + 1];
-    }
-    const span = Math.max(1, Math.sqrt(d.n));
+    if (!this.positions || !this.colors) return;
+    const n = this.n;
     this.deck.setProps({
       layers: [
         new ScatterplotLayer({
           id: 'cells',
-          data: { length: d.n, attributes: { getPosition: { value: pos, size: 2 }, getFillColor: { value: d.colors, size: 4, normalized: true } } } as never,
+          data: { length: n, attributes: { getPosition: { value: this.positions, size: 2 }, getFillColor: { value: this.colors, size: 4, normalized: true } } } as never,
           radiusUnits: 'pixels',
-          getRadius: Math.max(1.5, 6 - Math.log10(span) * 1.5),
+          getRadius: Math.max(1, 6 - Math.log10(Math.max(1, Math.sqrt(n))) * 1.7),
           pickable: true,
-          updateTriggers: { getFillColor: d.colors },
           onHover: (info) => this.onHover(info.index, info.x, info.y),
         }),
       ],
     });
+  }
+
+  /** Box (drag a rectangle) or lasso (draw a free shape) on the overlay. */
+  private wireSelection() {
+    const svg = this.overlay;
+    let path: Point[] = [];
+    let shape: SVGPolygonElement | null = null;
+    const local = (e: PointerEvent): Point => {
+      const r = svg.getBoundingClientRect();
+      return [e.clientX - r.left, e.clientY - r.top];
+    };
+    const draw = () => {
+      const pts = this.tool === 'box' && path.length >= 2 ? boxPolygon(path[0], path[path.length - 1]) : path;
+      shape!.setAttribute('points', pts.map((p) => p.join(',')).join(' '));
+      return pts;
+    };
+    svg.addEventListener('pointerdown', (e) => {
+      if (this.tool === 'pan' || !this.positions) return;
+      svg.setPointerCapture(e.pointerId);
+      path = [local(e)];
+      svg.innerHTML = '';
+      shape = document.createElementNS('http://www.w3.org/2000/svg', 'polygon');
+      svg.append(shape);
+    });
+    svg.addEventListener('pointermove', (e) => {
+      if (!shape) return;
+      path.push(local(e));
+      draw();
+    });
+    svg.addEventListener('pointerup', (e) => {
+      if (!shape) return;
+      path.push(local(e));
+      const screen = draw();
+      shape = null;
+      this.onSelect(this.select(screen));
+    });
+  }
+
+  /** Indices of the points inside a polygon given in screen pixels of the plot. */
+  select(screen: Point[]): Uint32Array {
+    const vp = this.deck.getViewports()[0];
+    if (!vp || !this.positions) return new Uint32Array(0);
+    const world = screen.map((p) => vp.unproject(p).slice(0, 2) as Point);
+    return pointsInPolygon(this.positions, world);
+  }
+
+  /** Removes the drawn selection shape. */
+  clearShape() {
+    this.overlay.innerHTML = '';
   }
 
   /** PNG data URL of the current plot. */
@@ -86,17 +162,4 @@ export class EmbeddingPlot {
     const canvas = this.container.querySelector('canvas') as HTMLCanvasElement;
     return canvas.toDataURL('image/png');
   }
-}
-
-/** A qualitative palette (Tableau 20 + more), cycled for many labels. */
-const PALETTE = [
-  '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf',
-  '#aec7e8', '#ffbb78', '#98df8a', '#ff9896', '#c5b0d5', '#c49c94', '#f7b6d2', '#c7c7c7', '#dbdb8d', '#9edae5',
-];
-
-export function colorOf(i: number): [number, number, number] {
-  const hex = PALETTE[i % PALETTE.length];
-  const shade = Math.floor(i / PALETTE.length) % 3;
-  const k = [1, 0.7, 0.5][shade];
-  return [0, 2, 4].map((o) => Math.round(parseInt(hex.slice(1 + o, 3 + o), 16) * k)) as [number, number, number];
 }

@@ -1,29 +1,37 @@
 /** Messages between the page and the annotation worker (one protocol, typed both ways). */
-import type { AnnotateOptions, AnnotationResult, ModelInfo, Progress } from '../../engine/types.ts';
+import type { AnnotateOptions, ModelInfo, Progress } from '../../engine/types.ts';
 import type { H5adSummary } from '../../engine/h5ad/read.ts';
 import type { InputFormat } from '../../engine/formats/reader.ts';
 import type { GeneTable } from '../../engine/models/registry.ts';
 import type { TrainOptions, TrainResult } from '../../engine/train.ts';
 import type { CoreFile } from '../../engine/wasm/load.ts';
+import type { Categorical, CompactResult } from './compact.ts';
+
+/** What an annotation needs, also to recompute it for matrix downloads. */
+export interface RunSpec {
+  file: File;
+  /** Every file of the input (a .mtx with its names, a Cell Ranger folder); `file` is the first. */
+  files?: File[];
+  /** CellTypist's --transpose-input for count tables. */
+  transpose_input?: boolean;
+  model: Uint8Array;
+  options: AnnotateOptions;
+  /** The ortholog table to fetch (verified, cached) if the model must be converted to the data's species. */
+  geneTable?: GeneTable;
+  /** The Ensembl ID → symbol table, fetched if the data has Ensembl IDs and no symbol column. */
+  idTable?: GeneTable;
+}
 
 export type Request =
   /** `files`: every file of the input (a .mtx with its names, a Cell Ranger folder); `file` is the first. */
   | { type: 'summary'; id: number; file: File; files?: File[]; transpose_input?: boolean }
   | { type: 'model'; id: number; bytes: Uint8Array }
-  | {
-      type: 'annotate';
-      id: number;
-      file: File;
-      files?: File[];
-      transpose_input?: boolean;
-      model: Uint8Array;
-      options: AnnotateOptions;
-      embedding?: string;
-      /** The ortholog table to fetch (verified, cached) if the model must be converted to the data's species. */
-      geneTable?: GeneTable;
-      /** The Ensembl ID → symbol table, fetched if the data has Ensembl IDs and no symbol column. */
-      idTable?: GeneTable;
-    }
+  /** Prediction (+ majority voting); never the UMAP (see 'layout'), never the matrices. */
+  | ({ type: 'annotate'; id: number; embedding?: string; /** A 'layout' follows: gather its gene statistics while predicting. */ layout_next?: boolean } & RunSpec)
+  /** The UMAP layout of a file without an embedding, after the results are shown. */
+  | { type: 'layout'; id: number; file: File; files?: File[]; transpose_input?: boolean; normalize_counts?: boolean; seed?: number }
+  /** decision_matrix.csv / probability_matrix.csv, recomputed (the page keeps no matrices). */
+  | ({ type: 'matrix'; id: number; which: 'decision' | 'probability' } & RunSpec)
   | { type: 'cancel'; id: number }
   /** Where the wasm core's files are (first message of package clients; default: bundled next to the engine). */
   | { type: 'config'; id: number; wasmBaseUrl?: string; wasmFiles?: Partial<Record<CoreFile, string>> }
@@ -38,10 +46,13 @@ export type Response =
   | {
       type: 'result';
       id: number;
-      result: AnnotationResult;
-      embedding: { name: string; dims: number; data: Float32Array } | null;
+      result: CompactResult;
+      /** The file's own embedding (first two columns), when it has the asked-for one. */
+      embedding: { name: string; data: Float32Array } | null;
       /** Categorical/string obs columns with ≤ 500 distinct values, for proportions per sample. */
-      groups: Record<string, string[]>;
+      groups: Record<string, Categorical>;
     }
+  | { type: 'layout'; id: number; data: Float32Array }
+  | { type: 'blob'; id: number; blob: Blob }
   | { type: 'trained'; id: number; result: TrainResult }
   | { type: 'error'; id: number; code: string; message: string };

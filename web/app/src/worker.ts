@@ -12,7 +12,13 @@ import type { MatrixReader } from '../../engine/formats/reader.ts';
 import { checkHdf5Signature } from '../../engine/h5ad/signature.ts';
 import { CellTypistError } from '../../engine/types.ts';
 import { loadCore as loadCoreWith, type LoadOptions } from '../../engine/wasm/load.ts';
-import type { Request, Response } from './protocol.ts';
+import type { Request, Response, RunSpec } from './protocol.ts';
+import type { AnnotationResult } from '../../engine/types.ts';
+import { type Categorical, compactResult, encode, expand, transferables } from './compact.ts';
+import { matrixCsvBlob } from './csv-blobs.ts';
+import { computeLayout, type LayoutStats, layoutStatsFor } from './layout-job.ts';
+import type { HeapChunk } from '../../engine/wasm/heap-chunks.ts';
+import type { CoreModel, CoreModule, Variant } from '../../engine/wasm/core.ts';
 import { fetchGeneTable } from '../../engine/models/fetch.ts';
 import { CacheStore } from '../../engine/models/cache-store.ts';
 import type { GeneTable } from '../../engine/models/registry.ts';
@@ -41,6 +47,11 @@ function openInput(files: File[], transpose_input?: boolean, model_features?: st
   return openInputFiles(files, { openHdf5: mountHdf5, transpose_input, model_features, onProgress });
 }
 
+/** The input of a run: every file given (a .mtx with its names, a Cell Ranger folder). */
+function openSpec(spec: { file: File; files?: File[]; transpose_input?: boolean }, id: number, model_features?: string[]): Promise<MatrixReader> {
+  return openInput(spec.files ?? [spec.file], spec.transpose_input, model_features, (fraction, message) => post({ type: 'progress', id, progress: { stage: 'read', fraction, message } }));
+}
+
 let mounted = false;
 async function mountHdf5(file: File): Promise<H5File> {
   const head = new Uint8Array(await file.slice(0, 4096).arrayBuffer());
@@ -50,13 +61,11 @@ async function mountHdf5(file: File): Promise<H5File> {
   else FS.mkdir('/work');
   FS.mount(FS.filesystems.WORKERFS, { files: [file] }, '/work');
   mounted = true;
-  let f: H5File;
   try {
-    f = new h5wasm.File(`/work/${file.name}`, 'r') as unknown as H5File;
+    return new h5wasm.File(`/work/${file.name}`, 'r') as unknown as H5File;
   } catch (e) {
     throw new CellTypistError('corrupt_h5ad', `'${file.name}' could not be opened as HDF5: the file is probably truncated or corrupt (${(e as Error).message})`);
   }
-  return f;
 }
 
 async function open(file: File): Promise<H5adReader> {
@@ -68,6 +77,87 @@ async function open(file: File): Promise<H5adReader> {
     if (e instanceof CellTypistError) throw e;
     throw new CellTypistError('corrupt_h5ad', `'${file.name}' is damaged (${(e as Error).message}): the file is probably truncated or corrupt; export it again`);
   }
+}
+
+/** Gene statistics of the last annotation, for the layout that follows it. */
+let layoutStats: LayoutStats | undefined;
+function dropLayoutStats() {
+  layoutStats?.clusterer.delete();
+  layoutStats = undefined;
+}
+
+const threads = (variant: string) => (variant === 'simd-threads' ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2)) : 1);
+
+/** A run's loaded model and open input (the model's genes pick a 10x file's identifier); `close()` frees both. */
+interface Run {
+  core: CoreModule;
+  variant: Variant;
+  model: CoreModel;
+  reader: MatrixReader;
+  close(): void;
+}
+
+async function openRun(spec: RunSpec, id: number): Promise<Run> {
+  const { core, variant } = await loadCore();
+  const model = loadModel(core, spec.model);
+  try {
+    const reader = await openSpec(spec, id, model.features());
+    return { core, variant, model, reader, close: () => (reader.close(), model.delete()) };
+  } catch (e) {
+    model.delete();
+    throw e;
+  }
+}
+
+/** One annotation of an open run. */
+function annotate(run: Run, spec: RunSpec, id: number, signal?: AbortSignal, onChunk?: (c: HeapChunk) => void): Promise<AnnotationResult> {
+  return annotateReader(run.reader, run.model, spec.options, {
+    core: run.core,
+    variant: run.variant,
+    n_threads: threads(run.variant),
+    signal,
+    onProgress: (progress) => post({ type: 'progress', id, progress }),
+    geneMap: spec.geneTable ? geneMap(spec.geneTable, id) : undefined,
+    idTable: spec.idTable ? geneMap(spec.idTable, id) : undefined,
+    onChunk,
+  });
+}
+
+/** The run again with its matrices (for downloads), without voting or layout. */
+async function recompute(spec: RunSpec, id: number): Promise<AnnotationResult> {
+  const run = await openRun(spec, id);
+  try {
+    const options = { ...spec.options, majority_voting: false, over_clustering: undefined, compute_umap: false, return_matrices: true };
+    return await annotate(run, { ...spec, options }, id);
+  } finally {
+    run.close();
+  }
+}
+
+/** The first two columns of an obsm embedding, when the file has it. */
+function embedding2d(reader: MatrixReader, name: string): { name: string; data: Float32Array } | null {
+  if (!reader.summary.obsm.some((o) => o.name === name && o.dims >= 2)) return null;
+  const e = reader.readObsm(name);
+  const n = reader.summary.n_obs;
+  const data = new Float32Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    data[2 * i] = e.data[i * e.dims];
+    data[2 * i + 1] = e.data[i * e.dims + 1];
+  }
+  return { name, data };
+}
+
+/** Categorical/string obs columns with at most 500 distinct values, encoded. */
+function groupColumns(reader: MatrixReader): Record<string, Categorical> {
+  const groups: Record<string, Categorical> = {};
+  for (const c of reader.summary.obs_columns) {
+    if ((c.kind !== 'categorical' && c.kind !== 'string') || (c.n_categories ?? 0) > 500) continue;
+    const v = reader.readObsColumn(c.name);
+    if (!Array.isArray(v)) continue;
+    const enc = encode(v);
+    if (enc.categories.length <= 500) groups[c.name] = enc;
+  }
+  return groups;
 }
 
 function fail(id: number, e: unknown) {
@@ -89,7 +179,7 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
   }
   try {
     if (msg.type === 'summary') {
-      const r = await openInput(msg.files ?? [msg.file], msg.transpose_input, undefined, (fraction, message) => post({ type: 'progress', id: msg.id, progress: { stage: 'read', fraction, message } }));
+      const r = await openSpec(msg, msg.id);
       try {
         let kind = 'unknown';
         let warnings: string[] = [];
@@ -104,6 +194,25 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
         post({ type: 'summary', id: msg.id, summary: r.summary, kind, warnings });
       } finally {
         r.close();
+      }
+    } else if (msg.type === 'matrix') {
+      const full = await recompute(msg, msg.id);
+      const m = msg.which === 'decision' ? full.decision_matrix! : full.probability_matrix!;
+      post({ type: 'blob', id: msg.id, blob: matrixCsvBlob(full.cell_ids, full.labels, m) });
+    } else if (msg.type === 'layout') {
+      const ac = new AbortController();
+      aborts.set(msg.id, ac);
+      const { core, variant } = await loadCore();
+      const reader = await openSpec(msg, msg.id);
+      try {
+        const stats = layoutStats?.sameFile(msg.file) ? layoutStats : undefined;
+        if (!stats) dropLayoutStats();
+        layoutStats = undefined; // consumed (freed) by computeLayout
+        const data = await computeLayout(core, reader, { normalize_counts: msg.normalize_counts, seed: msg.seed, n_threads: threads(variant) }, (progress) => post({ type: 'progress', id: msg.id, progress }), ac.signal, stats);
+        post({ type: 'layout', id: msg.id, data }, [data.buffer]);
+      } finally {
+        aborts.delete(msg.id);
+        reader.close();
       }
     } else if (msg.type === 'model') {
       const { core } = await loadCore();
@@ -133,50 +242,30 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
     } else if (msg.type === 'annotate') {
       const ac = new AbortController();
       aborts.set(msg.id, ac);
-      const { core, variant } = await loadCore();
-      const model = loadModel(core, msg.model);
-      let reader: MatrixReader;
+      const run = await openRun(msg, msg.id);
+      const { reader } = run;
       try {
-        reader = await openInput(msg.files ?? [msg.file], msg.transpose_input, model.features(), (fraction, message) => post({ type: 'progress', id: msg.id, progress: { stage: 'read', fraction, message } }));
-      } catch (e) {
-        model.delete();
-        throw e;
-      }
-      try {
-        // The asked-for embedding, when the file has it; otherwise a UMAP layout is computed
-        // (unless the caller said compute_umap: false) so that there is always something to plot.
-        const embName = msg.embedding && reader.summary.obsm.some((o) => o.name === msg.embedding && o.dims >= 2) ? msg.embedding : undefined;
-        const options = embName || msg.options.compute_umap === false ? msg.options : { ...msg.options, compute_umap: true };
-        const result = await annotateReader(reader, model, options, {
-          core,
-          variant,
-          n_threads: variant === 'simd-threads' ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2)) : 1,
-          signal: ac.signal,
-          onProgress: (progress) => post({ type: 'progress', id: msg.id, progress }),
-          geneMap: msg.geneTable ? geneMap(msg.geneTable, msg.id) : undefined,
-          idTable: msg.idTable ? geneMap(msg.idTable, msg.id) : undefined,
-        });
-        const emb = embName
-          ? { name: embName, ...reader.readObsm(embName) }
-          : result.umap
-            ? { name: 'UMAP (computed)', dims: 2, data: result.umap }
-            : null;
-        const transfer: Transferable[] = [result.conf_score.buffer];
-        if (result.decision_matrix) transfer.push(result.decision_matrix.buffer);
-        if (result.probability_matrix) transfer.push(result.probability_matrix.buffer);
-        if (emb && emb.data !== result.umap) transfer.push(emb.data.buffer);
-        if (result.umap) transfer.push(result.umap.buffer);
-        const groups: Record<string, string[]> = {};
-        for (const c of reader.summary.obs_columns) {
-          if ((c.kind !== 'categorical' && c.kind !== 'string') || (c.n_categories ?? 0) > 500) continue;
-          const v = reader.readObsColumn(c.name);
-          if (Array.isArray(v) && new Set(v).size <= 500) groups[c.name] = v;
+        // Results first: prediction (and majority voting) only; the UMAP comes after ('layout').
+        const options = { ...msg.options, compute_umap: false, return_matrices: false };
+        dropLayoutStats();
+        if (msg.layout_next) layoutStats = layoutStatsFor(run.core, reader, msg.file, options.normalize_counts);
+        let full: AnnotationResult;
+        try {
+          full = await annotate(run, { ...msg, options }, msg.id, ac.signal, layoutStats?.add);
+        } catch (e) {
+          dropLayoutStats();
+          throw e;
         }
-        post({ type: 'result', id: msg.id, result, embedding: emb, groups }, transfer);
+        const result = compactResult(full);
+        const embedding = msg.embedding ? embedding2d(reader, msg.embedding) : null;
+        const groups = groupColumns(reader);
+        const transfer = transferables(result);
+        if (embedding) transfer.push(embedding.data.buffer);
+        for (const g of Object.values(groups)) transfer.push(g.codes.buffer);
+        post({ type: 'result', id: msg.id, result, embedding, groups }, transfer);
       } finally {
         aborts.delete(msg.id);
-        reader.close();
-        model.delete();
+        run.close();
       }
     }
   } catch (e) {

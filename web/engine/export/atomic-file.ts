@@ -4,7 +4,8 @@
  * File-system failures become one clear CellTypistError saying what to do (disk full, no
  * permission, read-only disk, a file in the way of the output folder).
  */
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import path from 'node:path';
 import { CellTypistError } from '../types.ts';
 
 const encoder = new TextEncoder();
@@ -12,7 +13,7 @@ const encoder = new TextEncoder();
 /** A one-line, actionable message for a failed file-system call on `target`. */
 export function fileError(e: unknown, target: string, what = 'write'): CellTypistError {
   const code = (e as NodeJS.ErrnoException)?.code;
-  const where = 'choose another output folder (--outdir)';
+  const where = 'choose another output folder (-o)';
   switch (code) {
     case 'ENOSPC':
     case 'EDQUOT':
@@ -27,6 +28,8 @@ export function fileError(e: unknown, target: string, what = 'write'): CellTypis
       return new CellTypistError('not_writable', `cannot ${what} ${target}: a file is in the way of the output folder; ${where}`);
     case 'EISDIR':
       return new CellTypistError('not_writable', `cannot ${what} ${target}: it is a folder; remove it or ${where}`);
+    case 'ENOENT':
+      return new CellTypistError('not_writable', `cannot ${what} ${target}: its parent folder does not accept new entries; ${where}`);
     case 'EFBIG':
       return new CellTypistError('disk_full', `cannot ${what} ${target}: the file system does not allow files this large; ${where}`);
     default:
@@ -37,10 +40,30 @@ export function fileError(e: unknown, target: string, what = 'write'): CellTypis
 /** Creates the output folder (and parents), with a clear error. */
 export function makeOutputFolder(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeFolder(path.resolve(dir));
   } catch (e) {
     throw fileError(e, dir, 'create the output folder');
   }
+}
+
+/**
+ * mkdir -p one level at a time: Node 20's mkdirSync(..., { recursive: true }) never returns
+ * for a folder under /proc (it retries ENOENT forever).
+ */
+function makeFolder(dir: string): void {
+  try {
+    mkdirSync(dir);
+    return;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      if (statSync(dir).isDirectory()) return;
+      throw Object.assign(new Error(`${dir} is a file`), { code: 'ENOTDIR' });
+    }
+    if (code !== 'ENOENT' || path.dirname(dir) === dir) throw e;
+  }
+  makeFolder(path.dirname(dir));
+  mkdirSync(dir);
 }
 
 export class AtomicFile {
@@ -94,5 +117,17 @@ export class AtomicFile {
       this.fd = null;
     }
     rmSync(this.partial, { force: true });
+  }
+}
+
+/** Writes a whole file under its `.partial` name, then renames it: all or nothing, clear errors. */
+export function writeFileAtomic(target: string, data: Uint8Array | string): void {
+  const f = new AtomicFile(target);
+  try {
+    f.write(data);
+    f.commit();
+  } catch (e) {
+    f.discard();
+    throw e;
   }
 }

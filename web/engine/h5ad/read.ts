@@ -327,6 +327,21 @@ export class H5adReader {
     return this.readColumn('obs', name);
   }
 
+  /**
+   * The categories of a categorical obs column, in their stored order (pandas' category order),
+   * or null when the column is not categorical. Plots order groups by them.
+   */
+  obsCategories(name: string): string[] | null {
+    // Probe parents first: asking HDF5 for a child of a dataset prints diagnostics.
+    const col = this.exists('obs') ? this.file.get('obs') : null;
+    const own = col?.type === GROUP && this.exists(`obs/${name}`) ? this.file.get(`obs/${name}`) : null;
+    if (own?.type === GROUP) return (own as H5Group).keys().includes('categories') ? decodeStrings(this.dataset(`obs/${name}/categories`).value) : null;
+    if (col?.type === GROUP && (col as H5Group).keys().includes('__categories') && this.exists(`obs/__categories/${name}`)) {
+      return decodeStrings(this.dataset(`obs/__categories/${name}`).value);
+    }
+    return this.exists('uns') && this.exists(`uns/${name}_categories`) ? decodeStrings(this.dataset(`uns/${name}_categories`).value) : null;
+  }
+
   /** obsm keys with their number of dimensions. */
   obsmKeys(): { name: string; dims: number }[] {
     const obsm = this.file.get('obsm');

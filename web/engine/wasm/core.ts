@@ -72,6 +72,21 @@ export interface CorePredictor {
   delete(): void;
 }
 
+/** "Why this label": a model matched to the query's genes (free with `.delete()`). */
+export interface CoreExplainer {
+  /** One cell's sparse row (heap pointers; indices into the query genes): top genes for `label`, best first. */
+  top(data: number, indices: number, nnz: number, label: number, topN: number, positiveFirst: boolean): {
+    feature: number;
+    value: number;
+    scaled: number;
+    coef: number;
+    contribution: number;
+  }[];
+  /** The cell's decision score for `label` (intercept + all contributions). */
+  decision(data: number, indices: number, nnz: number, label: number): number;
+  delete(): void;
+}
+
 /** Options of the over-clustering (defaults: CellTypist's). */
 export interface CoreClusterOptions {
   seed?: number;
@@ -111,6 +126,7 @@ export interface CoreModule {
   _free(ptr: number): void;
   Model: new (bytesPtr: number, size: number) => CoreModel;
   Predictor: new (model: CoreModel, genes: string[]) => CorePredictor;
+  Explainer: new (model: CoreModel, genes: string[]) => CoreExplainer;
   best_match(decision: number, nRows: number, nLabels: number): Int32Array;
   prob_match(probability: number, nRows: number, labels: string[], pThres: number): string[];
   make_unique(names: string[]): string[];

@@ -22,6 +22,12 @@ export interface LoadOptions {
    * Default: the files next to this module, as bundled by your bundler.
    */
   baseUrl?: string;
+  /**
+   * Threaded build: pthread workers to have started (default 4 in browsers, where a worker
+   * cannot start while the page's thread waits; 0 in Node, where the engine starts the ones a
+   * run needs with `ensurePthreadWorkers`). More are started if a later call asks for more.
+   */
+  workers?: number;
   /** Browser only: the URL of each core file; wins over `baseUrl`. Must be a plain string map when sent to a worker. */
   locateFile?: (file: CoreFile) => string;
 }
@@ -49,7 +55,33 @@ export async function loadCore(options: LoadOptions = {}): Promise<{ core: CoreM
     cache.set(variant, p);
     p.catch(() => cache.delete(variant));
   }
-  return { core: await p, variant };
+  const core = await p;
+  if (variant === 'simd-threads') await ensurePthreadWorkers(core, options.workers ?? (isNode ? 0 : 4));
+  return { core, variant };
+}
+
+interface PThreadPool {
+  unusedWorkers: { unref?: () => void }[];
+  runningWorkers: { unref?: () => void }[];
+  allocateUnusedWorker(): void;
+  loadWasmModuleToWorker(worker: unknown, onFinishedLoading: () => void): void;
+}
+
+/**
+ * Starts pthread workers until `n` are idle and loaded (a parallel call on `t` threads needs
+ * t - 1 of them, the calling thread does a share). Idle workers are kept for later calls.
+ */
+export async function ensurePthreadWorkers(core: CoreModule, n: number): Promise<void> {
+  const pt = (core as unknown as { PThread?: PThreadPool }).PThread;
+  if (!pt) return;
+  const loading: Promise<void>[] = [];
+  while (pt.unusedWorkers.length < n) {
+    pt.allocateUnusedWorker();
+    const w = pt.unusedWorkers[pt.unusedWorkers.length - 1];
+    loading.push(new Promise<void>((resolve) => pt.loadWasmModuleToWorker(w, resolve)));
+  }
+  await Promise.all(loading);
+  unrefPthreadWorkers(core);
 }
 
 /**
@@ -98,6 +130,18 @@ async function loadNode(variant: Variant): Promise<CoreModule> {
 }
 
 /**
+ * Emscripten starts pthread workers from this URL, which must be same-origin. A bundler may have
+ * inlined the small file as a data: URL (opaque origin), or it may be on a CDN: in both cases
+ * start the workers from a same-origin blob: (CSP: worker-src blob:) holding or importing it.
+ */
+async function sameOriginWorkerUrl(url: string): Promise<string> {
+  if (url.startsWith('data:')) return URL.createObjectURL(await (await fetch(url)).blob());
+  const here = (globalThis as { location?: { href: string; origin: string } }).location;
+  if (!here || new URL(url, here.href).origin === here.origin) return url;
+  return URL.createObjectURL(new Blob([`importScripts(${JSON.stringify(new URL(url, here.href).href)});`], { type: 'text/javascript' }));
+}
+
+/**
  * Emscripten's pthread pool keeps Node alive after the work is done; the workers are only
  * needed while the main thread is inside a (synchronous) wasm call, so unref them.
  */
@@ -125,12 +169,7 @@ async function loadBrowser(variant: Variant, locate: (file: CoreFile) => string)
     }
   }
   const create = g[factory] as (m: object) => Promise<CoreModule>;
-  // Emscripten starts pthread workers from this URL; a bundler may have inlined the small file as
-  // a data: URL, whose worker would get an opaque origin: run it from a same-origin blob: instead.
-  let pthreadWorker = locate('ct-threads.worker.js');
-  if (variant === 'simd-threads' && pthreadWorker.startsWith('data:')) {
-    pthreadWorker = URL.createObjectURL(await (await fetch(pthreadWorker)).blob());
-  }
+  const pthreadWorker = variant === 'simd-threads' ? await sameOriginWorkerUrl(locate('ct-threads.worker.js')) : '';
   return create({
     locateFile: (f: string) => (f === 'ct-threads.worker.js' ? pthreadWorker : CORE_FILES.includes(f as CoreFile) ? locate(f as CoreFile) : f),
     mainScriptUrlOrBlob: scriptUrl,

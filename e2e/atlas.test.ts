@@ -1,0 +1,259 @@
+// End-to-end: the app at atlas scale (issue 13) on the production build in Chromium. A 98-type
+// model (../shared/bench/bench98.pkl) on a small synthetic file without an embedding: results
+// come before the UMAP, the page never scrolls sideways, the legend is searchable, proportions
+// and cross-tabs stay in their own boxes, lasso/box selection exports the chosen cells, and the
+// fault paths (cancel, a new file while running, run again, cancel the UMAP) leave the page
+// consistent with the previous run's worker (and its memory) gone.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { before, describe, it } from 'node:test';
+import type { Page, Worker } from 'playwright-core';
+import { makeSynthetic } from '../scripts/make-synthetic-h5ad.ts';
+import { parseCsv, repoPath, sharedPath } from '../web/engine/testing/fixtures.ts';
+import { coloredPixels, downloadText, runAndWait, useHarness, waitRunnable } from './support/harness.ts';
+
+const h = useHarness();
+const MODEL98 = sharedPath('bench/bench98.pkl');
+const OUT = repoPath('e2e/out/atlas');
+const SMALL = `${OUT}/atlas_3k.h5ad`;
+const OTHER = `${OUT}/atlas_2k.h5ad`;
+
+before(async () => {
+  mkdirSync(OUT, { recursive: true });
+  // Deterministic synthetic files with bench98's genes: 30 structured groups, three samples.
+  if (!existsSync(SMALL)) await makeSynthetic({ out: SMALL, cells: 3000, genes: 8000, density: 0.06, types: 30, model: MODEL98, seed: 5 });
+  if (!existsSync(OTHER)) await makeSynthetic({ out: OTHER, cells: 2000, genes: 8000, density: 0.06, types: 30, model: MODEL98, seed: 6 });
+});
+
+/** Records (data-state | data-plot) of <body> at each change, to check what came first. */
+async function recordStates(page: Page) {
+  await page.evaluate(() => {
+    const w = window as unknown as { __states: string[] };
+    w.__states = [];
+    new MutationObserver(() => w.__states.push(`${document.body.dataset.state ?? ''}|${document.body.dataset.plot ?? ''}`)).observe(document.body, { attributes: true, attributeFilter: ['data-state', 'data-plot'] });
+  });
+}
+const states = (page: Page) => page.evaluate(() => (window as unknown as { __states: string[] }).__states);
+
+async function load98(page: Page, file = SMALL) {
+  await page.setInputFiles('#model-file', MODEL98);
+  await page.waitForFunction(() => /98 cell types/.test(document.getElementById('model-summary')!.textContent!), null, { timeout: 30000 });
+  await page.setInputFiles('#data-file', file);
+  await waitRunnable(page);
+}
+
+const waitPlot = (page: Page) => page.waitForFunction(() => document.body.dataset.plot === 'ready' || document.getElementById('error')!.textContent !== '', null, { timeout: 90000 });
+
+async function noSidewaysScroll(page: Page, label: string) {
+  const m = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth, body: document.body.scrollWidth }));
+  assert.ok(m.scroll <= m.inner && m.body <= m.inner, `${label}: page is ${m.scroll} px wide in a ${m.inner} px window`);
+}
+
+/** The engine workers (not the pthread pool) the page starts, with whether each has closed. */
+function trackEngineWorkers(page: Page) {
+  const all: { w: Worker; closed: boolean }[] = [];
+  const track = (w: Worker) => {
+    if (!/\/assets\/worker-/.test(w.url()) || all.some((e) => e.w === w)) return;
+    const e = { w, closed: false };
+    w.on('close', () => (e.closed = true));
+    all.push(e);
+  };
+  for (const w of page.workers()) track(w);
+  page.on('worker', track);
+  return all;
+}
+
+describe('app at atlas scale: 98 cell types', () => {
+  it('results first, then the UMAP; legend search/sort/highlight; proportions; no sideways scroll at 1000-1400 px', async () => {
+    const page = await h.openApp(undefined, { width: 1000, height: 900 });
+    await load98(page);
+    await recordStates(page);
+    await runAndWait(page);
+    // The results showed while the UMAP was still to be computed (the file has no embedding).
+    assert.equal((await states(page)).find((s) => s.startsWith('results|')), 'results|computing');
+    assert.match((await page.textContent('#result-summary'))!, /3,000 cells annotated with 98 cell types/);
+    const labels = parseCsv(await downloadText(page, '#dl-labels'));
+    assert.equal(labels.index.length, 3000);
+    const types = new Set(labels.rows.map((r) => r[0]));
+    await waitPlot(page);
+    assert.equal(await page.textContent('#error'), '');
+    assert.ok((await coloredPixels(page)) > 500, 'the computed UMAP is drawn');
+    // Legend: every predicted type with its count, sorted by count by default.
+    const rows = await page.$$eval('#legend tbody tr', (trs) => trs.map((t) => [(t as HTMLElement).dataset.label!, Number(t.children[2].textContent!.replace(/,/g, ''))] as [string, number]));
+    assert.equal(rows.length, types.size);
+    assert.equal(rows.reduce((a, r) => a + r[1], 0), 3000);
+    assert.deepEqual(rows.map((r) => r[1]), [...rows.map((r) => r[1])].sort((a, b) => b - a));
+    // The legend scrolls inside its panel (98 types do not stretch the page).
+    const legendBox = await page.$eval('#legend-scroll', (e) => ({ client: e.clientHeight, scroll: e.scrollHeight }));
+    if (rows.length > 30) assert.ok(legendBox.scroll > legendBox.client, JSON.stringify(legendBox));
+    // Search filters the rows; sort by name orders them.
+    await page.fill('#legend-search', 'cell type 2');
+    const found = await page.$$eval('#legend tbody tr', (trs) => trs.map((t) => (t as HTMLElement).dataset.label!));
+    assert.ok(found.length > 0 && found.every((l) => /cell type 2/i.test(l)), found.join(', '));
+    assert.deepEqual(found, rows.map((r) => r[0]).filter((l) => /cell type 2/i.test(l)));
+    assert.match((await page.textContent('#legend-count'))!, new RegExp(`${found.length} match`));
+    await page.fill('#legend-search', '');
+    await page.selectOption('#legend-sort', 'name');
+    const byName = await page.$$eval('#legend tbody tr', (trs) => trs.map((t) => (t as HTMLElement).dataset.label!));
+    assert.deepEqual(byName, [...byName].sort());
+    // Click to highlight one type: the others dim (legend and plot).
+    const before = await coloredPixels(page);
+    await page.click(`#legend tbody tr[data-label="${byName[0]}"]`);
+    assert.equal(await page.locator('#legend tbody tr.dim').count(), byName.length - 1);
+    await page.waitForTimeout(300);
+    assert.ok((await coloredPixels(page)) < before, 'other types are dimmed in the plot');
+    await page.click(`#legend tbody tr[data-label="${byName[0]}"]`);
+    assert.equal(await page.locator('#legend tbody tr.dim').count(), 0);
+    // Proportions per sample: stacked bars (one per sample) and the long table, in their own box.
+    await page.selectOption('#group-by', 'sample');
+    assert.deepEqual(await page.$$eval('.prop-row', (r) => r.map((e) => (e as HTMLElement).dataset.group)), ['S1', 'S2', 'S3']);
+    await page.selectOption('#proportions-view', 'table');
+    const long = await page.$$eval('#proportions tbody tr', (trs) => trs.map((t) => Array.from(t.querySelectorAll('td'), (c) => c.textContent!)));
+    for (const s of ['S1', 'S2', 'S3']) {
+      const mine = long.filter((r) => r[0] === s);
+      assert.equal(mine.reduce((a, r) => a + Number(r[2].replace(/,/g, '')), 0), 1000);
+      assert.ok(Math.abs(mine.reduce((a, r) => a + parseFloat(r[3]), 0) - 100) < 1);
+    }
+    const wrap = await page.$eval('#proportions-wrap', (e) => ({ sw: e.scrollWidth, cw: e.clientWidth, sh: e.scrollHeight, ch: e.clientHeight }));
+    assert.ok(wrap.sw <= wrap.cw, `proportions scroll sideways: ${JSON.stringify(wrap)}`);
+    assert.ok(wrap.sh > wrap.ch, 'the long table scrolls inside its box');
+    // No sideways scroll at 1000, 1200 and 1400 px, also with the colour-blind palette.
+    await page.selectOption('#palette', 'colorblind');
+    for (const width of [1000, 1200, 1400]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.waitForTimeout(200);
+      await noSidewaysScroll(page, `${width} px`);
+    }
+    await page.close();
+  });
+
+  it("a file's own embedding is plotted together with the results", async () => {
+    const page = await h.openApp();
+    await page.setInputFiles('#model-file', sharedPath('fixtures/models/pbmc68k_bulk.pkl'));
+    await page.setInputFiles('#data-file', sharedPath('fixtures/real/pbmc68k_reduced.h5ad'));
+    await waitRunnable(page);
+    assert.equal(await page.inputValue('#embedding'), 'X_umap');
+    await recordStates(page);
+    await runAndWait(page);
+    assert.equal((await states(page)).find((s) => s.startsWith('results|')), 'results|ready');
+    await page.waitForTimeout(300);
+    assert.ok((await coloredPixels(page)) > 500);
+    await page.close();
+  });
+
+  it('box selection exports the selected cells; hovering a cell shows it (GPU picking)', async () => {
+    const page = await h.openApp();
+    await page.setInputFiles('#model-file', sharedPath('fixtures/models/pbmc68k_bulk.pkl'));
+    await page.setInputFiles('#data-file', sharedPath('fixtures/real/pbmc68k_reduced.h5ad'));
+    await waitRunnable(page);
+    await runAndWait(page);
+    await page.waitForTimeout(300);
+    const box = (await page.locator('#plot').boundingBox())!;
+    // Hover: sweep the plot until a cell is under the pointer.
+    let tip = '';
+    for (let k = 0; k < 200 && !tip; k++) {
+      await page.mouse.move(box.x + box.width * (0.2 + 0.6 * ((k % 20) / 19)), box.y + box.height * (0.2 + 0.6 * (Math.floor(k / 20) / 9)));
+      if (!(await page.locator('#tooltip').isHidden())) tip = (await page.textContent('#tooltip'))!;
+    }
+    assert.match(tip, /confidence 0\.\d{3}/);
+    // Box: drag over the whole plot selects every cell; then a smaller box fewer.
+    await page.check('#tool-box');
+    const drag = async (x0: number, y0: number, x1: number, y1: number) => {
+      await page.mouse.move(box.x + box.width * x0, box.y + box.height * y0);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * ((x0 + x1) / 2), box.y + box.height * ((y0 + y1) / 2), { steps: 3 });
+      await page.mouse.move(box.x + box.width * x1, box.y + box.height * y1, { steps: 3 });
+      await page.mouse.up();
+      return Number(await page.evaluate(() => document.body.dataset.selected));
+    };
+    assert.equal(await drag(0.01, 0.01, 0.99, 0.99), 700);
+    const some = await drag(0.3, 0.3, 0.7, 0.7);
+    assert.ok(some > 0 && some < 700, `${some} cells selected`);
+    assert.match((await page.textContent('#selection-summary'))!, new RegExp(`^${some.toLocaleString('en-US')} cells selected: `));
+    const csv = parseCsv(await downloadText(page, '#dl-selection'));
+    assert.deepEqual(csv.header, ['predicted_labels', 'conf_score', 'X_umap1', 'X_umap2']);
+    assert.equal(csv.index.length, some);
+    // Lasso: a triangle inside the same region selects a subset of it.
+    await page.check('#tool-lasso');
+    const tri = await (async () => {
+      await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.3, { steps: 4 });
+      await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.7, { steps: 4 });
+      await page.mouse.up();
+      return Number(await page.evaluate(() => document.body.dataset.selected));
+    })();
+    assert.ok(tri < some, `lasso ${tri} vs box ${some}`);
+    await page.click('#clear-selection');
+    assert.equal(await page.evaluate(() => document.body.dataset.selected), '0');
+    await page.close();
+  });
+});
+
+describe('app fault paths: cancel, new file while running, run again', () => {
+  it('cancel mid-run, then run again: consistent page, the cancelled run’s worker is gone', async () => {
+    const page = await h.openApp();
+    const workers = trackEngineWorkers(page);
+    await load98(page);
+    await page.click('#run');
+    await page.waitForFunction(() => /^(read|predict|load_model)/.test(document.getElementById('progress-text')!.textContent!), null, { timeout: 30000 });
+    const busy = workers.filter((w) => !w.closed).length;
+    assert.equal(busy, 1);
+    await page.click('#cancel');
+    assert.equal(await page.textContent('#progress-text'), 'cancelled');
+    assert.equal(await page.textContent('#error'), '');
+    assert.equal(await page.isHidden('#results'), true);
+    assert.equal(await page.isDisabled('#run'), false);
+    await page.waitForFunction(() => document.getElementById('engine-status')!.textContent !== '');
+    await page.waitForTimeout(200);
+    assert.equal(workers[0].closed, true, 'the cancelled run’s worker (and its memory) is gone');
+    await runAndWait(page);
+    assert.match((await page.textContent('#result-summary'))!, /3,000 cells annotated/);
+    // The UMAP can be cancelled on its own: the results stay; it can be computed again.
+    await page.waitForFunction(() => document.body.dataset.plot === 'computing');
+    await page.click('#umap-cancel');
+    await page.waitForFunction(() => document.body.dataset.plot === 'cancelled');
+    assert.equal(await page.isHidden('#results'), false);
+    assert.equal(parseCsv(await downloadText(page, '#dl-labels')).index.length, 3000);
+    await page.click('#umap-run');
+    await waitPlot(page);
+    assert.equal(await page.textContent('#error'), '');
+    await page.close();
+  });
+
+  it('a new file dropped while a run is going replaces it; running again frees the previous run', async () => {
+    const page = await h.openApp();
+    const workers = trackEngineWorkers(page);
+    await load98(page);
+    await page.click('#run');
+    await page.waitForFunction(() => /^(read|predict|load_model)/.test(document.getElementById('progress-text')!.textContent!), null, { timeout: 30000 });
+    await page.setInputFiles('#data-file', OTHER);
+    await waitRunnable(page);
+    assert.match((await page.textContent('#data-summary'))!, /2,000 cells/);
+    assert.equal(await page.isHidden('#results'), true);
+    await runAndWait(page);
+    assert.match((await page.textContent('#result-summary'))!, /2,000 cells annotated/);
+    await waitPlot(page);
+    const legend1 = await page.locator('#legend tbody tr').count();
+    // Run again on the same file: same results, and only one engine worker is left alive.
+    await runAndWait(page);
+    await waitPlot(page);
+    assert.equal(await page.locator('#legend tbody tr').count(), legend1);
+    assert.equal(parseCsv(await downloadText(page, '#dl-labels')).index.length, 2000);
+    await page.waitForTimeout(300);
+    assert.ok(workers.length >= 3, `${workers.length} workers`);
+    assert.equal(workers.filter((w) => !w.closed).length, 1, 'every earlier run’s worker was terminated');
+    // The page's own heap does not keep the earlier runs' per-cell arrays.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('HeapProfiler.collectGarbage');
+    const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+    assert.ok(heap.usedSize < 60e6, `page heap ${heap.usedSize}`);
+    await page.close();
+  });
+
+  it('made no request outside the app origin and the model CDN', () => {
+    const foreign = h.requests.filter((u) => !u.startsWith(h.server.url) && !u.startsWith(h.cdn.url) && !u.startsWith('blob:') && !u.startsWith('data:'));
+    assert.deepEqual(foreign, []);
+    assert.ok(h.requests.length > 3);
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * Whole-command benchmark (not a test): `celltypist-wasm annotate` as a user runs it, process
+ * start to exit, on the 1k fixture, 20k (best match; majority voting), 200k and 1M cells with the
+ * 98-type bench model, all tables written. Prints wall and CPU time, peak RSS (GNU time), the
+ * machine's load, and ratios to CellTypist's recorded figures (../shared/bench).
+ *
+ *   tsx scripts/bench-cli.ts [--only 1k,20k,20k-voting,200k,1m] [--bin PATH] [--keep]
+ *
+ * The command is the compiled CLI (dist/lib/cli/bin.js, `npm run build`) when it exists, else
+ * web/cli/bin.mjs through tsx, whose start-up compiles TypeScript and h5wasm's 4 MB loader
+ * (~10 s and ~600 MB more: not what users run). The 1M-cell file (2% nonzero, ~3 GB) is generated
+ * once into build-bench/ (git-ignored).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const shared = process.env.CT_SHARED ?? path.join(repo, '..', 'shared');
+const data = process.env.CT_DATA ?? '/work/data';
+const MODEL98 = path.join(shared, 'bench/bench98.pkl');
+
+interface Reference {
+  label: string;
+  seconds: number;
+  rssMb?: number;
+}
+
+interface Run {
+  key: string;
+  title: string;
+  input: () => string;
+  model: string;
+  args: string[];
+  refs: Reference[];
+}
+
+/** CellTypist 1.7.1's recorded timings (timings.json of a ../shared/bench run). */
+function recorded(dir: string): Reference[] {
+  const t = JSON.parse(readFileSync(path.join(shared, 'bench', dir, 'timings.json'), 'utf8'));
+  return [
+    { label: 'CellTypist whole process', seconds: t.process_wall_seconds, rssMb: t.peak_rss_mb },
+    { label: 'CellTypist load + predict' + (t.over_clustering ? ' + over-clustering + voting' : ''), seconds: t.total_pipeline },
+  ];
+}
+
+function million(): string {
+  const file = path.join(repo, 'build-bench', 'q1m_2pct.h5ad');
+  if (!existsSync(file)) {
+    console.log('generating build-bench/q1m_2pct.h5ad (1M cells x 19,639 genes, 2% nonzero; once)...');
+    execFileSync(process.execPath, ['--import', 'tsx', path.join(repo, 'scripts/make-synthetic-h5ad.ts'), '--out', file, '--cells', '1000000', '--density', '0.02', '--types', '30', '--model', MODEL98, '--seed', '24'], { stdio: 'inherit' });
+  }
+  return file;
+}
+
+const RUNS: Run[] = [
+  {
+    key: '1k',
+    title: '1k fixture (query_1k, toy_lr), 3 tables',
+    input: () => path.join(shared, 'fixtures/synthetic/query_1k.h5ad'),
+    model: path.join(shared, 'fixtures/models/toy_lr.pkl'),
+    args: [],
+    // Measured side by side on this machine kind (issue 12): its `celltypist` command.
+    refs: [{ label: "CellTypist's celltypist command (issue 12)", seconds: 1.82, rssMb: 289 }],
+  },
+  { key: '20k', title: '20k x 19.6k genes, 98 types, best match, 3 tables', input: () => path.join(data, 'q20k.h5ad'), model: MODEL98, args: [], refs: recorded('celltypist_20k_best') },
+  {
+    key: '20k-voting',
+    title: '20k, automatic majority voting, 3 tables',
+    input: () => path.join(data, 'q20k.h5ad'),
+    model: MODEL98,
+    args: ['--majority-voting'],
+    refs: recorded('celltypist_20k_voting'),
+  },
+  { key: '200k', title: '200k x 19.6k genes (4% nonzero), 98 types, 3 tables', input: () => path.join(data, 'q200k.h5ad'), model: MODEL98, args: [], refs: [] },
+  { key: '1m', title: '1M x 19.6k genes (2% nonzero), 98 types, 3 tables', input: million, model: MODEL98, args: [], refs: [] },
+];
+
+function command(given?: string): { argv: string[]; compiled: boolean } {
+  const compiled = given ?? path.join(repo, 'dist/lib/cli/bin.js');
+  if (existsSync(compiled)) return { argv: [compiled], compiled: true };
+  return { argv: [path.join(repo, 'web/cli/bin.mjs')], compiled: false };
+}
+
+function measure(argv: string[], run: Run, keep: boolean) {
+  const out = mkdtempSync(path.join(repo, 'build-bench', `cli-${run.key}-`));
+  const stats = path.join(out, '.time');
+  const load = loadavg()[0];
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', '-o', stats, process.execPath, ...argv, 'annotate', '-i', run.input(), '-m', run.model, '-o', out, '--quiet', ...run.args], {
+    encoding: 'utf8',
+    env: { ...process.env, NODE_PATH: '/usr/share/nodejs' },
+  });
+  const [wall, user, sys, kb] = readFileSync(stats, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+  const bytes = ['predicted_labels.csv', 'decision_matrix.csv', 'probability_matrix.csv'].reduce((s, f) => s + (existsSync(path.join(out, f)) ? statSync(path.join(out, f)).size : 0), 0);
+  if (!keep) rmSync(out, { recursive: true, force: true });
+  return { status: r.status, stderr: r.stderr.trim(), wall, cpu: user + sys, rssMb: kb / 1024, bytes, load };
+}
+
+function main() {
+  const { values } = parseArgs({ options: { only: { type: 'string' }, bin: { type: 'string' }, keep: { type: 'boolean' } } });
+  const only = values.only?.split(',');
+  const { argv, compiled } = command(values.bin);
+  console.log(`whole 'annotate' command: node ${path.relative(repo, argv[0])}${compiled ? '' : '  (NOT compiled: tsx compiles TypeScript and h5wasm at start-up; run `npm run build` first)'}`);
+  console.log('(wall time is inflated by other processes on a shared machine: see load and CPU time)\n');
+  for (const run of RUNS.filter((r) => !only || only.includes(r.key))) {
+    const m = measure(argv, run, values.keep ?? false);
+    console.log(`${run.title}`);
+    if (m.status !== 0) {
+      console.log(`  FAILED (exit ${m.status}): ${m.stderr.split('\n').pop()}\n`);
+      continue;
+    }
+    console.log(`  ours: ${m.wall.toFixed(2)} s wall, ${m.cpu.toFixed(2)} s CPU, peak RSS ${m.rssMb.toFixed(0)} MB, ${(m.bytes / 1e6).toFixed(0)} MB of CSV (load average ${m.load.toFixed(1)})`);
+    for (const ref of run.refs) {
+      const mem = ref.rssMb ? `; peak ${ref.rssMb.toFixed(0)} MB = ${(ref.rssMb / m.rssMb).toFixed(1)}x ours` : '';
+      console.log(`  ${ref.label}: ${ref.seconds.toFixed(2)} s = ${(ref.seconds / m.wall).toFixed(1)}x our wall, ${(ref.seconds / m.cpu).toFixed(1)}x our CPU${mem}`);
+    }
+    console.log('');
+  }
+}
+
+main();

@@ -1,0 +1,33 @@
+/**
+ * Opens a dropped File as an h5ad inside a worker: mounted with h5wasm's WORKERFS (read lazily,
+ * never copied whole), with the same clear errors as the annotation worker.
+ */
+import h5wasm from 'h5wasm';
+import { H5adReader, type H5File } from '../../engine/h5ad/read.ts';
+import { checkHdf5Signature } from '../../engine/h5ad/signature.ts';
+import { CellTypistError } from '../../engine/types.ts';
+
+let mounted = false;
+
+export async function openFile(file: File): Promise<H5adReader> {
+  const head = new Uint8Array(await file.slice(0, 4096).arrayBuffer());
+  checkHdf5Signature(head, file.size, file.name);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const { FS } = (await h5wasm.ready) as unknown as { FS: any };
+  if (mounted) FS.unmount('/work');
+  else FS.mkdir('/work');
+  FS.mount(FS.filesystems.WORKERFS, { files: [file] }, '/work');
+  mounted = true;
+  let f: H5File;
+  try {
+    f = new h5wasm.File(`/work/${file.name}`, 'r') as unknown as H5File;
+  } catch (e) {
+    throw new CellTypistError('corrupt_h5ad', `'${file.name}' could not be opened as HDF5: the file is probably truncated or corrupt (${(e as Error).message})`);
+  }
+  try {
+    return new H5adReader(f);
+  } catch (e) {
+    f.close();
+    throw e;
+  }
+}

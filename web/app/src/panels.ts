@@ -1,0 +1,41 @@
+/**
+ * The result panels of issue 16, added below the results section: the results figure, the
+ * Markers dotplot and the comparison of any number of models. main.ts calls `showPanels` once per
+ * annotation result; everything else lives in the panel modules.
+ */
+import type { PanelResult } from './panel-result.ts';
+import { showCompare } from './compare-panel.ts';
+import { showFigure } from './figure-panel.ts';
+import { showMarkers } from './markers-panel.ts';
+import { showWhy } from './why-panel.ts';
+export { whyHover } from './why-panel.ts';
+import './panels.css';
+
+export interface PanelsInput {
+  file: File;
+  result: PanelResult;
+  model: Uint8Array;
+  modelName: string;
+  embedding: { name: string; dims: number; data: Float32Array } | null;
+  normalize_counts: boolean;
+  annotate: (model: Uint8Array) => Promise<PanelResult>;
+}
+
+let current: PanelsInput | null = null;
+
+/** The embedding arrived after the results (a UMAP computed later): redraw the results figure. */
+export function panelsEmbedding(embedding: PanelsInput['embedding']): void {
+  if (current) showFigure(document.getElementById('why-panel')!, { ...current, embedding });
+}
+
+export function showPanels(p: PanelsInput): void {
+  current = p;
+  const results = document.getElementById('results')!;
+  // Order below the results: why this label (next to the plot it explains), figure, markers,
+  // models (each inserted right after the previous).
+  showWhy(results, { file: p.file, result: p.result, model: p.model, normalize_counts: p.normalize_counts });
+  showFigure(document.getElementById('why-panel')!, p);
+  const figure = document.getElementById('figure-panel')!;
+  showMarkers(figure, { file: p.file, result: p.result, model: p.model });
+  showCompare(document.getElementById('markers-panel')!, { result: p.result, modelName: p.modelName, annotate: p.annotate });
+}

@@ -1,0 +1,51 @@
+// `celltypist-wasm compare` with three models: each model's labels per cell equal CellTypist's,
+// the agreement matrix is recomputed from CellTypist's own label files, one cross-tab per pair.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { column, readCsv, repoPath, sharedPath } from '../engine/testing/fixtures.ts';
+
+const BIN = repoPath('web/cli/bin.mjs');
+const E = 'fixtures/expected/';
+
+function cli(args: string[]) {
+  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NODE_PATH: '/usr/share/nodejs' } });
+}
+
+describe('celltypist-wasm compare (N models)', () => {
+  it('writes labels per model (+ majority voting), the pairwise agreement and every cross-tab', () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'ctw-compare-'));
+    const models = ['toy_lr', 'toy_sgd', 'toy_lr_fs'];
+    const r = cli(['compare', '-i', sharedPath('fixtures/synthetic/query_1k.h5ad'), ...models.flatMap((m) => ['-m', sharedPath(`fixtures/models/${m}.pkl`)]),
+      '--majority-voting', '--over-clustering', 'given_clusters', '-o', out, '--variant', 'simd']);
+    assert.equal(r.status, 0, r.stderr);
+    const labels = readCsv(path.join(out, 'labels.csv'));
+    assert.deepEqual(labels.header, models.flatMap((m) => [m, `${m}_majority_voting`]));
+    const want = models.map((m) => column(readCsv(sharedPath(`${E}${m}__query_1k/best_match/predicted_labels.csv`)), 'predicted_labels'));
+    models.forEach((m, i) => assert.deepEqual(column(labels, m), want[i], m));
+    assert.deepEqual(column(labels, 'toy_lr_majority_voting'), column(readCsv(sharedPath(`${E}toy_lr__query_1k/majority_voting_given_minprop0/predicted_labels.csv`)), 'majority_voting'));
+    const agreement = readCsv(path.join(out, 'agreement.csv'));
+    assert.deepEqual(agreement.header, models);
+    models.forEach((_, i) =>
+      models.forEach((__, j) => {
+        const same = want[i].filter((l, k) => l === want[j][k]).length / want[i].length;
+        assert.equal(Number(agreement.rows[i][j]), same);
+      }),
+    );
+    assert.match(r.stderr, /toy_lr vs toy_sgd: same label for [\d,]+ of 1,000 cells \(\d+\.\d%\)/);
+    const files = readdirSync(out).filter((f) => f.startsWith('crosstab_')).sort();
+    assert.deepEqual(files, ['crosstab_toy_lr__toy_lr_fs.csv', 'crosstab_toy_lr__toy_sgd.csv', 'crosstab_toy_sgd__toy_lr_fs.csv']);
+    const ct = readCsv(path.join(out, 'crosstab_toy_lr__toy_sgd.csv'));
+    assert.equal(ct.rows.flat().map(Number).reduce((a, b) => a + b, 0), 1000);
+    assert.ok(readdirSync(out).includes('agreement_majority_voting.csv'));
+  });
+
+  it('needs two models', () => {
+    const r = cli(['compare', '-i', sharedPath('fixtures/synthetic/query_1k.h5ad'), '-m', sharedPath('fixtures/models/toy_lr.pkl')]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /compare needs --input and at least two --model/);
+  });
+});

@@ -1,0 +1,118 @@
+/**
+ * `celltypist-wasm compare -i DATA.h5ad -m A -m B -m C ...`: annotates the same cells with several
+ * models and writes each model's labels per cell (and majority voting when asked), the pairwise
+ * agreement matrix and the cross-tab of every pair. Without --outdir it prints the cross-tab of
+ * the first two models (as before) and the agreement of every pair.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { agreementCsv, agreementMatrix, type Labeling, labelsCsv, modelNames } from '../engine/export/agreement.ts';
+import { crosstab, crosstabCsv } from '../engine/export/crosstab.ts';
+import { annotate, CellTypistError } from '../engine/node.ts';
+import { resolveModel } from './main.ts';
+import { progressPrinter } from './progress.ts';
+
+export const COMPARE_USAGE = `
+compare options:
+  -i, --input PATH             query .h5ad
+  -m, --model PATH|NAME        a model; give two or more
+  -o, --outdir DIR             write labels.csv (cell × model), agreement.csv (model × model share of cells
+                               with the same label), crosstab_A__B.csv for each pair (default: print to stdout)
+  --majority-voting [--over-clustering KEY] [--min-prop P]   also each model's majority voting
+                               (labels.csv gains MODEL_majority_voting columns; agreement_majority_voting.csv)
+  --mode best_match|prob_match  --p-thres P  --gene-column COL  --normalize  --variant V  --quiet
+`;
+
+interface Run {
+  name: string;
+  predicted: string[];
+  voting?: string[];
+}
+
+function write(dir: string, name: string, text: string, written: string[]): void {
+  writeFileSync(path.join(dir, name), text);
+  written.push(path.join(dir, name));
+}
+
+function writeOutputs(dir: string, cellIds: string[], runs: Run[]): string[] {
+  mkdirSync(dir, { recursive: true });
+  const written: string[] = [];
+  const predicted: Labeling[] = runs.map((r) => ({ name: r.name, labels: r.predicted }));
+  const voting: Labeling[] = runs.filter((r) => r.voting).map((r) => ({ name: r.name, labels: r.voting! }));
+  const columns = runs.flatMap((r) => [{ name: r.name, labels: r.predicted }, ...(r.voting ? [{ name: `${r.name}_majority_voting`, labels: r.voting }] : [])]);
+  write(dir, 'labels.csv', labelsCsv(cellIds, columns), written);
+  write(dir, 'agreement.csv', agreementCsv(predicted, agreementMatrix(predicted)), written);
+  if (voting.length) write(dir, 'agreement_majority_voting.csv', agreementCsv(voting, agreementMatrix(voting)), written);
+  for (let i = 0; i < runs.length; i++) {
+    for (let j = i + 1; j < runs.length; j++) {
+      write(dir, `crosstab_${runs[i].name}__${runs[j].name}.csv`, crosstabCsv(crosstab(runs[i].predicted, runs[j].predicted), runs[i].name, runs[j].name), written);
+    }
+  }
+  return written;
+}
+
+export async function compareCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      input: { type: 'string', short: 'i' },
+      model: { type: 'string', short: 'm', multiple: true },
+      outdir: { type: 'string', short: 'o' },
+      mode: { type: 'string' },
+      'p-thres': { type: 'string' },
+      'majority-voting': { type: 'boolean' },
+      'over-clustering': { type: 'string' },
+      'min-prop': { type: 'string' },
+      'gene-column': { type: 'string' },
+      normalize: { type: 'boolean' },
+      variant: { type: 'string' },
+      quiet: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  const models = values.model ?? [];
+  if (!values.input || models.length < 2) {
+    process.stderr.write(`error: compare needs --input and at least two --model${COMPARE_USAGE}`);
+    return 2;
+  }
+  const mode = values.mode ?? 'best_match';
+  if (mode !== 'best_match' && mode !== 'prob_match') throw new CellTypistError('bad_option', `--mode must be best_match or prob_match, not '${values.mode}'`);
+  const quiet = values.quiet ?? false;
+  const names = modelNames(models);
+  const runs: Run[] = [];
+  let cellIds: string[] = [];
+  for (const [k, m] of models.entries()) {
+    if (!quiet) process.stderr.write(`${names[k]} (${k + 1} of ${models.length})\n`);
+    const r = await annotate(values.input, await resolveModel(m, quiet), {
+      mode,
+      p_thres: values['p-thres'] === undefined ? 0.5 : Number(values['p-thres']),
+      majority_voting: values['majority-voting'] ?? false,
+      over_clustering: values['over-clustering'],
+      min_prop: values['min-prop'] === undefined ? 0 : Number(values['min-prop']),
+      gene_column: values['gene-column'],
+      normalize_counts: values.normalize ?? false,
+      variant: (values.variant ?? 'auto') as 'auto' | 'simd' | 'simd-threads',
+      return_matrices: false,
+    }, progressPrinter(process.stderr, quiet));
+    if (!quiet) process.stderr.write(`\n${r.stats.n_features_used.toLocaleString('en-US')} of ${r.stats.n_features_model.toLocaleString('en-US')} genes of ${names[k]} found\n`);
+    runs.push({ name: names[k], predicted: r.predicted_labels, voting: r.majority_voting });
+    cellIds = r.cell_ids;
+  }
+  if (values.outdir) {
+    const written = writeOutputs(values.outdir, cellIds, runs);
+    if (!quiet) process.stderr.write(`wrote ${written.join(', ')}\n`);
+  } else {
+    process.stdout.write(crosstabCsv(crosstab(runs[0].predicted, runs[1].predicted), runs[0].name, runs[1].name));
+  }
+  if (!quiet) {
+    const m = agreementMatrix(runs.map((r) => ({ name: r.name, labels: r.predicted })));
+    const n = cellIds.length;
+    for (let i = 0; i < runs.length; i++) {
+      for (let j = i + 1; j < runs.length; j++) {
+        process.stderr.write(`${runs[i].name} vs ${runs[j].name}: same label for ${Math.round(m[i][j] * n).toLocaleString('en-US')} of ${n.toLocaleString('en-US')} cells (${(100 * m[i][j]).toFixed(1)}%)\n`);
+      }
+    }
+  }
+  return 0;
+}
