@@ -108,6 +108,13 @@ describe('Markers panel, results figure and model comparison (app)', () => {
     for (const t of ['majority_voting', 'predicted_labels', 'conf_score']) assert.match(svg, new RegExp(`>${t}</text>`));
     assert.equal(svg.match(/<image /g)!.length, 3);
     await page.locator('#figure-panel').screenshot({ path: repoPath('docs/results-figure.png') });
+    // A new run hides the previous run's panels, then shows its own.
+    await page.evaluate(() => delete document.body.dataset.state);
+    await page.click('#run');
+    await page.waitForFunction(() => document.getElementById('markers-panel')!.hidden, null, { timeout: 30000 });
+    await page.waitForFunction(() => document.body.dataset.state === 'results', null, { timeout: 60000 });
+    await waitDots(page, 66);
+    assert.equal(await page.locator('#markers-panel').isVisible(), true);
     await page.close();
   });
 

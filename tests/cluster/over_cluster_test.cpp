@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <set>
 
@@ -100,6 +101,26 @@ TEST(OverCluster, SyntheticQueryAgreesWithCellTypistLikeAnotherSeed) {
     EXPECT_GE(c.accuracy, c.reference_accuracy - 0.01);
     EXPECT_GE(c.clusters, 30u);  // an over-clustering, like CellTypist's 41-46
     EXPECT_LE(c.clusters, 60u);
+}
+
+TEST(OverCluster, SameClustersAndLayoutForAnyThreadCount) {
+    // Large enough for NN-descent (> 8,192 cells) and several layout blocks: the SIMD-only wasm
+    // build runs 1 thread, the threaded one 2, and both must give the same result.
+    const std::size_t n = 9000, dim = 30;
+    const auto p = ct::testing::clustered_points(n, dim, 11);
+    std::vector<std::vector<float>> rows(n, std::vector<float>(dim));
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t d = 0; d < dim; ++d) rows[i][d] = std::max(0.0f, p[i * dim + d]);
+    OverClusterOptions o;
+    o.n_pcs = 10;
+    o.n_epochs = 60;
+    o.n_threads = 1;
+    const auto one = over_cluster(ct::testing::sparse_from_dense(rows), o);
+    o.n_threads = 2;
+    const auto two = over_cluster(ct::testing::sparse_from_dense(rows), o);
+    EXPECT_EQ(one.clusters, two.clusters);
+    EXPECT_EQ(one.layout, two.layout);
+    EXPECT_GE(one.n_clusters, 20u);
 }
 
 TEST(OverCluster, SeedToSeedSpreadMatchesCellTypists) {

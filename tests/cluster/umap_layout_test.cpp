@@ -3,6 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+
+#include "cluster/knn.hpp"
+#include "cluster/silhouette.hpp"
+#include "support/synthetic.hpp"
 
 namespace ct::cluster {
 namespace {
@@ -41,8 +46,72 @@ TEST(UmapLayout, SeparatesDisconnectedGroupsAndIsSeeded) {
     EXPECT_EQ(y, umap_layout(g, {}, o));
 }
 
-TEST(UmapLayout, ValidatesTheInitialLayout) {
+TEST(UmapLayout, ValidatesTheInitialLayoutAndOrder) {
     EXPECT_THROW(umap_layout(two_cliques(), std::vector<float>(3, 0.0f)), std::invalid_argument);
+    UmapOptions o;
+    o.order.assign(60, 0);  // not a permutation
+    EXPECT_THROW(umap_layout(two_cliques(), {}, o), std::invalid_argument);
+}
+
+/// 3,000 points around 20 centres (group i % 20), their UMAP graph, and the groups.
+struct Blobs {
+    WeightedGraph graph;
+    std::vector<std::int32_t> groups, by_group;
+    std::vector<float> init;
+};
+
+Blobs blobs() {
+    const std::size_t n = 3000, dim = 10;
+    const auto p = ct::testing::clustered_points(n, dim, 4);
+    Blobs b;
+    b.graph = fuzzy_connectivities(knn_exact(PointsView{p.data(), n, dim}, 10, 2));
+    for (std::size_t i = 0; i < n; ++i) {
+        b.groups.push_back(static_cast<std::int32_t>(i % 20));
+        b.init.push_back(p[i * dim]), b.init.push_back(p[i * dim + 1]);
+    }
+    for (std::int32_t g = 0; g < 20; ++g)
+        for (std::size_t i = static_cast<std::size_t>(g); i < n; i += 20)
+            b.by_group.push_back(static_cast<std::int32_t>(i));
+    return b;
+}
+
+TEST(UmapLayout, BlocksInParallelGiveTheSameLayoutForAnyThreadCount) {
+    const Blobs b = blobs();
+    UmapOptions o;
+    o.n_epochs = 100;
+    o.order = b.by_group;
+    o.block_size = 256;  // 12 blocks
+    o.seed = 9;
+    const auto one = umap_layout(b.graph, b.init, o);
+    for (const std::size_t threads : {2, 3, 5}) {
+        o.n_threads = threads;
+        EXPECT_EQ(one, umap_layout(b.graph, b.init, o)) << threads << " threads";
+    }
+    o.seed = 10;
+    EXPECT_NE(one, umap_layout(b.graph, b.init, o));
+}
+
+TEST(UmapLayout, BlocksSeparateGroupsAsWellAsTheSerialLoop) {
+    // One block is umap's serial loop; blocks of cells sorted by group must separate the
+    // groups as well (silhouette by group within 0.02), also in a random-like index order.
+    const Blobs b = blobs();
+    UmapOptions o;
+    o.n_epochs = 200;
+    o.order = b.by_group;
+    o.block_size = 3000;
+    const double serial = silhouette(umap_layout(b.graph, b.init, o), 2, b.groups);
+    o.block_size = 256;
+    o.n_threads = 2;
+    const double blocked = silhouette(umap_layout(b.graph, b.init, o), 2, b.groups);
+    o.order.clear();  // index order: groups interleaved, nearly every edge crosses blocks
+    const double crossing = silhouette(umap_layout(b.graph, b.init, o), 2, b.groups);
+    std::printf(
+        "[umap] silhouette by group: serial %.4f, blocks by group %.4f, blocks in index order "
+        "%.4f\n",
+        serial, blocked, crossing);
+    EXPECT_GT(serial, 0.5);
+    EXPECT_GT(blocked, serial - 0.02);
+    EXPECT_GT(crossing, serial - 0.1);
 }
 
 }  // namespace

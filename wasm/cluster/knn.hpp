@@ -35,6 +35,10 @@ struct KnnOptions {
     std::size_t n_threads = 1;
 };
 
+/// Squared Euclidean distance of two dim-vectors, summed in a fixed order (same result natively
+/// and in wasm).
+float squared_distance(const float* a, const float* b, std::size_t dim);
+
 /// Euclidean distance of two dim-vectors.
 float euclidean(const float* a, const float* b, std::size_t dim);
 

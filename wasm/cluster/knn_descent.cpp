@@ -16,7 +16,8 @@ namespace {
 
 constexpr float kInf = std::numeric_limits<float>::infinity();
 
-/// Per-cell sorted neighbour lists of fixed size m (the cell itself excluded).
+/// Per-cell sorted neighbour lists of fixed size m (the cell itself excluded), by squared
+/// distance (same order, no square roots in the search).
 struct Heaps {
     std::size_t m = 0;
     std::vector<std::int32_t> idx;
@@ -137,9 +138,8 @@ KnnGraph knn_descent(const PointsView& pts, const DescentOptions& options) {
             ? options.max_iterations
             : std::max<std::size_t>(
                   5, static_cast<std::size_t>(std::lround(std::log2(static_cast<double>(n)))));
-    const std::size_t max_cand = options.max_candidates > 0
-                                     ? options.max_candidates
-                                     : std::min<std::size_t>(60, std::max<std::size_t>(k, 1));
+    const std::size_t max_cand =
+        options.max_candidates > 0 ? options.max_candidates : std::size_t{60};
 
     KnnGraph g;
     g.n = n;
@@ -167,8 +167,8 @@ KnnGraph knn_descent(const PointsView& pts, const DescentOptions& options) {
                         for (std::size_t b = a + 1; b < cells.size(); ++b) {
                             const std::int32_t p = cells[a], q = cells[b];
                             const float d =
-                                euclidean(pts.row(static_cast<std::size_t>(p)),
-                                          pts.row(static_cast<std::size_t>(q)), pts.dim);
+                                squared_distance(pts.row(static_cast<std::size_t>(p)),
+                                                 pts.row(static_cast<std::size_t>(q)), pts.dim);
                             if (d < heaps.worst(static_cast<std::size_t>(p)) ||
                                 d < heaps.worst(static_cast<std::size_t>(q)))
                                 out.push_back({p, q, d});
@@ -180,11 +180,12 @@ KnnGraph knn_descent(const PointsView& pts, const DescentOptions& options) {
 
     // NN-descent rounds: sample new/old candidates (forward and reverse), join them locally.
     std::vector<std::int32_t> new_c(n * max_cand), old_c(n * max_cand);
-    std::vector<std::uint64_t> new_p(n * max_cand), old_p(n * max_cand);
+    // 32-bit sampling priorities: 60 candidates per cell cost 16 bytes each, not 24.
+    std::vector<std::uint32_t> new_p(n * max_cand), old_p(n * max_cand);
     std::vector<std::uint32_t> new_n(n), old_n(n);
-    auto offer = [&](std::vector<std::int32_t>& cand, std::vector<std::uint64_t>& prio,
+    auto offer = [&](std::vector<std::int32_t>& cand, std::vector<std::uint32_t>& prio,
                      std::vector<std::uint32_t>& cnt, std::size_t v, std::int32_t u,
-                     std::uint64_t pr) {
+                     std::uint32_t pr) {
         const std::size_t base = v * max_cand;
         std::uint32_t& c = cnt[v];
         for (std::uint32_t j = 0; j < c; ++j) {
@@ -211,8 +212,10 @@ KnnGraph knn_descent(const PointsView& pts, const DescentOptions& options) {
             for (std::size_t j = 0; j < m; ++j) {
                 const std::int32_t u = heaps.idx[v * m + j];
                 if (u < 0) continue;
-                const std::uint64_t pr = mix(round_seed ^ (static_cast<std::uint64_t>(v) << 32 |
-                                                           static_cast<std::uint32_t>(u)));
+                const auto pr = static_cast<std::uint32_t>(
+                    mix(round_seed ^
+                        (static_cast<std::uint64_t>(v) << 32 | static_cast<std::uint32_t>(u))) >>
+                    32);
                 if (heaps.fresh[v * m + j]) {
                     offer(new_c, new_p, new_n, v, u, pr);
                     offer(new_c, new_p, new_n, static_cast<std::size_t>(u),
@@ -240,8 +243,8 @@ KnnGraph knn_descent(const PointsView& pts, const DescentOptions& options) {
                 auto& out = batches[th];
                 auto consider = [&](std::int32_t p, std::int32_t q) {
                     if (p == q) return;
-                    const float d = euclidean(pts.row(static_cast<std::size_t>(p)),
-                                              pts.row(static_cast<std::size_t>(q)), pts.dim);
+                    const float d = squared_distance(pts.row(static_cast<std::size_t>(p)),
+                                                     pts.row(static_cast<std::size_t>(q)), pts.dim);
                     if (d < heaps.worst(static_cast<std::size_t>(p)) ||
                         d < heaps.worst(static_cast<std::size_t>(q)))
                         out.push_back({p, q, d});
@@ -265,7 +268,7 @@ KnnGraph knn_descent(const PointsView& pts, const DescentOptions& options) {
         g.distances[i * k] = 0.0f;
         for (std::size_t j = 0; j < m; ++j) {
             g.indices[i * k + 1 + j] = heaps.idx[i * m + j];
-            g.distances[i * k + 1 + j] = heaps.dist[i * m + j];
+            g.distances[i * k + 1 + j] = std::sqrt(heaps.dist[i * m + j]);
         }
     }
     return g;

@@ -20,7 +20,9 @@ struct DescentOptions {
     std::size_t leaf_size = 30;
     /// Maximum descent rounds; 0 = max(5, round(log2(n))).
     std::size_t max_iterations = 0;
-    /// Candidates sampled per cell and round (pynndescent: min(60, k)).
+    /// Candidates sampled per cell and round; 0 = 60, what umap-learn's `nearest_neighbors` passes
+    /// to pynndescent (its own default is min(60, k), which finds only ~93% of the fixture's
+    /// true neighbours against 97.5% with 60, for ~17% more time).
     std::size_t max_candidates = 0;
     /// Stop when a round improves fewer than delta * n * k entries.
     double delta = 0.001;

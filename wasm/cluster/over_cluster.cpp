@@ -94,6 +94,16 @@ void report(const Progress& progress, const char* step, double fraction) {
     if (progress) progress(step, fraction);
 }
 
+/// Cells sorted by cluster (stable): the layout's blocks then hold whole clusters.
+std::vector<std::int32_t> cells_by_cluster(const std::vector<std::int32_t>& clusters) {
+    std::vector<std::int32_t> order(clusters.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::int32_t>(i);
+    std::stable_sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) {
+        return clusters[static_cast<std::size_t>(a)] < clusters[static_cast<std::size_t>(b)];
+    });
+    return order;
+}
+
 void cluster_and_layout(const WeightedGraph& graph, const std::vector<float>& init,
                         const OverClusterOptions& options, const Progress& progress,
                         double leiden_at, double layout_at, OverClusterResult& out) {
@@ -112,6 +122,9 @@ void cluster_and_layout(const WeightedGraph& graph, const std::vector<float>& in
         report(progress, "layout", layout_at);
         UmapOptions uo;
         uo.seed = options.seed;
+        uo.n_threads = options.n_threads;
+        uo.n_epochs = options.n_epochs;
+        uo.order = cells_by_cluster(out.clusters);
         out.layout = umap_layout(graph, init, uo);
     }
     report(progress, "done", 1.0);

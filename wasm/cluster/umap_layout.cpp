@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "cluster/random.hpp"
+#include "cluster/rounds.hpp"
 
 namespace ct::cluster {
 
@@ -57,6 +58,123 @@ void rescale(std::vector<float>& y, std::size_t n) {
     }
 }
 
+/// splitmix64 finalizer: independent, well-mixed seeds per (epoch, cell).
+inline std::uint64_t mix(std::uint64_t x) {
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+/// The edges of each cell (CSR by head, cells renumbered in processing order) with umap's
+/// sampling schedule, in float as umappp keeps it (epochs count to at most a few hundred).
+struct EdgePlan {
+    std::vector<std::int64_t> start{0};  ///< per cell, into the arrays below
+    std::vector<std::int32_t> tail;
+    std::vector<float> per_sample;   ///< epochs between samples of the edge (wmax / w)
+    std::vector<float> next_sample;  ///< epoch of the next sample
+    std::vector<float> next_neg;     ///< epoch of the next negative sample
+};
+
+/// Edges too weak to be sampled even once are dropped (umap zeroes w < max / n_epochs).
+/// `order[p]` is the cell processed p-th; the plan speaks of positions p.
+EdgePlan plan_edges(const WeightedGraph& graph, const std::vector<std::int32_t>& order,
+                    std::size_t epochs, double neg_rate) {
+    const double wmax = *std::max_element(graph.weights.begin(), graph.weights.end());
+    std::vector<std::int32_t> rank(graph.n);
+    for (std::size_t p = 0; p < graph.n; ++p)
+        rank[static_cast<std::size_t>(order[p])] = static_cast<std::int32_t>(p);
+    EdgePlan plan;
+    plan.start.reserve(graph.n + 1);
+    for (std::size_t p = 0; p < graph.n; ++p) {
+        const auto i = static_cast<std::size_t>(order[p]);
+        for (std::int64_t q = graph.indptr[i]; q < graph.indptr[i + 1]; ++q) {
+            const double w = graph.weights[q];
+            if (w < wmax / static_cast<double>(epochs)) continue;
+            plan.tail.push_back(rank[static_cast<std::size_t>(graph.indices[q])]);
+            plan.per_sample.push_back(static_cast<float>(wmax / w));
+            plan.next_neg.push_back(static_cast<float>(wmax / w / neg_rate));
+        }
+        plan.start.push_back(static_cast<std::int64_t>(plan.tail.size()));
+    }
+    plan.next_sample = plan.per_sample;
+    return plan;
+}
+
+struct EpochConstants {
+    float a, b, gamma, alpha, neg_rate, now;
+    std::uint64_t seed;
+    std::uint64_t n;
+};
+
+/// A move of a cell of another block, applied after the epoch.
+struct Deferred {
+    std::int32_t cell;
+    float dx, dy;
+};
+
+/// The cells [lo, hi) of one block in one epoch, umap's serial SGD within the block: both ends
+/// of an edge move at once (umap's move_other), the head also by negative samples. Cells of
+/// other blocks are read as they were at the start of the epoch (`from`) and their share of a
+/// move is deferred to `out` (applied after the epoch), so blocks run in parallel and the result
+/// does not depend on the thread count. Cells sorted by cluster keep most edges in a block.
+void move_block(std::size_t lo, std::size_t hi, EdgePlan& plan, const float* from, float* to,
+                std::vector<std::vector<Deferred>>& out, std::size_t block_size,
+                const EpochConstants& k) {
+    std::copy(from + lo * 2, from + hi * 2, to + lo * 2);
+    auto at = [&](std::size_t j) { return j >= lo && j < hi ? to + j * 2 : from + j * 2; };
+    for (std::size_t i = lo; i < hi; ++i) {
+        float* cur = to + i * 2;
+        XorShift pick{0};
+        for (std::int64_t e = plan.start[i]; e < plan.start[i + 1]; ++e) {
+            if (plan.next_sample[e] > k.now) continue;
+            if (pick.s == 0)
+                pick.s = static_cast<std::uint32_t>(
+                    mix(k.seed ^ (static_cast<std::uint64_t>(k.now) * k.n + i)) | 1u);
+            const auto t = static_cast<std::size_t>(plan.tail[e]);
+            const float* oth = at(t);
+            const float dx = cur[0] - oth[0], dy = cur[1] - oth[1];
+            const float d2 = dx * dx + dy * dy;
+            if (d2 > 0.0f) {
+                const float pb = fast_pow(d2, k.b);
+                const float coeff = -2.0f * k.a * k.b * (pb / d2) / (k.a * pb + 1.0f);
+                const float gx = clip4(coeff * dx) * k.alpha, gy = clip4(coeff * dy) * k.alpha;
+                cur[0] += gx, cur[1] += gy;
+                if (t >= lo && t < hi) {
+                    to[t * 2] -= gx, to[t * 2 + 1] -= gy;
+                } else {
+                    out[t / block_size].push_back({static_cast<std::int32_t>(t), -gx, -gy});
+                }
+            }
+            plan.next_sample[e] += plan.per_sample[e];
+            const float per_neg = plan.per_sample[e] / k.neg_rate;
+            const float due = std::floor((k.now - plan.next_neg[e]) / per_neg);
+            const int n_neg = due > 0.0f ? static_cast<int>(due) : 0;
+            // Repulsions are computed from the position before this edge's negative samples
+            // and applied together: independent samples pipeline well.
+            const float cx = cur[0], cy = cur[1];
+            float rx = 0.0f, ry = 0.0f;
+            for (int s = 0; s < n_neg; ++s) {
+                const auto j =
+                    static_cast<std::size_t>((static_cast<std::uint64_t>(pick()) * k.n) >> 32);
+                if (j == i) continue;
+                const float* o = at(j);
+                const float ex = cx - o[0], ey = cy - o[1];
+                const float e2 = ex * ex + ey * ey;
+                if (e2 > 0.0f) {
+                    const float coeff =
+                        2.0f * k.gamma * k.b / ((0.001f + e2) * (k.a * fast_pow(e2, k.b) + 1.0f));
+                    rx += clip4(coeff * ex), ry += clip4(coeff * ey);
+                } else {  // coincident cells: umap pushes by the clip bound
+                    rx += 4.0f, ry += 4.0f;
+                }
+            }
+            cur[0] += rx * k.alpha, cur[1] += ry * k.alpha;
+            plan.next_neg[e] += static_cast<float>(n_neg) * per_neg;
+        }
+    }
+}
+
 }  // namespace
 
 std::vector<float> umap_layout(const WeightedGraph& graph, const std::vector<float>& init,
@@ -64,6 +182,8 @@ std::vector<float> umap_layout(const WeightedGraph& graph, const std::vector<flo
     const std::size_t n = graph.n;
     if (!init.empty() && init.size() != n * 2)
         throw std::invalid_argument("UMAP initial coordinates must be n x 2");
+    if (!options.order.empty() && options.order.size() != n)
+        throw std::invalid_argument("UMAP processing order must list every cell once");
     Random rng(options.seed);
     std::vector<float> y(n * 2);
     if (init.empty()) {
@@ -72,79 +192,77 @@ std::vector<float> umap_layout(const WeightedGraph& graph, const std::vector<flo
         float m = 0.0f;
         for (const float v : init) m = std::max(m, std::fabs(v));
         const float expand = m > 0 ? 10.0f / m : 1.0f;
+        // Uniform jitter (no libm call, so native and wasm draw the same numbers).
         for (std::size_t i = 0; i < y.size(); ++i)
-            y[i] = init[i] * expand + static_cast<float>(1e-4 * rng.normal());
+            y[i] = init[i] * expand + static_cast<float>(1e-4 * (2.0 * rng.uniform() - 1.0));
     }
     rescale(y, n);
     if (n < 2 || graph.n_edges() == 0) return y;
 
-    const std::size_t epochs = options.n_epochs > 0 ? options.n_epochs : (n <= 10000 ? 500 : 200);
-    // Edges too weak to be sampled even once are dropped (umap zeroes w < max / n_epochs).
-    const double wmax = *std::max_element(graph.weights.begin(), graph.weights.end());
-    std::vector<std::int32_t> head, tail;
-    std::vector<double> per_sample;
-    for (std::size_t i = 0; i < n; ++i) {
-        for (std::int64_t p = graph.indptr[i]; p < graph.indptr[i + 1]; ++p) {
-            const double w = graph.weights[p];
-            if (w < wmax / static_cast<double>(epochs)) continue;
-            head.push_back(static_cast<std::int32_t>(i));
-            tail.push_back(graph.indices[p]);
-            per_sample.push_back(wmax / w);
+    std::vector<std::int32_t> order = options.order;
+    if (order.empty()) {
+        order.resize(n);
+        for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<std::int32_t>(i);
+    }
+    {
+        std::vector<char> seen(n, 0);
+        for (const auto c : order) {
+            if (c < 0 || static_cast<std::size_t>(c) >= n || seen[static_cast<std::size_t>(c)]++)
+                throw std::invalid_argument("UMAP processing order must list every cell once");
         }
     }
-    const std::size_t E = head.size();
+    const std::size_t epochs = options.n_epochs > 0 ? options.n_epochs : (n <= 10000 ? 500 : 200);
     const double neg_rate =
         static_cast<double>(std::max<std::size_t>(options.negative_sample_rate, 1));
-    std::vector<double> next_sample(per_sample), per_neg(E), next_neg(E);
-    for (std::size_t e = 0; e < E; ++e)
-        per_neg[e] = per_sample[e] / neg_rate, next_neg[e] = per_neg[e];
-    const float a = static_cast<float>(options.a), b = static_cast<float>(options.b);
-    const float gamma = static_cast<float>(options.gamma);
-    XorShift pick{static_cast<std::uint32_t>(rng.bits() | 1u)};
-    const auto n32 = static_cast<std::uint64_t>(n);
-    for (std::size_t epoch = 0; epoch < epochs; ++epoch) {
-        const float alpha =
-            static_cast<float>(options.learning_rate *
-                               (1.0 - static_cast<double>(epoch) / static_cast<double>(epochs)));
-        const double now = static_cast<double>(epoch);
-        for (std::size_t e = 0; e < E; ++e) {
-            if (next_sample[e] > now) continue;
-            float* cur = &y[static_cast<std::size_t>(head[e]) * 2];
-            float* oth = &y[static_cast<std::size_t>(tail[e]) * 2];
-            float dx = cur[0] - oth[0], dy = cur[1] - oth[1];
-            float d2 = dx * dx + dy * dy;
-            if (d2 > 0.0f) {
-                const float pb = fast_pow(d2, b);
-                const float coeff = -2.0f * a * b * (pb / d2) / (a * pb + 1.0f);
-                const float gx = clip4(coeff * dx), gy = clip4(coeff * dy);
-                cur[0] += gx * alpha, cur[1] += gy * alpha;
-                oth[0] -= gx * alpha, oth[1] -= gy * alpha;
-            }
-            next_sample[e] += per_sample[e];
-            const double due = std::floor((now - next_neg[e]) / per_neg[e]);
-            const std::size_t n_neg = due > 0.0 ? static_cast<std::size_t>(due) : 0;
-            // Repulsions are computed from the position before this edge's negative samples
-            // and applied together: independent samples pipeline well, while applying each at
-            // once (as umap does) chains their latencies. The difference is one step's drift.
-            const float cx = cur[0], cy = cur[1];
-            float rx = 0.0f, ry = 0.0f;
-            for (std::size_t s = 0; s < n_neg; ++s) {
-                const auto k =
-                    static_cast<std::size_t>((static_cast<std::uint64_t>(pick()) * n32) >> 32);
-                if (k == static_cast<std::size_t>(head[e])) continue;
-                const float ex = cx - y[k * 2], ey = cy - y[k * 2 + 1];
-                const float e2 = ex * ex + ey * ey;
-                if (e2 > 0.0f) {
-                    const float coeff =
-                        2.0f * gamma * b / ((0.001f + e2) * (a * fast_pow(e2, b) + 1.0f));
-                    rx += clip4(coeff * ex), ry += clip4(coeff * ey);
-                } else {  // coincident cells: umap pushes by the clip bound
-                    rx += 4.0f, ry += 4.0f;
-                }
-            }
-            cur[0] += rx * alpha, cur[1] += ry * alpha;
-            next_neg[e] += static_cast<double>(n_neg) * per_neg[e];
-        }
+    EdgePlan plan = plan_edges(graph, order, epochs, neg_rate);
+    EpochConstants k{};
+    k.a = static_cast<float>(options.a), k.b = static_cast<float>(options.b);
+    k.gamma = static_cast<float>(options.gamma);
+    k.neg_rate = static_cast<float>(neg_rate);
+    k.seed = rng.bits();
+    k.n = n;
+    // Positions in processing order, double-buffered: epoch e reads buffer e % 2, writes the other.
+    std::vector<float> pos(n * 2), other(n * 2);
+    for (std::size_t p = 0; p < n; ++p) {
+        const auto c = static_cast<std::size_t>(order[p]);
+        pos[p * 2] = y[c * 2], pos[p * 2 + 1] = y[c * 2 + 1];
+    }
+    float* buf[2] = {pos.data(), other.data()};
+    const std::size_t bs = std::max<std::size_t>(options.block_size, 1);
+    const std::size_t n_blocks = (n + bs - 1) / bs;
+    // deferred[source block][target block]: moves of cells of other blocks, applied in a second
+    // round of each epoch by the target block, in source-block order.
+    std::vector<std::vector<std::vector<Deferred>>> deferred(
+        n_blocks, std::vector<std::vector<Deferred>>(n_blocks));
+    parallel_rounds(2 * epochs, n_blocks, options.n_threads,
+                    [&](std::size_t round, std::size_t b0, std::size_t b1) {
+                        const std::size_t epoch = round / 2;
+                        float* to = buf[(epoch + 1) % 2];
+                        if (round % 2 == 1) {
+                            for (std::size_t b = b0; b < b1; ++b) {
+                                for (std::size_t s = 0; s < n_blocks; ++s) {
+                                    for (const auto& d : deferred[s][b]) {
+                                        to[static_cast<std::size_t>(d.cell) * 2] += d.dx;
+                                        to[static_cast<std::size_t>(d.cell) * 2 + 1] += d.dy;
+                                    }
+                                    deferred[s][b].clear();
+                                }
+                            }
+                            return;
+                        }
+                        EpochConstants ke = k;
+                        ke.now = static_cast<float>(epoch);
+                        ke.alpha = static_cast<float>(
+                            options.learning_rate *
+                            (1.0 - static_cast<double>(epoch) / static_cast<double>(epochs)));
+                        for (std::size_t b = b0; b < b1; ++b)
+                            move_block(b * bs, std::min(n, (b + 1) * bs), plan, buf[epoch % 2], to,
+                                       deferred[b], bs, ke);
+                    });
+    const float* last = buf[epochs % 2];
+    for (std::size_t p = 0; p < n; ++p) {
+        const auto c = static_cast<std::size_t>(order[p]);
+        y[c * 2] = last[p * 2], y[c * 2 + 1] = last[p * 2 + 1];
     }
     return y;
 }

@@ -3,9 +3,13 @@
 /// A 2-D UMAP embedding of a fuzzy graph by umap-learn's stochastic gradient descent
 /// (`optimize_layout_euclidean`: attraction along edges sampled in proportion to weight,
 /// negative sampling, linearly decaying learning rate), with scanpy's defaults
-/// (min_dist 0.5, spread 1, so a = 0.583, b = 1.334). Seeded and single-threaded, so the
-/// layout is reproducible. Initialized from given coordinates (e.g. the first two PCs; scanpy
-/// uses a spectral layout) or uniformly at random.
+/// (min_dist 0.5, spread 1, so a = 0.583, b = 1.334) and umap's epoch rule. Cells are processed in
+/// fixed blocks of a given order (e.g. sorted by cluster, so that most edges stay in a block):
+/// within a block exactly umap's serial updates, across blocks the previous epoch's positions,
+/// with the other block's share of a move applied after the epoch. Blocks run in parallel; random
+/// streams are per (epoch, cell): the layout depends on the seed, order and block size only, not
+/// on the thread count or the platform. Initialized from given coordinates (e.g. the first two
+/// PCs; scanpy uses a spectral layout) or uniformly at random.
 
 #include <cstddef>
 #include <cstdint>
@@ -24,6 +28,15 @@ struct UmapOptions {
     double learning_rate = 1.0;
     std::size_t negative_sample_rate = 5;
     std::uint64_t seed = 0;
+    /// Cells processed in this order (empty: by index). Cells adjacent in the graph should be
+    /// close in the order (the over-clustering sorts them by Leiden cluster), so that most edges
+    /// are updated serially within a block as umap does.
+    std::vector<std::int32_t> order;
+    /// Cells per block of the order. Whole graphs below this size are laid out exactly as umap's
+    /// serial loop; larger blocks mean fewer deferred moves but less parallelism.
+    std::size_t block_size = 2048;
+    /// Threads; the result does not depend on it.
+    std::size_t n_threads = 1;
 };
 
 /// @param init row-major n x 2 starting coordinates, or empty for a random start.

@@ -43,6 +43,15 @@ describe('celltypist-wasm compare (N models)', () => {
     assert.ok(readdirSync(out).includes('agreement_majority_voting.csv'));
   });
 
+  it('-o FILE.csv writes the cross-tab of the first two models, as before', () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'ctw-compare-')), 'ct.csv');
+    const r = cli(['compare', '-i', sharedPath('fixtures/synthetic/query_1k.h5ad'), '-m', sharedPath('fixtures/models/toy_lr.pkl'), '-m', sharedPath('fixtures/models/toy_sgd.pkl'), '-o', out, '--variant', 'simd', '--quiet']);
+    assert.equal(r.status, 0, r.stderr);
+    const ct = readCsv(out);
+    assert.deepEqual(ct.header, ['B cells', 'CD4+ T cells', 'CD8+ T cells', 'Classical monocytes', 'NK cells', 'Platelets']);
+    assert.equal(ct.rows.flat().map(Number).reduce((a, b) => a + b, 0), 1000);
+  });
+
   it('needs two models', () => {
     const r = cli(['compare', '-i', sharedPath('fixtures/synthetic/query_1k.h5ad'), '-m', sharedPath('fixtures/models/toy_lr.pkl')]);
     assert.equal(r.status, 2);

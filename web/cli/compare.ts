@@ -18,7 +18,8 @@ compare options:
   -i, --input PATH             query .h5ad
   -m, --model PATH|NAME        a model; give two or more
   -o, --outdir DIR             write labels.csv (cell × model), agreement.csv (model × model share of cells
-                               with the same label), crosstab_A__B.csv for each pair (default: print to stdout)
+                               with the same label), crosstab_A__B.csv for each pair (default: print the first
+                               two models' cross-tab; -o FILE.csv writes only that cross-tab, as before)
   --majority-voting [--over-clustering KEY] [--min-prop P]   also each model's majority voting
                                (labels.csv gains MODEL_majority_voting columns; agreement_majority_voting.csv)
   --mode best_match|prob_match  --p-thres P  --gene-column COL  --normalize  --variant V  --quiet
@@ -99,7 +100,11 @@ export async function compareCommand(args: string[]): Promise<number> {
     runs.push({ name: names[k], predicted: r.predicted_labels, voting: r.majority_voting });
     cellIds = r.cell_ids;
   }
-  if (values.outdir) {
+  if (values.outdir && /\.csv$/i.test(values.outdir)) {
+    // Earlier versions took -o as the cross-tab file: keep that meaning for a .csv path.
+    writeFileSync(values.outdir, crosstabCsv(crosstab(runs[0].predicted, runs[1].predicted), runs[0].name, runs[1].name));
+    if (!quiet) process.stderr.write(`wrote the cross-tab of ${runs[0].name} and ${runs[1].name} to ${values.outdir} (give a folder to -o for every model's labels, the agreement matrix and all cross-tabs)\n`);
+  } else if (values.outdir) {
     const written = writeOutputs(values.outdir, cellIds, runs);
     if (!quiet) process.stderr.write(`wrote ${written.join(', ')}\n`);
   } else {

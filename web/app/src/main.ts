@@ -17,7 +17,7 @@ import type { Request, Response, RunSpec } from './protocol.ts';
 import { getModel, loadRegistry, store } from './catalog.ts';
 import { crosstab } from '../../engine/export/crosstab.ts';
 import type { Registry } from '../../engine/models/registry.ts';
-import { panelsEmbedding, showPanels, whyHover } from './panels.ts';
+import { hidePanels, panelsEmbedding, showPanels, whyHover } from './panels.ts';
 import { panelResult } from './panel-result.ts';
 import { CancelledError, EngineWorker } from './engine-worker.ts';
 import { type Categorical, type CompactResult, countCodes, valueAt } from './compact.ts';
@@ -267,6 +267,7 @@ function setProgress(fraction: number, text: string) {
 /** Drops the previous run's results from the page (plot buffers, tables, per-cell arrays). */
 function clearResults() {
   run = null;
+  hidePanels();
   highlighted.clear();
   plot.clear();
   legend.set([]);

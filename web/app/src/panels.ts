@@ -28,8 +28,23 @@ export function panelsEmbedding(embedding: PanelsInput['embedding']): void {
   if (current) showFigure(document.getElementById('why-panel')!, { ...current, embedding });
 }
 
+const SECTIONS = ['why-panel', 'figure-panel', 'markers-panel', 'models-panel'];
+
+/** A new run or file: hide the previous run's panels (they would describe other cells). */
+export function hidePanels(): void {
+  current = null;
+  for (const id of SECTIONS) {
+    const s = document.getElementById(id);
+    if (s) s.hidden = true;
+  }
+}
+
 export function showPanels(p: PanelsInput): void {
   current = p;
+  for (const id of ['why-panel', 'markers-panel', 'models-panel']) {
+    const s = document.getElementById(id);
+    if (s) s.hidden = false;
+  }
   const results = document.getElementById('results')!;
   // Order below the results: why this label (next to the plot it explains), figure, markers,
   // models (each inserted right after the previous).

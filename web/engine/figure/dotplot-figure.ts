@@ -44,7 +44,8 @@ function colorRange(d: DotplotValues): [number, number] {
 
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
 
-function legends(d: DotplotValues, x: number, y: number, rMax: number, max: number): Shape[] {
+/** Colour bar and size legend; side by side at (x, y) when `across`, else stacked. */
+function legends(d: DotplotValues, x: number, y: number, rMax: number, max: number, across = false): Shape[] {
   const [lo, hi] = colorRange(d);
   const title = d.standard_scale === 'none' ? 'Mean expression in group' : `Mean expression (scaled per ${d.standard_scale === 'var' ? 'gene' : 'group'})`;
   const out: Shape[] = [
@@ -55,11 +56,12 @@ function legends(d: DotplotValues, x: number, y: number, rMax: number, max: numb
     out.push({ kind: 'line', x1: x + 150 * t, y1: y + 20, x2: x + 150 * t, y2: y + 24, stroke: '#444' });
     out.push({ kind: 'text', x: x + 150 * t, y: y + 35, text: fmt(lo + t * (hi - lo)), size: SMALL, anchor: 'middle' });
   }
-  const sy = y + 62;
-  out.push({ kind: 'text', x, y: sy, text: 'Fraction of cells in group (%)', size: SMALL, bold: true });
+  const sx = across ? x + Math.max(230, textWidth(title, SMALL) + 30) : x;
+  const sy = across ? y : y + 62;
+  out.push({ kind: 'text', x: sx, y: sy, text: 'Fraction of cells in group (%)', size: SMALL, bold: true });
   const steps = [0.2, 0.4, 0.6, 0.8, 1].map((s) => s * max);
   steps.forEach((f, i) => {
-    const cx = x + rMax + i * (2 * rMax + 6);
+    const cx = sx + rMax + i * (2 * rMax + 6);
     out.push({ kind: 'circle', cx, cy: sy + 10 + rMax, r: dotRadius(f, max, rMax), fill: '#888888', stroke: '#333333', strokeWidth: 0.4, cls: 'size-legend' });
     out.push({ kind: 'text', x: cx, y: sy + 2 * rMax + 26, text: String(Math.round(f * 100)), size: SMALL, anchor: 'middle' });
   });
@@ -75,13 +77,16 @@ export function dotplotFigure(d: DotplotValues, options: DotplotFigureOptions = 
   const groups = d.groups.map((g) => fitText(g, LABEL, 260));
   const genes = d.genes.map((g) => fitText(g, LABEL, 200));
   const left = 12 + Math.max(...groups.map((g) => textWidth(g, LABEL))) + 8;
-  const top = options.title ? 38 : 14;
   const gridW = nV * cell;
   const gridH = nG * cell;
+  // A wide plot (many genes) gets its legends above the grid, where they are seen without scrolling.
+  const across = gridW > 760;
+  const titleH = options.title ? 38 : 14;
+  const top = across ? titleH + 2 * Math.max(8, rMax) + 52 : titleH;
   const bottom = Math.max(...genes.map((g) => textWidth(g, LABEL))) + 14;
-  const legendX = left + gridW + 28;
-  const legendW = Math.max(210, 5 * (2 * Math.max(8, rMax) + 6));
-  const width = Math.ceil(legendX + legendW + 12);
+  const legendX = across ? left : left + gridW + 28;
+  const legendW = across ? 0 : Math.max(210, 5 * (2 * Math.max(8, rMax) + 6));
+  const width = Math.ceil(Math.max(left + gridW + 12, legendX + legendW + 12, across ? left + 520 : 0));
   const height = Math.ceil(Math.max(top + gridH + bottom, top + 150) + 8);
   const max = dotMax(d.fraction);
   const [lo, hi] = colorRange(d);
@@ -107,6 +112,6 @@ export function dotplotFigure(d: DotplotValues, options: DotplotFigureOptions = 
       });
     }
   }
-  shapes.push(...legends(d, legendX, top + 10, Math.max(8, rMax), max));
+  shapes.push(...legends(d, legendX, across ? titleH + 6 : top + 10, Math.max(8, rMax), max, across));
   return { width, height, background: '#ffffff', shapes, title: options.title ?? `Dotplot of ${nV} genes over ${nG} groups` };
 }

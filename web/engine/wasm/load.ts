@@ -74,15 +74,24 @@ interface PThreadPool {
 export async function ensurePthreadWorkers(core: CoreModule, n: number): Promise<void> {
   const pt = (core as unknown as { PThread?: PThreadPool }).PThread;
   if (!pt) return;
+  // Workers count as unused as soon as they are allocated, before they have loaded: a concurrent
+  // call (e.g. a worker's preload and its first request) must wait for those to load too, or the
+  // parallel call that follows blocks on threads that never start.
+  const inFlight = poolLoading.get(core);
+  if (inFlight) await inFlight;
   const loading: Promise<void>[] = [];
   while (pt.unusedWorkers.length < n) {
     pt.allocateUnusedWorker();
     const w = pt.unusedWorkers[pt.unusedWorkers.length - 1];
     loading.push(new Promise<void>((resolve) => pt.loadWasmModuleToWorker(w, resolve)));
   }
-  await Promise.all(loading);
+  if (loading.length) poolLoading.set(core, Promise.all(loading).then(() => undefined));
+  await poolLoading.get(core);
   unrefPthreadWorkers(core);
 }
+
+/** The pthread workers being loaded, per core. */
+const poolLoading = new WeakMap<CoreModule, Promise<void>>();
 
 /**
  * The default location of each core file: next to this module. Written as literal
