@@ -75,8 +75,8 @@ export function setupDownloads(src: DownloadSource): void {
   panel.className = 'export-status';
   const picker = (globalThis as unknown as { showSaveFilePicker?: SavePicker }).showSaveFilePicker;
   panel.innerHTML =
-    (picker ? '<label title="Write straight into a file you choose (File System Access API)"><input type="checkbox" id="export-ask"> Ask where to save each file</label> ' : '') +
-    '<progress id="export-progress" max="1" value="0" hidden></progress> <span id="export-text" role="status"></span> <button id="export-cancel" type="button" hidden>Cancel export</button>';
+    (picker ? '<div><label title="Write straight into a file you choose (File System Access API)"><input type="checkbox" id="export-ask"> Ask where to save each file</label></div>' : '') +
+    '<div><progress id="export-progress" max="1" value="0" hidden></progress> <span id="export-text" role="status"></span> <button id="export-cancel" type="button" hidden>Cancel export</button></div>';
   full.parentElement!.after(panel);
   const ask = document.getElementById('export-ask') as HTMLInputElement | null;
   if (ask) {
