@@ -170,6 +170,18 @@ describe('annotated h5ad export (--write-h5ad)', () => {
     assert.equal(check.stdout.trim(), "185 (1000, 6) ['predicted_labels', 'over_clustering', 'majority_voting', 'conf_score']");
   });
 
+  it('--write-h5ad-light writes the annotations only, with the provenance', (t) => {
+    const out = mkdtempSync(path.join(tmpdir(), 'ctw-cli-'));
+    const r = cli(['annotate', '-i', sharedPath('fixtures/synthetic/query_1k.h5ad'), '-m', sharedPath('fixtures/models/toy_lr.pkl'), '-o', out, '--write-h5ad-light', '--quiet']);
+    assert.equal(r.status, 0, r.stderr);
+    const py = spawnSync('/usr/bin/python3', ['-c', 'import anndata'], { encoding: 'utf8' });
+    if (py.status !== 0) return t.skip('python3-anndata not installed');
+    const file = path.join(out, 'annotated_light.h5ad');
+    const check = spawnSync('/usr/bin/python3', ['-c', `import anndata as ad; a = ad.read_h5ad(${JSON.stringify(file)}); u = a.uns['celltypist']; print(a.shape, a.obsm['probability_matrix'].shape, u['model'], u['options']['mode'], len(u['model_sha256']))`], { encoding: 'utf8' });
+    assert.equal(check.status, 0, check.stderr);
+    assert.equal(check.stdout.trim(), '(1000, 0) (1000, 6) toy_lr.pkl best_match 64');
+  });
+
   it('refuses legacy-encoded inputs with a clear message', () => {
     const out = mkdtempSync(path.join(tmpdir(), 'ctw-cli-'));
     const r = cli(['annotate', '-i', sharedPath('fixtures/real/pbmc68k_reduced.h5ad'), '-m', sharedPath('fixtures/models/pbmc68k_bulk.pkl'), '-o', out, '--write-h5ad', '--quiet']);

@@ -6,10 +6,10 @@
  *       [--gene-column COL] [--variant auto|simd|simd-threads] [--threads N] [--quiet]
  *   celltypist-wasm models --show model.pkl [--top 10]
  */
-import { copyFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { addAnnotations } from '../engine/export/h5ad.ts';
+import { writeAnnotatedFile } from '../engine/export/h5ad-node.ts';
 import { annotate, CellTypistError, modelInfo, train } from '../engine/node.ts';
 import { progressPrinter } from './progress.ts';
 import { TableFiles } from './table-files.ts';
@@ -84,7 +84,9 @@ annotate options (as CellTypist's command line):
                                each: 1M cells x 100 types is ~2 GB of text). CellTypist users hit
                                MemoryError building these two tables on large data; here they are
                                streamed to disk, but you may not need them.
-  --write-h5ad                 also write OUTDIR/[PREFIX]annotated.h5ad (the input + CellTypist's obs columns)
+  --write-h5ad                 also write OUTDIR/[PREFIX]annotated.h5ad (a new file: the input streamed through +
+                               CellTypist's obs columns, obsm['probability_matrix'], uns['celltypist'] provenance)
+  --write-h5ad-light           also write OUTDIR/[PREFIX]annotated_light.h5ad (annotations only: obs + obsm + uns)
   --plot FILE.png|FILE.svg     the results figure: majority voting, predicted labels, confidence on obsm X_umap
                                (else another 2-D obsm, else a UMAP computed from the over-clustering graph)
   --variant auto|simd|simd-threads   WebAssembly build (default auto)
@@ -169,6 +171,7 @@ async function annotateCommand(args: string[]): Promise<number> {
       'no-convert': { type: 'boolean' },
       'all-orthologs': { type: 'boolean' },
       'write-h5ad': { type: 'boolean' },
+      'write-h5ad-light': { type: 'boolean' },
       plot: { type: 'string' },
       'no-matrices': { type: 'boolean' },
       normalize: { type: 'boolean' },
@@ -193,7 +196,8 @@ async function annotateCommand(args: string[]): Promise<number> {
   }
   const outdir = values.outdir ?? '.';
   const quiet = values.quiet ?? false;
-  if (values['write-h5ad'] && !/\.h5ad$/i.test(input)) {
+  const wantH5ad = !!values['write-h5ad'] || !!values['write-h5ad-light'];
+  if (wantH5ad && !/\.h5ad$/i.test(input)) {
     throw new CellTypistError('bad_option', `--write-h5ad adds the annotations to an .h5ad input; '${path.basename(input)}' is not one: leave out --write-h5ad (the CSV tables are written), or convert the data to .h5ad first`);
   }
   const plot = values.plot ? await import('./results-plot.ts') : null;
@@ -201,50 +205,48 @@ async function annotateCommand(args: string[]): Promise<number> {
   // The figure uses the file's embedding (h5ad), else a UMAP computed from the over-clustering graph.
   const plotBasis = plot && /\.h5ad$/i.test(input) ? await plot.findEmbedding(input) : null;
   const confByVoting = values['conf-by'] === 'majority_voting';
+  const model = await resolveModel(values.model, quiet);
   // The tables are opened before the run (an unwritable folder fails at once) and streamed.
   const tables = new TableFiles(outdir, { prefix: values.prefix ?? '', matrices: !values['no-matrices'], umap: values.umap ?? false });
   let result: Awaited<ReturnType<typeof annotate>>;
+  const annotateOptions = {
+    mode,
+    p_thres: number(values['p-thres'], 'p-thres', 0.5),
+    majority_voting: values['majority-voting'] ?? false,
+    over_clustering: values['over-clustering'],
+    min_prop: number(values['min-prop'], 'min-prop', 0),
+    seed: number(values.seed, 'seed', 0),
+    compute_umap: (values.umap ?? false) || (!!plot && !plotBasis),
+    gene_column: values['gene-column'],
+    transpose_input: values['transpose-input'] ?? false,
+    gene_file: values['gene-file'],
+    cell_file: values['cell-file'],
+    gene_map: values['gene-map'],
+    convert_orthologs: !values['no-convert'],
+    ortholog_unique_only: !values['all-orthologs'],
+    normalize_counts: values.normalize ?? false,
+    insert_conf_by: confByVoting ? 'majority_voting' : 'predicted_labels',
+    // Only the annotated .h5ad and conf_score by majority voting need the matrices in memory.
+    return_matrices: wantH5ad || confByVoting,
+    table_sink: tables.sink,
+    variant,
+    n_threads: number(values.threads, 'threads', 2),
+  } as const;
   try {
-    result = await annotate(
-      input,
-      await resolveModel(values.model, quiet),
-      {
-        mode,
-        p_thres: number(values['p-thres'], 'p-thres', 0.5),
-        majority_voting: values['majority-voting'] ?? false,
-        over_clustering: values['over-clustering'],
-        min_prop: number(values['min-prop'], 'min-prop', 0),
-        seed: number(values.seed, 'seed', 0),
-        compute_umap: (values.umap ?? false) || (!!plot && !plotBasis),
-        gene_column: values['gene-column'],
-        transpose_input: values['transpose-input'] ?? false,
-        gene_file: values['gene-file'],
-        cell_file: values['cell-file'],
-        gene_map: values['gene-map'],
-        convert_orthologs: !values['no-convert'],
-        ortholog_unique_only: !values['all-orthologs'],
-        normalize_counts: values.normalize ?? false,
-        insert_conf_by: confByVoting ? 'majority_voting' : 'predicted_labels',
-        // Only the annotated .h5ad and conf_score by majority voting need the matrices in memory.
-        return_matrices: !!values['write-h5ad'] || confByVoting,
-        table_sink: tables.sink,
-        variant,
-        n_threads: number(values.threads, 'threads', 2),
-      },
-      progressPrinter(process.stderr, quiet),
-    );
+    result = await annotate(input, model, annotateOptions, progressPrinter(process.stderr, quiet));
     tables.finish(result);
   } catch (e) {
     tables.discard();
     throw e;
   }
   const files = tables.paths().map((p) => ({ name: path.basename(p) }));
-  if (values['write-h5ad']) {
-    const out = path.join(outdir, `${values.prefix ?? ''}annotated.h5ad`);
-    copyFileSync(input, out);
-    const h5 = (await import('h5wasm/node')).default;
-    await h5.ready;
-    addAnnotations(h5 as never, out, result, { probabilities: true });
+  // Annotated .h5ad files: new files streamed from the input (bounded memory), with provenance.
+  for (const light of [false, true]) {
+    if (!values[light ? 'write-h5ad-light' : 'write-h5ad']) continue;
+    const out = path.join(outdir, `${values.prefix ?? ''}annotated${light ? '_light' : ''}.h5ad`);
+    const name = typeof model === 'string' ? path.basename(model) : values.model;
+    const w = await writeAnnotatedFile(input, out, result, { model, model_name: name, options: annotateOptions, light });
+    result.stats.warnings.push(...w.warnings);
     files.push({ name: path.basename(out) });
   }
   if (plot) {

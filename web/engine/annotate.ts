@@ -15,6 +15,7 @@ import { HeapBuffer } from './wasm/heap.ts';
 import { type MatrixTableSink, ScoreCsvStreamer } from './export/csv-stream.ts';
 import { forEachHeapChunk, type HeapChunk } from './wasm/heap-chunks.ts';
 import { unrefPthreadWorkers } from './wasm/load.ts';
+import type { ScoreChunk } from './export/scores.ts';
 
 export interface AnnotateContext {
   core: CoreModule;
@@ -29,6 +30,8 @@ export interface AnnotateContext {
   onChunk?: (c: HeapChunk) => void;
   /** CellTypist's `ensembl_id,symbol` table (GENCODE v44), fetched only for Ensembl IDs without a symbol column. */
   idTable?: GeneMapSource;
+  /** Each chunk's scores (copies, rows × labels), in order: lets exports stream the matrices without keeping them. */
+  onScores?: (c: ScoreChunk) => void | Promise<void>;
   /** Receives the decision/probability CSV tables chunk by chunk while cells are scored. */
   table_sink?: MatrixTableSink;
 }
@@ -193,7 +196,7 @@ async function annotateWith(
   timings.load = (performance.now() - t0) / 1000;
   const tPredict = performance.now();
   try {
-    await forEachHeapChunk(core, reader, choice.source, { chunk_rows: chunkRows, nnz_budget: nnzBudget, normalize: choice.normalize, signal, cancelled_message: 'annotation cancelled' }, (c) => {
+    await forEachHeapChunk(core, reader, choice.source, { chunk_rows: chunkRows, nnz_budget: nnzBudget, normalize: choice.normalize, signal, cancelled_message: 'annotation cancelled' }, async (c) => {
       const { start, end, rows } = c;
       const pDec = dec.ensure(rows * L);
       const pProb = prob.ensure(rows * L);
@@ -222,6 +225,7 @@ async function annotateWith(
       }
       streamer?.chunk(start, rows, pDec, pProb);
       onProgress?.({ stage: 'predict', fraction: end / n, message: `${end.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} cells` });
+      if (ctx.onScores) await ctx.onScores({ start, rows, decision: dView.slice(), probability: pView.slice() });
     });
   } catch (e) {
     expression?.delete();

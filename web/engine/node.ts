@@ -19,6 +19,7 @@ import { findGeneTable } from './models/registry.ts';
 import { nodeRegistry } from './models/registry-node.ts';
 
 export { openH5adPath } from './h5ad/open-node.ts';
+export { writeAnnotatedFile } from './export/h5ad-node.ts';
 export { openInputPath, type InputOptions } from './formats/open-node.ts';
 export * from './index.ts';
 export { fetchModel, fetchGeneTable, fetchBytes, type FetchModelOptions, type FetchProgress, type ModelStore } from './models/fetch.ts';

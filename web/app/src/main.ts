@@ -4,6 +4,8 @@
  * once or a UMAP computed afterwards in the worker (own progress and cancel). Everything local.
  */
 import { proportionsCsv } from '../../engine/export/csv.ts';
+import { setupDownloads } from './downloads.ts';
+import { expand } from './compact.ts';
 import type { ModelInfo, Mode } from '../../engine/types.ts';
 import type { H5adSummary } from '../../engine/h5ad/read.ts';
 import { dropZone } from './drop-zone.ts';
@@ -52,6 +54,9 @@ let dataFiles: File[] = [];
 let summary: H5adSummary | null = null;
 let modelBytes: Uint8Array | null = null;
 let modelInfo: ModelInfo | null = null;
+let modelName = '';
+/** Model name and version of the shown run (recorded in exported files). */
+let runModel = { name: '', version: '' };
 
 /** Everything one run produced; dropped (and its worker replaced) when the next run starts. */
 interface RunState {
@@ -152,6 +157,7 @@ async function setModel(bytes: Uint8Array, name: string) {
     const r = (await call({ type: 'model', bytes } as Request).done) as Extract<Response, { type: 'model' }>;
     modelBytes = bytes;
     modelInfo = r.info;
+    modelName = name;
     const d = r.info.description;
     $('model-summary').textContent = `${name}: ${r.info.labels.length} cell types, ${fmt(r.info.n_features)} genes${d.details ? `\n${d.details}` : ''}${d.version ? ` (${d.version})` : ''}`;
   } catch (e) {
@@ -306,6 +312,7 @@ $('run').addEventListener('click', async () => {
   try {
     const r = (await done) as Extract<Response, { type: 'result' }>;
     if (token !== runToken) return;
+    runModel = { name: modelName, version: modelInfo?.description.version ?? '' };
     run = { spec, result: r.result, positions: r.embedding?.data ?? null, embeddingName: r.embedding?.name ?? 'UMAP', groups: r.groups, selected: null };
     setProgress(1, `done in ${r.result.stats.timings.total.toFixed(2)} s`);
     showResults();
@@ -621,16 +628,6 @@ function proportions() {
 }
 $('group-by').addEventListener('change', proportions);
 $('proportions-view').addEventListener('change', proportions);
-$('dl-proportions').addEventListener('click', () => {
-  if (!run) return;
-  const name = ($('group-by') as HTMLSelectElement).value;
-  const col = shownColumn();
-  const labels = Array.from(col.codes, (c) => col.categories[c]);
-  const g = run.groups[name];
-  const groups = g ? Array.from(g.codes, (c) => g.categories[c]) : labels.map(() => 'all cells');
-  download(`proportions_by_${name || 'all'}.csv`, new Blob([proportionsCsv(labels, groups)], { type: 'text/csv' }));
-});
-
 function recolor() {
   showLegend();
   proportions();
@@ -710,29 +707,23 @@ function download(name: string, content: string | Blob) {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
-/** A download the worker prepares (recomputing what the page does not keep). */
-async function workerDownload(what: string, req: Omit<Request, 'id'> & { type: Request['type'] }, name: string) {
-  clearError();
-  $('download-status').textContent = `preparing ${what} …`;
-  try {
-    const r = await call(req, (m) => {
-      if (m.type === 'progress') $('download-status').textContent = `preparing ${what}: ${m.progress.stage} ${Math.round(100 * m.progress.fraction)}%`;
-    }).done;
-    if (r.type === 'blob') download(name, r.blob);
-    else if (r.type === 'h5ad') download(name, new Blob([r.bytes as unknown as BlobPart], { type: 'application/x-hdf5' }));
-    $('download-status').textContent = '';
-  } catch (e) {
-    $('download-status').textContent = '';
-    if (!(e instanceof CancelledError)) showError(explainError((e as Error).message, `preparing ${what}`));
-  }
-}
-$('dl-labels').addEventListener('click', () => run && download('predicted_labels.csv', labelsCsvBlob(run.result)));
-for (const which of ['decision', 'probability'] as const) {
-  $(`dl-${which}`).addEventListener('click', () => run && workerDownload(`${which}_matrix.csv`, { type: 'matrix', which, ...run.spec } as Request, `${which}_matrix.csv`));
-}
-$('dl-h5ad').addEventListener('click', () => {
-  if (!run) return;
-  const umap = run.embeddingName === 'UMAP (computed)' && run.positions ? run.positions.slice() : undefined;
-  workerDownload('the annotated .h5ad', { type: 'export-h5ad', ...run.spec, result: run.result, umap } as Request, run.spec.file.name.replace(/\.h5ad$/i, '') + '_celltypist.h5ad');
+// Tables, proportions and .h5ad files: streamed to disk by the export worker (downloads.ts).
+setupDownloads({
+  run: () => {
+    if (!run) return null;
+    const { spec, result } = run;
+    const umap = run.embeddingName === 'UMAP (computed)' && run.positions ? run.positions : undefined;
+    const a = expand(result);
+    return { ...spec, modelName: runModel.name, modelVersion: runModel.version, annotations: { ...a, umap }, conf_float32: true };
+  },
+  proportions: () => {
+    if (!run) return null;
+    const name = ($('group-by') as HTMLSelectElement).value;
+    const col = shownColumn();
+    const labels = Array.from(col.codes, (c) => col.categories[c]);
+    const g = run.groups[name];
+    const groups = g ? Array.from(g.codes, (c) => g.categories[c]) : labels.map(() => 'all cells');
+    return { name: `proportions_by_${name || 'all'}.csv`, text: proportionsCsv(labels, groups) };
+  },
 });
 $('dl-png').addEventListener('click', async () => download('celltypist_plot.png', await (await fetch(plot.toPng())).blob()));

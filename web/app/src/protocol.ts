@@ -36,9 +36,7 @@ export type Request =
   /** Where the wasm core's files are (first message of package clients; default: bundled next to the engine). */
   | { type: 'config'; id: number; wasmBaseUrl?: string; wasmFiles?: Partial<Record<CoreFile, string>> }
   /** celltypist.train on the file; the model comes back as .pkl bytes. */
-  | { type: 'train'; id: number; file: File; options: TrainOptions }
-  /** Annotated .h5ad: the input file plus the result columns; probabilities recomputed. */
-  | ({ type: 'export-h5ad'; id: number; result: CompactResult; umap?: Float32Array } & RunSpec);
+  | { type: 'train'; id: number; file: File; options: TrainOptions };
 
 export type Response =
   | { type: 'ready'; variant: string }
@@ -56,6 +54,5 @@ export type Response =
     }
   | { type: 'layout'; id: number; data: Float32Array }
   | { type: 'blob'; id: number; blob: Blob }
-  | { type: 'h5ad'; id: number; bytes: Uint8Array }
   | { type: 'trained'; id: number; result: TrainResult }
   | { type: 'error'; id: number; code: string; message: string };

@@ -11,7 +11,6 @@ import { openInputFiles } from '../../engine/formats/open-browser.ts';
 import type { MatrixReader } from '../../engine/formats/reader.ts';
 import { checkHdf5Signature } from '../../engine/h5ad/signature.ts';
 import { CellTypistError } from '../../engine/types.ts';
-import { addAnnotations } from '../../engine/export/h5ad.ts';
 import { loadCore as loadCoreWith, type LoadOptions } from '../../engine/wasm/load.ts';
 import type { Request, Response, RunSpec } from './protocol.ts';
 import type { AnnotationResult } from '../../engine/types.ts';
@@ -195,21 +194,6 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
         post({ type: 'summary', id: msg.id, summary: r.summary, kind, warnings });
       } finally {
         r.close();
-      }
-    } else if (msg.type === 'export-h5ad') {
-      // In-memory copy (MEMFS): needs about twice the file size in memory; the CLI writes in place.
-      // The page keeps no matrices: the probabilities are recomputed here.
-      const full = await recompute(msg, msg.id);
-      const result = { ...expand(msg.result), probability_matrix: full.probability_matrix, decision_matrix: undefined, umap: msg.umap };
-      const { FS } = (await h5wasm.ready) as unknown as { FS: any };
-      const tmp = '/tmp/annotated.h5ad';
-      FS.writeFile(tmp, new Uint8Array(await msg.file.arrayBuffer()));
-      try {
-        addAnnotations(h5wasm as never, tmp, result, { probabilities: true });
-        const bytes = FS.readFile(tmp) as Uint8Array;
-        post({ type: 'h5ad', id: msg.id, bytes }, [bytes.buffer]);
-      } finally {
-        FS.unlink(tmp);
       }
     } else if (msg.type === 'matrix') {
       const full = await recompute(msg, msg.id);

@@ -1,0 +1,47 @@
+/** Messages between the page's downloads module and the export worker (typed both ways). */
+import type { Annotations } from '../../engine/export/h5ad-stream.ts';
+import type { AnnotateOptions } from '../../engine/types.ts';
+import type { GeneTable } from '../../engine/models/registry.ts';
+
+export type ExportKind = 'labels' | 'decision' | 'probability' | 'proportions' | 'h5ad' | 'h5ad-light';
+
+/**
+ * Where the bytes go: 'stream' — chunks posted to the page, which writes them to the file the user
+ * picked (File System Access) and acknowledges each; 'file' — the worker stages the file on disk
+ * (OPFS) or as a Blob assembled from chunk Blobs and posts it for a normal download.
+ */
+export type Delivery = 'stream' | 'file';
+
+export interface ExportRequest {
+  type: 'export';
+  id: number;
+  kind: ExportKind;
+  delivery: Delivery;
+  /** Staging for 'file' delivery: 'auto' (OPFS when the browser has it, else Blobs), or forced (tests, bench). */
+  staging?: 'auto' | 'opfs' | 'blob';
+  file: File;
+  /** Every file of the input (a .mtx with its names, a Cell Ranger folder); default [file]. */
+  files?: File[];
+  /** CellTypist's --transpose-input for count tables (as the run). */
+  transpose_input?: boolean;
+  annotations: Annotations;
+  model: Uint8Array;
+  modelName: string;
+  modelVersion: string;
+  options: AnnotateOptions;
+  geneTable?: GeneTable;
+  idTable?: GeneTable;
+  /** The page's conf_score is a float32 copy: labels/.h5ad exports recompute the exact values. */
+  conf_float32?: boolean;
+  /** For 'proportions': the finished table (small: groups × cell types). */
+  text?: string;
+}
+
+export type ExportIn = ExportRequest | { type: 'ack'; id: number } | { type: 'cancel'; id: number };
+
+export type ExportOut =
+  | { type: 'progress'; id: number; fraction: number; message: string }
+  | { type: 'chunk'; id: number; bytes: Uint8Array }
+  | { type: 'file'; id: number; blob: Blob; staging: 'opfs' | 'blob' }
+  | { type: 'done'; id: number; bytes: number; warnings: string[] }
+  | { type: 'error'; id: number; code: string; message: string };
