@@ -36,7 +36,7 @@ measure "1k, compiled bin" 1.82 node dist/lib/cli/bin.js annotate -i "$q1k" -m "
 measure "1k, sources via tsx (before the build)" 1.82 env NODE_PATH=/usr/share/nodejs node web/cli/bin.mjs annotate -i "$q1k" -m "$m1k" -o "$out/b" --quiet
 measure "start-up only (--help), compiled bin" - node dist/lib/cli/bin.js --help
 measure "start-up only (--help), sources via tsx" - node web/cli/bin.mjs --help
-if [ -f /work/data/q20k.h5ad ]; then
-    measure "20k x 98 types, 3 tables, compiled bin" 10.4 node dist/lib/cli/bin.js annotate -i /work/data/q20k.h5ad -m "$shared/bench/bench98.pkl" -o "$out/c" --quiet
-fi
+# The 20k bench query, generated once into build-bench/ (scripts/bench-data.ts).
+q20k=$(NODE_PATH=/usr/share/nodejs node --import tsx -e "import('./scripts/bench-data.ts').then((m) => console.log(m.benchQuery('q20k.h5ad')))" | tail -1)
+measure "20k x 98 types, 3 tables, compiled bin" 10.4 node dist/lib/cli/bin.js annotate -i "$q20k" -m "$shared/bench/bench98.pkl" -o "$out/c" --quiet
 echo "load: $(uptime | sed 's/.*load average: //')"

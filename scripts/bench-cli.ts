@@ -17,11 +17,11 @@ import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { benchQuery, MODEL98 } from './bench-data.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const shared = process.env.CT_SHARED ?? path.join(repo, '..', 'shared');
-const data = process.env.CT_DATA ?? '/work/data';
-const MODEL98 = path.join(shared, 'bench/bench98.pkl');
+
 
 interface Reference {
   label: string;
@@ -47,15 +47,6 @@ function recorded(dir: string): Reference[] {
   ];
 }
 
-function million(): string {
-  const file = path.join(repo, 'build-bench', 'q1m_2pct.h5ad');
-  if (!existsSync(file)) {
-    console.log('generating build-bench/q1m_2pct.h5ad (1M cells x 19,639 genes, 2% nonzero; once)...');
-    execFileSync(process.execPath, ['--import', 'tsx', path.join(repo, 'scripts/make-synthetic-h5ad.ts'), '--out', file, '--cells', '1000000', '--density', '0.02', '--types', '30', '--model', MODEL98, '--seed', '24'], { stdio: 'inherit' });
-  }
-  return file;
-}
-
 const RUNS: Run[] = [
   {
     key: '1k',
@@ -66,17 +57,17 @@ const RUNS: Run[] = [
     // Measured side by side on this machine kind (issue 12): its `celltypist` command.
     refs: [{ label: "CellTypist's celltypist command (issue 12)", seconds: 1.82, rssMb: 289 }],
   },
-  { key: '20k', title: '20k x 19.6k genes, 98 types, best match, 3 tables', input: () => path.join(data, 'q20k.h5ad'), model: MODEL98, args: [], refs: recorded('celltypist_20k_best') },
+  { key: '20k', title: '20k x 19.6k genes, 98 types, best match, 3 tables', input: () => benchQuery('q20k.h5ad'), model: MODEL98, args: [], refs: recorded('celltypist_20k_best') },
   {
     key: '20k-voting',
     title: '20k, automatic majority voting, 3 tables',
-    input: () => path.join(data, 'q20k.h5ad'),
+    input: () => benchQuery('q20k.h5ad'),
     model: MODEL98,
     args: ['--majority-voting'],
     refs: recorded('celltypist_20k_voting'),
   },
-  { key: '200k', title: '200k x 19.6k genes (4% nonzero), 98 types, 3 tables', input: () => path.join(data, 'q200k.h5ad'), model: MODEL98, args: [], refs: [] },
-  { key: '1m', title: '1M x 19.6k genes (2% nonzero), 98 types, 3 tables', input: million, model: MODEL98, args: [], refs: [] },
+  { key: '200k', title: '200k x 19.6k genes (4% nonzero), 98 types, 3 tables', input: () => benchQuery('q200k.h5ad'), model: MODEL98, args: [], refs: [] },
+  { key: '1m', title: '1M x 19.6k genes (2% nonzero), 98 types, 3 tables', input: () => benchQuery('q1m_2pct.h5ad'), model: MODEL98, args: [], refs: [] },
 ];
 
 function command(given?: string): { argv: string[]; compiled: boolean } {

@@ -5,7 +5,7 @@
  * /usr/bin/time, with the machine's load (contention inflates wall times). scanpy's dotplot
  * has no recorded timing in ../shared/bench, so no ratio is printed.
  *
- *   NODE_PATH=/usr/share/nodejs node --import tsx scripts/bench-dotplot.ts [--files /work/data/q20k.h5ad,/work/data/q200k.h5ad] [--top 1]
+ *   NODE_PATH=/usr/share/nodejs node --import tsx scripts/bench-dotplot.ts [--files q20k.h5ad,q200k.h5ad|PATHS] [--top 1]
  *
  * Runs the compiled bin (dist/lib/cli/bin.js, `npm run build`) when it exists, as users run the
  * package; else the source bin (TypeScript compiled at start by tsx: ~0.5 GB more peak RSS).
@@ -16,16 +16,18 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { benchQuery } from './bench-data.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const model = path.join(process.env.CT_SHARED ?? path.join(repo, '..', 'shared'), 'bench/bench98.pkl');
-const { values } = parseArgs({ options: { files: { type: 'string', default: '/work/data/q20k.h5ad,/work/data/q200k.h5ad' }, top: { type: 'string', default: '1' }, genes: { type: 'string' } } });
+const { values } = parseArgs({ options: { files: { type: 'string', default: 'q20k.h5ad,q200k.h5ad' }, top: { type: 'string', default: '1' }, genes: { type: 'string' } } });
 
 const out = mkdtempSync(path.join(tmpdir(), 'ctw-bench-dotplot-'));
 const compiled = path.join(repo, 'dist/lib/cli/bin.js');
 const bin = existsSync(compiled) ? compiled : path.join(repo, 'web/cli/bin.mjs');
 console.log(`bin: ${path.relative(repo, bin)}`);
-for (const file of values.files!.split(',')) {
+for (const given of values.files!.split(',')) {
+  const file = given === 'q20k.h5ad' || given === 'q200k.h5ad' ? benchQuery(given) : given;
   if (!existsSync(file)) {
     console.log(`${file}: missing (generate it with scripts/make-synthetic-h5ad.ts)`);
     continue;

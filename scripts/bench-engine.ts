@@ -193,7 +193,7 @@ async function main() {
   });
   if (values.child) return child(values.child as 'simd' | 'simd-threads', values.input!, values.voting ?? false, values.umap ?? false);
   const cells = Number(values.cells);
-  // --input FILE reuses an existing query (e.g. /work/data/q200k.h5ad, 4% nonzero).
+  // --input FILE reuses an existing query (e.g. build-bench/q200k.h5ad, 4% nonzero, made by scripts/bench-data.ts).
   const input = values.input ?? path.join(repo, 'build-bench', `query_${cells}_types30.h5ad`);
   if (!existsSync(input)) {
     console.log(`generating ${input} (${cells} cells, 19,639 genes, 15% nonzero) ...`);

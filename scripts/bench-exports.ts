@@ -7,7 +7,7 @@
  * answering clicks). With --cli-dir (a CLI run on the same file and model) sampled rows of the
  * downloads are checked against the CLI's files.
  *
- *   node --import tsx scripts/bench-exports.ts [--input /work/data/q200k.h5ad]
+ *   node --import tsx scripts/bench-exports.ts [--input FILE.h5ad]   (default: build-bench/q200k.h5ad, generated once)
  *     [--model ../shared/bench/bench98.pkl] [--staging auto|opfs|blob] [--cli-dir DIR] [--only labels,h5ad]
  */
 import { execSync, spawnSync } from 'node:child_process';
@@ -19,10 +19,11 @@ import { chromium, type Page } from 'playwright-core';
 import { ARGS, buildApp, DIST } from '../e2e/support/harness.ts';
 import { serveStatic } from '../e2e/support/serve.ts';
 import { repoPath } from '../web/engine/testing/fixtures.ts';
+import { benchQuery } from './bench-data.ts';
 
 const { values } = parseArgs({
   options: {
-    input: { type: 'string', default: '/work/data/q200k.h5ad' },
+    input: { type: 'string' }, // default: the 200k bench query (generated once into build-bench/)
     model: { type: 'string', default: repoPath('../shared/bench/bench98.pkl') },
     staging: { type: 'string', default: 'auto' },
     'cli-dir': { type: 'string' },
@@ -179,7 +180,7 @@ async function withEmbedding(input: string, dir: string): Promise<string> {
 async function main() {
   const out = repoPath('tmp/bench-exports');
   mkdirSync(out, { recursive: true });
-  values.input = await withEmbedding(values.input!, out);
+  values.input = await withEmbedding(values.input ?? benchQuery('q200k.h5ad'), out);
   buildApp('');
   const server = await serveStatic(DIST, true);
   // A persistent profile, as a user's browser: OPFS and Blob storage on disk (a fresh Playwright
