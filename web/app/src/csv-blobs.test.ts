@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseCsv } from '../../engine/testing/fixtures.ts';
 import { encode } from './compact.ts';
-import { float32Repr, labelsCsvBlob, matrixCsvBlob } from './csv-blobs.ts';
+import { float32Repr, labelsCsvBlob } from './csv-blobs.ts';
 
 describe('CSV blobs', () => {
   it('prints float32 confidence with its shortest round-trip digits', () => {
@@ -32,9 +32,5 @@ describe('CSV blobs', () => {
     const some = parseCsv(await labelsCsvBlob(r, Uint32Array.from([2, 4]), [{ name: 'x', values: x }]).text());
     assert.deepEqual(some.index, ['cell,2', 'cell,4']);
     assert.deepEqual(some.rows[1], ['A', '4', 'A', '0.5', '1.0']);
-  });
-  it('writes a cells × labels matrix row by row', async () => {
-    const csv = await matrixCsvBlob(['a', 'b'], ['X', 'Y'], Float64Array.from([0.1, -2, 3e-7, 1])).text();
-    assert.equal(csv, ',X,Y\na,0.1,-2.0\nb,3e-07,1.0\n');
   });
 });

@@ -42,13 +42,3 @@ export function labelsCsvBlob(r: CompactResult, rows?: ArrayLike<number>, extra?
     return line + '\n';
   });
 }
-
-/** A cells × labels matrix (row-major float64) as CSV. */
-export function matrixCsvBlob(cellIds: string[], labels: string[], m: Float64Array): Blob {
-  const L = labels.length;
-  return blobOf([''].concat(labels).map(csvField).join(',') + '\n', cellIds.length, (i) => {
-    let line = csvField(cellIds[i]);
-    for (let c = 0; c < L; c++) line += ',' + pyFloat(m[i * L + c]);
-    return line + '\n';
-  });
-}

@@ -7,7 +7,7 @@ import type { TrainOptions, TrainResult } from '../../engine/train.ts';
 import type { CoreFile } from '../../engine/wasm/load.ts';
 import type { Categorical, CompactResult } from './compact.ts';
 
-/** What an annotation needs, also to recompute it for matrix downloads. */
+/** What an annotation needs (the export worker gets the same to rescore for matrix downloads). */
 export interface RunSpec {
   file: File;
   /** Every file of the input (a .mtx with its names, a Cell Ranger folder); `file` is the first. */
@@ -30,8 +30,6 @@ export type Request =
   | ({ type: 'annotate'; id: number; embedding?: string; /** A 'layout' follows: gather its gene statistics while predicting. */ layout_next?: boolean } & RunSpec)
   /** The UMAP layout of a file without an embedding, after the results are shown. */
   | { type: 'layout'; id: number; file: File; files?: File[]; transpose_input?: boolean; normalize_counts?: boolean; seed?: number }
-  /** decision_matrix.csv / probability_matrix.csv, recomputed (the page keeps no matrices). */
-  | ({ type: 'matrix'; id: number; which: 'decision' | 'probability' } & RunSpec)
   | { type: 'cancel'; id: number }
   /** Where the wasm core's files are (first message of package clients; default: bundled next to the engine). */
   | { type: 'config'; id: number; wasmBaseUrl?: string; wasmFiles?: Partial<Record<CoreFile, string>> }
@@ -53,6 +51,5 @@ export type Response =
       groups: Record<string, Categorical>;
     }
   | { type: 'layout'; id: number; data: Float32Array }
-  | { type: 'blob'; id: number; blob: Blob }
   | { type: 'trained'; id: number; result: TrainResult }
   | { type: 'error'; id: number; code: string; message: string };

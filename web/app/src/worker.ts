@@ -15,7 +15,6 @@ import { loadCore as loadCoreWith, type LoadOptions } from '../../engine/wasm/lo
 import type { Request, Response, RunSpec } from './protocol.ts';
 import type { AnnotationResult } from '../../engine/types.ts';
 import { type Categorical, compactResult, encode, expand, transferables } from './compact.ts';
-import { matrixCsvBlob } from './csv-blobs.ts';
 import { computeLayout, type LayoutStats, layoutStatsFor } from './layout-job.ts';
 import type { HeapChunk } from '../../engine/wasm/heap-chunks.ts';
 import type { CoreModel, CoreModule, Variant } from '../../engine/wasm/core.ts';
@@ -123,17 +122,6 @@ function annotate(run: Run, spec: RunSpec, id: number, signal?: AbortSignal, onC
   });
 }
 
-/** The run again with its matrices (for downloads), without voting or layout. */
-async function recompute(spec: RunSpec, id: number): Promise<AnnotationResult> {
-  const run = await openRun(spec, id);
-  try {
-    const options = { ...spec.options, majority_voting: false, over_clustering: undefined, compute_umap: false, return_matrices: true };
-    return await annotate(run, { ...spec, options }, id);
-  } finally {
-    run.close();
-  }
-}
-
 /** The first two columns of an obsm embedding, when the file has it. */
 function embedding2d(reader: MatrixReader, name: string): { name: string; data: Float32Array } | null {
   if (!reader.summary.obsm.some((o) => o.name === name && o.dims >= 2)) return null;
@@ -195,10 +183,6 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
       } finally {
         r.close();
       }
-    } else if (msg.type === 'matrix') {
-      const full = await recompute(msg, msg.id);
-      const m = msg.which === 'decision' ? full.decision_matrix! : full.probability_matrix!;
-      post({ type: 'blob', id: msg.id, blob: matrixCsvBlob(full.cell_ids, full.labels, m) });
     } else if (msg.type === 'layout') {
       const ac = new AbortController();
       aborts.set(msg.id, ac);
