@@ -12,7 +12,7 @@
  * once into build-bench/ (git-ignored).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,6 +77,7 @@ function command(given?: string): { argv: string[]; compiled: boolean } {
 }
 
 function measure(argv: string[], run: Run, keep: boolean) {
+  mkdirSync(path.join(repo, 'build-bench'), { recursive: true });
   const out = mkdtempSync(path.join(repo, 'build-bench', `cli-${run.key}-`));
   const stats = path.join(out, '.time');
   const load = loadavg()[0];
