@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -78,6 +78,7 @@ export function buildApp(extraConnect: string): void {
 export function useHarness(): Harness {
   const h = { requests: [] as string[], routes: {} as Record<string, string> } as Harness;
   before(async () => {
+    mkdirSync(repoPath('e2e/out'), { recursive: true }); // screenshots and downloaded files (git-ignored)
     h.cdn = await startFakeCdn(path.resolve(sharedPath('.')), h.routes);
     h.routes['/registry.json'] = fakeRegistry(h.cdn.url);
     buildApp(h.cdn.url.replace(/\/$/, ''));
