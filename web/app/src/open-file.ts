@@ -1,6 +1,7 @@
 /**
- * Opens a dropped File as an h5ad inside a worker: mounted with h5wasm's WORKERFS (read lazily,
- * never copied whole), with the same clear errors as the annotation worker.
+ * Opens a dropped File inside a worker: mounted with h5wasm's WORKERFS (read lazily, never copied
+ * whole), with one clear error for files that are not HDF5, truncated or damaged. Used by the
+ * annotation worker and the Markers worker.
  */
 import h5wasm from 'h5wasm';
 import { H5adReader, type H5File } from '../../engine/h5ad/read.ts';
@@ -9,7 +10,8 @@ import { CellTypistError } from '../../engine/types.ts';
 
 let mounted = false;
 
-export async function openFile(file: File): Promise<H5adReader> {
+/** Mounts `file` (replacing the previous one) and opens it as HDF5; the caller closes it. */
+export async function mountHdf5(file: File): Promise<H5File> {
   const head = new Uint8Array(await file.slice(0, 4096).arrayBuffer());
   checkHdf5Signature(head, file.size, file.name);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -18,16 +20,21 @@ export async function openFile(file: File): Promise<H5adReader> {
   else FS.mkdir('/work');
   FS.mount(FS.filesystems.WORKERFS, { files: [file] }, '/work');
   mounted = true;
-  let f: H5File;
   try {
-    f = new h5wasm.File(`/work/${file.name}`, 'r') as unknown as H5File;
+    return new h5wasm.File(`/work/${file.name}`, 'r') as unknown as H5File;
   } catch (e) {
     throw new CellTypistError('corrupt_h5ad', `'${file.name}' could not be opened as HDF5: the file is probably truncated or corrupt (${(e as Error).message})`);
   }
+}
+
+/** Opens `file` as an .h5ad; the caller closes the reader. */
+export async function openFile(file: File): Promise<H5adReader> {
+  const f = await mountHdf5(file);
   try {
     return new H5adReader(f);
   } catch (e) {
     f.close();
-    throw e;
+    if (e instanceof CellTypistError) throw e;
+    throw new CellTypistError('corrupt_h5ad', `'${file.name}' is damaged (${(e as Error).message}): the file is probably truncated or corrupt; export it again`);
   }
 }

@@ -2,19 +2,17 @@
  * The annotation worker: reads the dropped File lazily through h5wasm's WORKERFS (never loaded
  * whole), runs the wasm core, posts progress and the result (transferable buffers).
  */
-import h5wasm from 'h5wasm';
 import { annotateReader, loadModel } from '../../engine/annotate.ts';
 import { trainReader } from '../../engine/train.ts';
 import { chooseInput } from '../../engine/h5ad/normalization.ts';
-import { H5adReader, type H5File } from '../../engine/h5ad/read.ts';
 import { openInputFiles } from '../../engine/formats/open-browser.ts';
 import type { MatrixReader } from '../../engine/formats/reader.ts';
-import { checkHdf5Signature } from '../../engine/h5ad/signature.ts';
+import { mountHdf5, openFile } from './open-file.ts';
 import { CellTypistError } from '../../engine/types.ts';
 import { loadCore as loadCoreWith, type LoadOptions } from '../../engine/wasm/load.ts';
 import type { Request, Response, RunSpec } from './protocol.ts';
 import type { AnnotationResult } from '../../engine/types.ts';
-import { type Categorical, compactResult, encode, expand, transferables } from './compact.ts';
+import { type Categorical, compactResult, encode, transferables } from './compact.ts';
 import { computeLayout, type LayoutStats, layoutStatsFor } from './layout-job.ts';
 import type { HeapChunk } from '../../engine/wasm/heap-chunks.ts';
 import type { CoreModel, CoreModule, Variant } from '../../engine/wasm/core.ts';
@@ -49,33 +47,6 @@ function openInput(files: File[], transpose_input?: boolean, model_features?: st
 /** The input of a run: every file given (a .mtx with its names, a Cell Ranger folder). */
 function openSpec(spec: { file: File; files?: File[]; transpose_input?: boolean }, id: number, model_features?: string[]): Promise<MatrixReader> {
   return openInput(spec.files ?? [spec.file], spec.transpose_input, model_features, (fraction, message) => post({ type: 'progress', id, progress: { stage: 'read', fraction, message } }));
-}
-
-let mounted = false;
-async function mountHdf5(file: File): Promise<H5File> {
-  const head = new Uint8Array(await file.slice(0, 4096).arrayBuffer());
-  checkHdf5Signature(head, file.size, file.name);
-  const { FS } = (await h5wasm.ready) as unknown as { FS: any };
-  if (mounted) FS.unmount('/work');
-  else FS.mkdir('/work');
-  FS.mount(FS.filesystems.WORKERFS, { files: [file] }, '/work');
-  mounted = true;
-  try {
-    return new h5wasm.File(`/work/${file.name}`, 'r') as unknown as H5File;
-  } catch (e) {
-    throw new CellTypistError('corrupt_h5ad', `'${file.name}' could not be opened as HDF5: the file is probably truncated or corrupt (${(e as Error).message})`);
-  }
-}
-
-async function open(file: File): Promise<H5adReader> {
-  const f = await mountHdf5(file);
-  try {
-    return new H5adReader(f);
-  } catch (e) {
-    f.close();
-    if (e instanceof CellTypistError) throw e;
-    throw new CellTypistError('corrupt_h5ad', `'${file.name}' is damaged (${(e as Error).message}): the file is probably truncated or corrupt; export it again`);
-  }
 }
 
 /** Gene statistics of the last annotation, for the layout that follows it. */
@@ -210,7 +181,7 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
       const ac = new AbortController();
       aborts.set(msg.id, ac);
       const { core, variant } = await loadCore();
-      const reader = await open(msg.file);
+      const reader = await openFile(msg.file);
       try {
         const result = await trainReader(reader, msg.options, {
           core,
