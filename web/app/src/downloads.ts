@@ -5,27 +5,12 @@
  * download of a file the worker staged on disk (OPFS) or assembled from chunk Blobs. One export at
  * a time, with progress, Cancel, and one clear message when it fails; the page keeps answering.
  */
-import type { Annotations } from '../../engine/export/h5ad-stream.ts';
-import type { GeneTable } from '../../engine/models/registry.ts';
-import type { AnnotateOptions } from '../../engine/types.ts';
 import { describeFailure } from './export-errors.ts';
-import type { ExportIn, ExportKind, ExportOut, ExportRequest } from './export-protocol.ts';
+import type { ExportIn, ExportKind, ExportOut, ExportRequest, ExportRun } from './export-protocol.ts';
 
 /** What the page knows about the last run (null before a result). */
 export interface DownloadSource {
-  run(): {
-    file: File;
-    files?: File[];
-    annotations: Annotations;
-    model: Uint8Array;
-    modelName: string;
-    modelVersion: string;
-    options: AnnotateOptions;
-    geneTable?: GeneTable;
-    idTable?: GeneTable;
-    transpose_input?: boolean;
-    conf_float32?: boolean;
-  } | null;
+  run(): ExportRun | null;
   /** The proportions table as shown (small), with its file name. */
   proportions(): { name: string; text: string } | null;
 }

@@ -12,13 +12,8 @@ export type ExportKind = 'labels' | 'decision' | 'probability' | 'proportions' |
  */
 export type Delivery = 'stream' | 'file';
 
-export interface ExportRequest {
-  type: 'export';
-  id: number;
-  kind: ExportKind;
-  delivery: Delivery;
-  /** Staging for 'file' delivery: 'auto' (OPFS when the browser has it, else Blobs), or forced (tests, bench). */
-  staging?: 'auto' | 'opfs' | 'blob';
+/** The run an export is made from (the page keeps no matrices: they are rescored). */
+export interface ExportRun {
   file: File;
   /** Every file of the input (a .mtx with its names, a Cell Ranger folder); default [file]. */
   files?: File[];
@@ -33,6 +28,15 @@ export interface ExportRequest {
   idTable?: GeneTable;
   /** The page's conf_score is a float32 copy: labels/.h5ad exports recompute the exact values. */
   conf_float32?: boolean;
+}
+
+export interface ExportRequest extends ExportRun {
+  type: 'export';
+  id: number;
+  kind: ExportKind;
+  delivery: Delivery;
+  /** Staging for 'file' delivery: 'auto' (OPFS when the browser has it, else Blobs), or forced (tests, bench). */
+  staging?: 'auto' | 'opfs' | 'blob';
   /** For 'proportions': the finished table (small: groups × cell types). */
   text?: string;
 }
