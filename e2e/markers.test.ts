@@ -69,7 +69,7 @@ describe('Markers panel, results figure and model comparison (app)', () => {
     assert.match(svg, /<title>B cells · LYZ: /);
     const png = await downloadBytes(page, '#markers-png');
     assert.deepEqual([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
-    await page.locator('#markers-panel').screenshot({ path: repoPath('docs/markers-dotplot.png') });
+    await page.locator('#markers-panel').screenshot({ path: repoPath('e2e/out/markers-dotplot.png') });
     // Only unknown genes: one clear message, no crash.
     await page.fill('#markers-genes', 'NOPE1, NOPE2');
     await page.click('#markers-plot');
@@ -94,7 +94,7 @@ describe('Markers panel, results figure and model comparison (app)', () => {
     await page.waitForFunction(() => /no cell 'NOT_A_CELL'/.test(document.getElementById('why-status')!.textContent!), null, { timeout: 10000 });
     await page.fill('#why-cell', labels.index[7]);
     await page.press('#why-cell', 'Enter');
-    await page.locator('#why-panel').screenshot({ path: repoPath('docs/why-this-label.png') });
+    await page.locator('#why-panel').screenshot({ path: repoPath('e2e/out/why-this-label.png') });
     await page.close();
   });
 
@@ -107,7 +107,7 @@ describe('Markers panel, results figure and model comparison (app)', () => {
     const svg = (await downloadBytes(page, '#figure-svg')).toString('utf8');
     for (const t of ['majority_voting', 'predicted_labels', 'conf_score']) assert.match(svg, new RegExp(`>${t}</text>`));
     assert.equal(svg.match(/<image /g)!.length, 3);
-    await page.locator('#figure-panel').screenshot({ path: repoPath('docs/results-figure.png') });
+    await page.locator('#figure-panel').screenshot({ path: repoPath('e2e/out/results-figure.png') });
     // A new run hides the previous run's panels, then shows its own.
     await page.evaluate(() => delete document.body.dataset.state);
     await page.click('#run');
@@ -137,7 +137,7 @@ describe('Markers panel, results figure and model comparison (app)', () => {
     assert.equal(head[0], 'toy_sgd \\ toy_lr_fs');
     const total = await page.$$eval('#models-crosstab tbody td:not(:first-child)', (tds) => tds.reduce((s, t) => s + Number(t.textContent!.replace(/,/g, '') || 0), 0));
     assert.equal(total, 1000);
-    await page.locator('#models-panel').screenshot({ path: repoPath('docs/compare-models.png') });
+    await page.locator('#models-panel').screenshot({ path: repoPath('e2e/out/compare-models.png') });
     await page.close();
   });
 });

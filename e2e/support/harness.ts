@@ -87,6 +87,8 @@ export function useHarness(): Harness {
   });
   after(async () => {
     await h.cdn?.stop().catch(() => {});
+    // Pages first, so that their pending work ends before the browser goes.
+    for (const c of h.browser?.contexts() ?? []) await c.close().catch(() => {});
     await h.browser?.close();
     await h.server?.close();
   });
@@ -96,7 +98,7 @@ export function useHarness(): Harness {
     // on a browser without one, so that each test sees exactly the headers its server sends.
     const context = await h.browser.newContext({ viewport, acceptDownloads: true, serviceWorkers: 'block' });
     const page = await context.newPage();
-    page.on('close', () => void context.close());
+    page.on('close', () => void context.close().catch(() => {})); // the browser may be closing already
     page.on('request', (r) => h.requests.push(r.url()));
     await page.goto(url);
     return page;
