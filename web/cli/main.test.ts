@@ -1,7 +1,7 @@
 // The CLI end to end: spawn it like a user would and compare its files with CellTypist's.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -163,11 +163,20 @@ describe('annotated h5ad export (--write-h5ad)', () => {
     assert.equal(reader.readObsm('probability_matrix').dims, 6);
     assert.deepEqual([reader.summary.n_obs, reader.summary.n_vars], [1000, 1550]);
     reader.close();
+    // The probabilities were kept on disk during the run (not in memory); nothing of it is left.
+    assert.deepEqual(readdirSync(out).sort(), ['annotated.h5ad', 'decision_matrix.csv', 'predicted_labels.csv', 'probability_matrix.csv']);
     const py = spawnSync('/usr/bin/python3', ['-c', 'import anndata'], { encoding: 'utf8' });
     if (py.status !== 0) return t.skip('python3-anndata not installed');
-    const check = spawnSync('/usr/bin/python3', ['-c', `import anndata as ad; a = ad.read_h5ad(${JSON.stringify(path.join(out, 'annotated.h5ad'))}); print(a.obs['majority_voting'].value_counts()['Heterogeneous'], a.obsm['probability_matrix'].shape, list(a.obs.columns)[-4:])`], { encoding: 'utf8' });
+    const file = JSON.stringify(path.join(out, 'annotated.h5ad'));
+    const csv = JSON.stringify(path.join(out, 'probability_matrix.csv'));
+    const check = spawnSync(
+      '/usr/bin/python3',
+      ['-c', `import anndata as ad, numpy as np; a = ad.read_h5ad(${file}); p = np.loadtxt(${csv}, delimiter=',', skiprows=1, usecols=range(1, 7)); print(a.obs['majority_voting'].value_counts()['Heterogeneous'], a.obsm['probability_matrix'].shape, list(a.obs.columns)[-4:], np.array_equal(a.obsm['probability_matrix'], p))`],
+      { encoding: 'utf8' },
+    );
     assert.equal(check.status, 0, check.stderr);
-    assert.equal(check.stdout.trim(), "185 (1000, 6) ['predicted_labels', 'over_clustering', 'majority_voting', 'conf_score']");
+    // The .h5ad's probabilities are bit for bit the CSV's (which equal CellTypist's).
+    assert.equal(check.stdout.trim(), "185 (1000, 6) ['predicted_labels', 'over_clustering', 'majority_voting', 'conf_score'] True");
   });
 
   it('--write-h5ad-light writes the annotations only, with the provenance', (t) => {

@@ -13,6 +13,7 @@ import { writeAnnotatedFile } from '../engine/export/h5ad-node.ts';
 import { annotate, CellTypistError, modelInfo, train } from '../engine/node.ts';
 import { progressPrinter } from './progress.ts';
 import { TableFiles } from './table-files.ts';
+import { ProbabilitySpill } from '../engine/export/score-spill-node.ts';
 import { memoryError } from '../engine/limits.ts';
 import { makeOutputFolder, writeFileAtomic } from '../engine/export/atomic-file.ts';
 import { existsSync, readFileSync } from 'node:fs';
@@ -187,6 +188,7 @@ async function annotateCommand(args: string[]): Promise<number> {
     process.stderr.write(`error: --input and --model are required\n${USAGE}`);
     return 2;
   }
+  const inputPath: string = input;
   const mode = (values.mode ?? 'best_match').replace(' ', '_');
   if (mode !== 'best_match' && mode !== 'prob_match') throw new CellTypistError('bad_option', `--mode must be best_match or prob_match, not '${values.mode}'`);
   const variant = (values.variant ?? 'auto') as 'auto' | 'simd' | 'simd-threads';
@@ -208,6 +210,7 @@ async function annotateCommand(args: string[]): Promise<number> {
   const model = await resolveModel(values.model, quiet);
   // The tables are opened before the run (an unwritable folder fails at once) and streamed.
   const tables = new TableFiles(outdir, { prefix: values.prefix ?? '', matrices: !values['no-matrices'], umap: values.umap ?? false });
+  const spill = wantH5ad && !confByVoting ? new ProbabilitySpill(outdir) : undefined;
   let result: Awaited<ReturnType<typeof annotate>>;
   const annotateOptions = {
     mode,
@@ -226,28 +229,39 @@ async function annotateCommand(args: string[]): Promise<number> {
     ortholog_unique_only: !values['all-orthologs'],
     normalize_counts: values.normalize ?? false,
     insert_conf_by: confByVoting ? 'majority_voting' : 'predicted_labels',
-    // Only the annotated .h5ad and conf_score by majority voting need the matrices in memory.
-    return_matrices: wantH5ad || confByVoting,
+    // Only conf_score by majority voting needs the matrices in memory; the annotated .h5ad's
+    // probabilities are kept on disk while cells are scored (bounded memory at any size).
+    return_matrices: confByVoting,
     table_sink: tables.sink,
+    on_scores: spill?.add,
     variant,
     n_threads: number(values.threads, 'threads', 2),
   } as const;
+  // Annotated .h5ad files: new files streamed from the input (bounded memory), with provenance.
+  async function writeH5adFiles() {
+    for (const light of [false, true]) {
+      if (!values[light ? 'write-h5ad-light' : 'write-h5ad']) continue;
+      const out = path.join(outdir, `${values.prefix ?? ''}annotated${light ? '_light' : ''}.h5ad`);
+      const name = typeof model === 'string' ? path.basename(model) : values.model;
+      const scores = spill?.stream(); // else the result's matrices (kept for conf_score by voting)
+      const w = await writeAnnotatedFile(inputPath, out, result, { model, model_name: name, options: annotateOptions, light, scores });
+      result.stats.warnings.push(...w.warnings);
+      files.push({ name: path.basename(out) });
+    }
+  }
   try {
     result = await annotate(input, model, annotateOptions, progressPrinter(process.stderr, quiet));
     tables.finish(result);
   } catch (e) {
     tables.discard();
+    spill?.remove();
     throw e;
   }
   const files = tables.paths().map((p) => ({ name: path.basename(p) }));
-  // Annotated .h5ad files: new files streamed from the input (bounded memory), with provenance.
-  for (const light of [false, true]) {
-    if (!values[light ? 'write-h5ad-light' : 'write-h5ad']) continue;
-    const out = path.join(outdir, `${values.prefix ?? ''}annotated${light ? '_light' : ''}.h5ad`);
-    const name = typeof model === 'string' ? path.basename(model) : values.model;
-    const w = await writeAnnotatedFile(input, out, result, { model, model_name: name, options: annotateOptions, light });
-    result.stats.warnings.push(...w.warnings);
-    files.push({ name: path.basename(out) });
+  try {
+    await writeH5adFiles();
+  } finally {
+    spill?.remove();
   }
   if (plot) {
     const on = await plot.writeResultsPlot(input, result, plotBasis, values.plot!, 2);
