@@ -43,6 +43,22 @@ describe('celltypist-wasm compare (N models)', () => {
     assert.ok(readdirSync(out).includes('agreement_majority_voting.csv'));
   });
 
+  it('with automatic over-clustering, clusters once and votes as a separate run of each model would', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'ctw-compare-'));
+    const input = sharedPath('fixtures/synthetic/query_1k.h5ad');
+    const models = ['toy_lr', 'toy_sgd'];
+    const r = cli(['compare', '-i', input, ...models.flatMap((m) => ['-m', sharedPath(`fixtures/models/${m}.pkl`)]), '--majority-voting', '-o', out, '--variant', 'simd']);
+    assert.equal(r.status, 0, r.stderr);
+    // The over-clustering runs with the first model only.
+    assert.equal(r.stderr.match(/automatic over-clustering: [\d,]+ Leiden clusters at resolution 5, reused for the other models/g)?.length, 1, r.stderr);
+    const labels = readCsv(path.join(out, 'labels.csv'));
+    const { annotate } = await import('../engine/node.ts');
+    for (const m of models) {
+      const alone = await annotate(input, sharedPath(`fixtures/models/${m}.pkl`), { majority_voting: true, variant: 'simd', return_matrices: false });
+      assert.deepEqual(column(labels, `${m}_majority_voting`), alone.majority_voting, m);
+    }
+  });
+
   it('-o FILE.csv writes the cross-tab of the first two models, as before', () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'ctw-compare-')), 'ct.csv');
     const r = cli(['compare', '-i', sharedPath('fixtures/synthetic/query_1k.h5ad'), '-m', sharedPath('fixtures/models/toy_lr.pkl'), '-m', sharedPath('fixtures/models/toy_sgd.pkl'), '-o', out, '--variant', 'simd', '--quiet']);

@@ -83,13 +83,15 @@ export async function compareCommand(args: string[]): Promise<number> {
   const names = modelNames(models);
   const runs: Run[] = [];
   let cellIds: string[] = [];
+  // The automatic over-clustering depends on the data only: computed with the first model, reused.
+  let clusters: readonly string[] | undefined;
   for (const [k, m] of models.entries()) {
     if (!quiet) process.stderr.write(`${names[k]} (${k + 1} of ${models.length})\n`);
     const r = await annotate(values.input, await resolveModel(m, quiet), {
       mode,
       p_thres: values['p-thres'] === undefined ? 0.5 : Number(values['p-thres']),
       majority_voting: values['majority-voting'] ?? false,
-      over_clustering: values['over-clustering'],
+      over_clustering: values['over-clustering'] ?? clusters,
       min_prop: values['min-prop'] === undefined ? 0 : Number(values['min-prop']),
       gene_column: values['gene-column'],
       normalize_counts: values.normalize ?? false,
@@ -98,6 +100,12 @@ export async function compareCommand(args: string[]): Promise<number> {
     }, progressPrinter(process.stderr, quiet));
     if (!quiet) process.stderr.write(`\n${r.stats.n_features_used.toLocaleString('en-US')} of ${r.stats.n_features_model.toLocaleString('en-US')} genes of ${names[k]} found\n`);
     runs.push({ name: names[k], predicted: r.predicted_labels, voting: r.majority_voting });
+    // Printed for each run that clustered: once, when the clusters are reused.
+    if (r.stats.over_clustering && !quiet) {
+      const o = r.stats.over_clustering;
+      process.stderr.write(`automatic over-clustering: ${o.n_clusters.toLocaleString('en-US')} Leiden clusters at resolution ${o.resolution}${models.length > 1 ? ', reused for the other models' : ''}\n`);
+    }
+    clusters ??= r.over_clustering;
     cellIds = r.cell_ids;
   }
   if (values.outdir && /\.csv$/i.test(values.outdir)) {

@@ -287,11 +287,7 @@ async function annotateWith(
     onProgress?.({ stage: 'voting', fraction: 0, message: 'majority voting' });
     let clusters: string[];
     if (options.over_clustering) {
-      const col = reader.readObsColumn(options.over_clustering);
-      clusters = Array.isArray(col) ? col : Array.from(col, (v) => String(v));
-      if (clusters.length !== n) {
-        throw new CellTypistError('bad_over_clustering', `obs column '${options.over_clustering}' has ${clusters.length} values for ${n} cells`);
-      }
+      clusters = givenClusters(reader, options.over_clustering, n);
     } else {
       clusters = auto!.clusters;
       result.stats.over_clustering = { source: auto!.source, n_clusters: auto!.n_clusters, resolution: auto!.resolution };
@@ -316,3 +312,14 @@ async function annotateWith(
   return result;
 }
 
+/** The over-clustering given by obs column name, or as one label per cell. */
+function givenClusters(reader: MatrixReader, given: string | readonly string[], n: number): string[] {
+  if (typeof given !== 'string') {
+    if (given.length !== n) throw new CellTypistError('bad_over_clustering', `the over-clustering has ${given.length} labels for ${n} cells: give one cluster label per cell`);
+    return Array.from(given, (v) => String(v));
+  }
+  const col = reader.readObsColumn(given);
+  const clusters = Array.isArray(col) ? col : Array.from(col, (v) => String(v));
+  if (clusters.length !== n) throw new CellTypistError('bad_over_clustering', `obs column '${given}' has ${clusters.length} values for ${n} cells`);
+  return clusters;
+}
