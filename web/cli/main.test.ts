@@ -179,6 +179,26 @@ describe('annotated h5ad export (--write-h5ad)', () => {
     assert.equal(check.stdout.trim(), "185 (1000, 6) ['predicted_labels', 'over_clustering', 'majority_voting', 'conf_score'] True");
   });
 
+  it('--conf-by majority_voting gives the voted label\'s probability (kept on disk, not in memory)', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'ctw-cli-'));
+    const input = sharedPath('fixtures/synthetic/query_1k.h5ad');
+    const model = sharedPath('fixtures/models/toy_lr.pkl');
+    const r = cli(['annotate', '-i', input, '-m', model, '-o', out, '--majority-voting', '--over-clustering', 'given_clusters', '--min-prop', '0.6', '--conf-by', 'majority_voting', '--write-h5ad-light', '--quiet']);
+    assert.equal(r.status, 0, r.stderr);
+    const { annotate } = await import('../engine/node.ts');
+    const want = await annotate(input, model, { variant: 'simd', majority_voting: true, over_clustering: 'given_clusters', min_prop: 0.6, insert_conf_by: 'majority_voting' });
+    assert.deepEqual(column(readCsv(path.join(out, 'predicted_labels.csv')), 'conf_score').map(Number), Array.from(want.conf_score));
+    // Outvoted cells have a lower confidence than by predicted labels (CellTypist's max).
+    const byLabels = column(readCsv(sharedPath('fixtures/expected/toy_lr__query_1k/majority_voting_given_minprop0.6/predicted_labels.csv')), 'conf_score').map(Number);
+    assert.ok(byLabels.some((c, i) => c > want.conf_score[i]));
+    const h5 = (await import('h5wasm/node')).default;
+    await h5.ready;
+    const light = new h5.File(path.join(out, 'annotated_light.h5ad'), 'r');
+    assert.deepEqual(Array.from((light.get('obs/conf_score') as unknown as { value: Float64Array }).value), Array.from(want.conf_score));
+    light.close();
+    assert.deepEqual(readdirSync(out).sort(), ['annotated_light.h5ad', 'decision_matrix.csv', 'predicted_labels.csv', 'probability_matrix.csv']);
+  });
+
   it('--write-h5ad-light writes the annotations only, with the provenance', (t) => {
     const out = mkdtempSync(path.join(tmpdir(), 'ctw-cli-'));
     const r = cli(['annotate', '-i', sharedPath('fixtures/synthetic/query_1k.h5ad'), '-m', sharedPath('fixtures/models/toy_lr.pkl'), '-o', out, '--write-h5ad-light', '--quiet']);

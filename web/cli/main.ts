@@ -14,6 +14,7 @@ import { annotate, CellTypistError, modelInfo, train } from '../engine/node.ts';
 import { progressPrinter } from './progress.ts';
 import { TableFiles } from './table-files.ts';
 import { ProbabilitySpill } from '../engine/export/score-spill-node.ts';
+import { confScores } from '../engine/export/conf-score.ts';
 import { memoryError } from '../engine/limits.ts';
 import { makeOutputFolder, writeFileAtomic } from '../engine/export/atomic-file.ts';
 import { existsSync, readFileSync } from 'node:fs';
@@ -210,7 +211,10 @@ async function annotateCommand(args: string[]): Promise<number> {
   const model = await resolveModel(values.model, quiet);
   // The tables are opened before the run (an unwritable folder fails at once) and streamed.
   const tables = new TableFiles(outdir, { prefix: values.prefix ?? '', matrices: !values['no-matrices'], umap: values.umap ?? false });
-  const spill = wantH5ad && !confByVoting ? new ProbabilitySpill(outdir) : undefined;
+  // conf_score by majority voting and the annotated .h5ad need the probabilities after the run:
+  // they are kept on disk while cells are scored, never as a matrix in memory.
+  const confFromSpill = confByVoting && (values['majority-voting'] ?? false);
+  const spill = wantH5ad || confFromSpill ? new ProbabilitySpill(outdir) : undefined;
   let result: Awaited<ReturnType<typeof annotate>>;
   const annotateOptions = {
     mode,
@@ -229,9 +233,7 @@ async function annotateCommand(args: string[]): Promise<number> {
     ortholog_unique_only: !values['all-orthologs'],
     normalize_counts: values.normalize ?? false,
     insert_conf_by: confByVoting ? 'majority_voting' : 'predicted_labels',
-    // Only conf_score by majority voting needs the matrices in memory; the annotated .h5ad's
-    // probabilities are kept on disk while cells are scored (bounded memory at any size).
-    return_matrices: confByVoting,
+    return_matrices: false,
     table_sink: tables.sink,
     on_scores: spill?.add,
     variant,
@@ -243,14 +245,16 @@ async function annotateCommand(args: string[]): Promise<number> {
       if (!values[light ? 'write-h5ad-light' : 'write-h5ad']) continue;
       const out = path.join(outdir, `${values.prefix ?? ''}annotated${light ? '_light' : ''}.h5ad`);
       const name = typeof model === 'string' ? path.basename(model) : values.model;
-      const scores = spill?.stream(); // else the result's matrices (kept for conf_score by voting)
-      const w = await writeAnnotatedFile(inputPath, out, result, { model, model_name: name, options: annotateOptions, light, scores });
+      const w = await writeAnnotatedFile(inputPath, out, result, { model, model_name: name, options: annotateOptions, light, scores: spill!.stream() });
       result.stats.warnings.push(...w.warnings);
       files.push({ name: path.basename(out) });
     }
   }
   try {
-    result = await annotate(input, model, annotateOptions, progressPrinter(process.stderr, quiet));
+    // The engine gives conf by predicted labels here; by voting it is taken from the spill below.
+    const engineOptions = confFromSpill ? { ...annotateOptions, insert_conf_by: 'predicted_labels' as const } : annotateOptions;
+    result = await annotate(input, model, engineOptions, progressPrinter(process.stderr, quiet));
+    if (confFromSpill) result.conf_score = await confScores(spill!.stream(), result.labels, result.cell_ids.length, result.majority_voting);
     tables.finish(result);
   } catch (e) {
     tables.discard();
