@@ -14,6 +14,7 @@ import { annotate, CellTypistError, modelInfo, train } from '../engine/node.ts';
 import { progressPrinter } from './progress.ts';
 import { TableFiles } from './table-files.ts';
 import { ProbabilitySpill } from '../engine/export/score-spill-node.ts';
+import { number, RUN_OPTIONS, runOptions } from './run-options.ts';
 import { confScores } from '../engine/export/conf-score.ts';
 import { memoryError } from '../engine/limits.ts';
 import { makeOutputFolder, writeFileAtomic } from '../engine/export/atomic-file.ts';
@@ -142,45 +143,20 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-function number(v: string | undefined, name: string, fallback: number): number {
-  if (v === undefined) return fallback;
-  const x = Number(v);
-  if (!Number.isFinite(x)) throw new CellTypistError('bad_option', `--${name} expects a number, got '${v}'`);
-  return x;
-}
-
 async function annotateCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
-      input: { type: 'string', short: 'i' },
+      ...RUN_OPTIONS,
       indata: { type: 'string' },
       model: { type: 'string', short: 'm' },
-      outdir: { type: 'string', short: 'o' },
-      mode: { type: 'string' },
-      'p-thres': { type: 'string' },
-      'majority-voting': { type: 'boolean' },
-      'over-clustering': { type: 'string' },
-      'min-prop': { type: 'string' },
-      seed: { type: 'string' },
       umap: { type: 'boolean' },
       prefix: { type: 'string' },
-      'gene-column': { type: 'string' },
-      'transpose-input': { type: 'boolean' },
-      'gene-file': { type: 'string' },
-      'cell-file': { type: 'string' },
-      'gene-map': { type: 'string' },
-      'no-convert': { type: 'boolean' },
-      'all-orthologs': { type: 'boolean' },
       'write-h5ad': { type: 'boolean' },
       'write-h5ad-light': { type: 'boolean' },
       plot: { type: 'string' },
       'no-matrices': { type: 'boolean' },
-      normalize: { type: 'boolean' },
       'conf-by': { type: 'string' },
-      variant: { type: 'string' },
-      threads: { type: 'string' },
-      quiet: { type: 'boolean' },
     },
     strict: true,
   });
@@ -190,10 +166,7 @@ async function annotateCommand(args: string[]): Promise<number> {
     return 2;
   }
   const inputPath: string = input;
-  const mode = (values.mode ?? 'best_match').replace(' ', '_');
-  if (mode !== 'best_match' && mode !== 'prob_match') throw new CellTypistError('bad_option', `--mode must be best_match or prob_match, not '${values.mode}'`);
-  const variant = (values.variant ?? 'auto') as 'auto' | 'simd' | 'simd-threads';
-  if (!['auto', 'simd', 'simd-threads'].includes(variant)) throw new CellTypistError('bad_option', `--variant must be auto, simd or simd-threads`);
+  const run = runOptions(values);
   if (values['over-clustering'] && !values['majority-voting']) {
     process.stderr.write('note: --over-clustering has no effect without --majority-voting\n');
   }
@@ -217,27 +190,12 @@ async function annotateCommand(args: string[]): Promise<number> {
   const spill = wantH5ad || confFromSpill ? new ProbabilitySpill(outdir) : undefined;
   let result: Awaited<ReturnType<typeof annotate>>;
   const annotateOptions = {
-    mode,
-    p_thres: number(values['p-thres'], 'p-thres', 0.5),
-    majority_voting: values['majority-voting'] ?? false,
-    over_clustering: values['over-clustering'],
-    min_prop: number(values['min-prop'], 'min-prop', 0),
-    seed: number(values.seed, 'seed', 0),
+    ...run,
     compute_umap: (values.umap ?? false) || (!!plot && !plotBasis),
-    gene_column: values['gene-column'],
-    transpose_input: values['transpose-input'] ?? false,
-    gene_file: values['gene-file'],
-    cell_file: values['cell-file'],
-    gene_map: values['gene-map'],
-    convert_orthologs: !values['no-convert'],
-    ortholog_unique_only: !values['all-orthologs'],
-    normalize_counts: values.normalize ?? false,
     insert_conf_by: confByVoting ? 'majority_voting' : 'predicted_labels',
     return_matrices: false,
     table_sink: tables.sink,
     on_scores: spill?.add,
-    variant,
-    n_threads: number(values.threads, 'threads', 2),
   } as const;
   // Annotated .h5ad files: new files streamed from the input (bounded memory), with provenance.
   async function writeH5adFiles() {
