@@ -77,7 +77,8 @@ export class ReadAheadFile implements RandomAccessBackend {
     }
     // A stream: this read starts where a window ends (or within its last part).
     const prev = this.windows.find((w) => w.span > 0 && pos >= w.start + w.bytes.length && pos <= w.start + w.bytes.length + (w.bytes.length >> 1));
-    const span = prev ? Math.min(this.maxWindow, prev.span * 2) : this.minWindow;
+    // A new stream starts small (metadata reads are small) unless the read itself is large.
+    const span = prev ? Math.min(this.maxWindow, prev.span * 2) : Math.min(this.maxWindow, Math.max(this.minWindow, 4 * (end - pos)));
     const length = Math.min(this.size - pos, Math.max(span, end - pos));
     this.calls++;
     const bytes = this.fetch(pos, pos + length);
