@@ -315,7 +315,11 @@ $('run').addEventListener('click', async () => {
     runModel = { name: modelName, version: modelInfo?.description.version ?? '' };
     run = { spec, result: r.result, positions: r.embedding?.data ?? null, embeddingName: r.embedding?.name ?? 'UMAP', groups: r.groups, selected: null };
     setProgress(1, `done in ${r.result.stats.timings.total.toFixed(2)} s`);
-    showResults();
+    // The panels' own reading of the file (markers dotplot, "why this label") waits for the
+    // UMAP: run at the same time they took its CPU and doubled the tab's peak memory.
+    let plotSettled!: () => void;
+    showResults(new Promise<void>((resolve) => (plotSettled = resolve)));
+    let layout: Promise<void> = Promise.resolve();
     if (run.positions) {
       plotPositions();
       if (!engine.busy) engine.restart('run finished'); // nothing more to compute: free the run's memory
@@ -323,8 +327,9 @@ $('run').addEventListener('click', async () => {
       // Above this a UMAP takes many minutes and over 2 GB in the tab: computed only when asked.
       document.body.dataset.plot = 'on-demand';
       showPlotStatus(`No embedding in the file. A UMAP of ${fmt(r.result.cell_ids.length)} cells takes a long time and over 2 GB of memory; the results above are complete.`, false);
-    } else if (!emb) startLayout();
+    } else if (!emb) layout = startLayout();
     else showPlotStatus(`The file has no embedding '${emb}'.`, false);
+    void layout.finally(plotSettled);
   } catch (e) {
     if (token !== runToken) return;
     if (e instanceof CancelledError) setProgress(0, 'cancelled');
@@ -573,7 +578,8 @@ function plotPositions() {
   document.body.dataset.plot = 'ready';
 }
 
-function showResults() {
+/** `plotSettled`: the plot is drawn or will not be (the panels start their own work then). */
+function showResults(plotSettled: Promise<void>) {
   const r = run!.result;
   $('results').hidden = false;
   const s = r.stats;
@@ -606,6 +612,7 @@ function showResults() {
     modelName: $('model-summary').textContent?.split(':')[0] || 'model',
     embedding: pos ? { name: run!.embeddingName, dims: 2, data: pos } : null,
     normalize_counts: !!spec.options.normalize_counts,
+    ready: plotSettled,
     annotate: async (model) =>
       panelResult(((await call({ type: 'annotate', file: spec.file, files: spec.files, transpose_input: spec.transpose_input, model, options: { mode: s.mode, p_thres: s.p_thres, normalize_counts: spec.options.normalize_counts } } as Request).done) as Extract<Response, { type: 'result' }>).result),
   });

@@ -137,8 +137,11 @@ function wire(): void {
   });
 }
 
-/** Shows (or refreshes) the panel for a new annotation result, after `anchor`. */
-export async function showMarkers(anchor: HTMLElement, input: MarkersInput): Promise<void> {
+/**
+ * Shows (or refreshes) the panel for a new annotation result, after `anchor`. The default
+ * dotplot (a pass over the whole file) waits for `ready`.
+ */
+export async function showMarkers(anchor: HTMLElement, input: MarkersInput, ready: Promise<void> = Promise.resolve()): Promise<void> {
   let section = document.getElementById('markers-panel');
   if (!section) {
     section = build();
@@ -157,6 +160,10 @@ export async function showMarkers(anchor: HTMLElement, input: MarkersInput): Pro
     $('markers-status').textContent = 'The Markers dotplot reads the expression of .h5ad files; convert this input to .h5ad (or use the CLI on it) to plot markers.';
     return;
   }
+  const mine = state;
+  $('markers-status').textContent = 'The dotplot of the top markers follows the plot.';
+  await ready;
+  if (state !== mine) return; // a newer run
   try {
     const [genes] = await Promise.all([call({ type: 'genes', file: input.file }), defaultGenes()]);
     const list = $<HTMLDataListElement>('markers-gene-list');

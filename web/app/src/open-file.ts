@@ -1,12 +1,14 @@
 /**
- * Opens a dropped File inside a worker: mounted with h5wasm's WORKERFS (read lazily, never copied
- * whole), with one clear error for files that are not HDF5, truncated or damaged. Used by the
+ * Opens a dropped File inside a worker: mounted on h5wasm's file system as a read-ahead file
+ * (read lazily in growing windows, never copied whole; see read-ahead.ts), with one clear error for files that are not HDF5, truncated or damaged. Used by the
  * annotation worker and the Markers worker.
  */
 import h5wasm from 'h5wasm';
 import { H5adReader, type H5File } from '../../engine/h5ad/read.ts';
 import { checkHdf5Signature } from '../../engine/h5ad/signature.ts';
 import { CellTypistError } from '../../engine/types.ts';
+import { randomAccessFs } from '../../engine/h5ad/random-access-fs.ts';
+import { readAheadBlob } from './read-ahead.ts';
 
 let mounted = false;
 
@@ -18,7 +20,7 @@ export async function mountHdf5(file: File): Promise<H5File> {
   const { FS } = (await h5wasm.ready) as unknown as { FS: any };
   if (mounted) FS.unmount('/work');
   else FS.mkdir('/work');
-  FS.mount(FS.filesystems.WORKERFS, { files: [file] }, '/work');
+  FS.mount(randomAccessFs(FS), { files: [{ name: file.name, backend: readAheadBlob(file) }] }, '/work');
   mounted = true;
   try {
     return new h5wasm.File(`/work/${file.name}`, 'r') as unknown as H5File;

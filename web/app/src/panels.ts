@@ -20,6 +20,8 @@ export interface PanelsInput {
   embedding: { name: string; dims: number; data: Float32Array } | null;
   normalize_counts: boolean;
   annotate: (model: Uint8Array) => Promise<PanelResult>;
+  /** Settles when the page's own work on the run is done (the UMAP): the panels read the file after it. */
+  ready?: Promise<void>;
 }
 
 let current: PanelsInput | null = null;
@@ -51,9 +53,10 @@ export function showPanels(p: PanelsInput): void {
   const results = document.getElementById('results')!;
   // Order below the results: why this label (next to the plot it explains), figure, markers,
   // models (each inserted right after the previous).
-  showWhy(results, { file: p.file, result: p.result, model: p.model, normalize_counts: p.normalize_counts });
+  const ready = p.ready ?? Promise.resolve();
+  showWhy(results, { file: p.file, result: p.result, model: p.model, normalize_counts: p.normalize_counts }, ready);
   showFigure(document.getElementById('why-panel')!, p);
   const figure = document.getElementById('figure-panel')!;
-  showMarkers(figure, { file: p.file, result: p.result, model: p.model });
+  showMarkers(figure, { file: p.file, result: p.result, model: p.model }, ready);
   showCompare(document.getElementById('markers-panel')!, { result: p.result, modelName: p.modelName, annotate: p.annotate });
 }

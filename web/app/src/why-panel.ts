@@ -57,8 +57,8 @@ export function whyHover(i: number): void {
   timer = setTimeout(() => explain(i), 150);
 }
 
-/** Shows the panel for a new result, after `anchor`. */
-export function showWhy(anchor: HTMLElement, inp: WhyInput): void {
+/** Shows the panel for a new result, after `anchor`; the first explanation waits for `ready`. */
+export function showWhy(anchor: HTMLElement, inp: WhyInput, ready: Promise<void> = Promise.resolve()): void {
   let section = document.getElementById('why-panel');
   if (!section) {
     section = build();
@@ -84,5 +84,7 @@ export function showWhy(anchor: HTMLElement, inp: WhyInput): void {
     $('why-status').textContent = 'Explanations read the cells of .h5ad files; this input is another format.';
     return;
   }
-  explain(0);
+  void ready.then(() => {
+    if (input === inp) void explain(0);
+  });
 }
