@@ -5,6 +5,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "cluster/fast_pow.hpp"
 #include "cluster/random.hpp"
 #include "cluster/rounds.hpp"
 
@@ -13,28 +14,6 @@ namespace ct::cluster {
 namespace {
 
 float clip4(float v) { return std::clamp(v, -4.0f, 4.0f); }
-
-/// x^y for x > 0 through fast log2/exp2 approximations (relative error ~1e-4): the layout is
-/// a stochastic optimization and powf dominated its run time.
-inline float fast_pow(float x, float y) {
-    // log2: exponent bits plus a cubic on the mantissa in [1, 2).
-    std::uint32_t bits;
-    std::memcpy(&bits, &x, 4);
-    const float e = static_cast<float>(static_cast<int>((bits >> 23) & 0xff) - 127);
-    bits = (bits & 0x007fffffu) | 0x3f800000u;
-    float m;
-    std::memcpy(&m, &bits, 4);
-    const float lg = e + ((0.15824870f * m - 1.05187502f) * m + 3.04818010f) * m - 2.15564634f;
-    // exp2: integer part into the exponent, a cubic for the fraction.
-    float t = std::clamp(y * lg, -126.0f, 126.0f);
-    const float fi = std::floor(t);
-    const float f = t - fi;
-    const float p = ((0.07944154f * f + 0.22741840f) * f + 0.69314718f) * f + 1.0f;
-    const std::uint32_t ebits = static_cast<std::uint32_t>(static_cast<int>(fi) + 127) << 23;
-    float scale;
-    std::memcpy(&scale, &ebits, 4);
-    return p * scale;
-}
 
 /// xorshift32, as umap's tau_rand_int family: cheap draws for negative sampling.
 struct XorShift {
@@ -107,6 +86,38 @@ struct EpochConstants {
     std::uint64_t n;
 };
 
+struct Float2 {
+    float x, y;
+};
+
+/// The summed, clipped repulsions of `count` negative samples on cell i at (cx, cy), four at a
+/// time: all computed from the position before them (independent samples, so they vectorize)
+/// and applied together by the caller. A sample that is the cell itself, or coincides with it,
+/// pushes nothing (umap-learn's zero gradient); lanes past `count` sample the cell itself.
+template <class At>
+Float2 repulsion(std::size_t i, float cx, float cy, int count, XorShift& pick, const At& at,
+                 const EpochConstants& k) {
+    Float4 sx = {0, 0, 0, 0}, sy = {0, 0, 0, 0};
+    const float scale = 2.0f * k.gamma * k.b;
+    auto draw = [&](int s) {
+        return s < count ? static_cast<std::size_t>((std::uint64_t{pick()} * k.n) >> 32) : i;
+    };
+    for (int s0 = 0; s0 < count; s0 += 4) {
+        const float* o0 = at(draw(s0));
+        const float* o1 = at(draw(s0 + 1));
+        const float* o2 = at(draw(s0 + 2));
+        const float* o3 = at(draw(s0 + 3));
+        const Float4 ex = cx - Float4{o0[0], o1[0], o2[0], o3[0]};
+        const Float4 ey = cy - Float4{o0[1], o1[1], o2[1], o3[1]};
+        const Float4 e2 = ex * ex + ey * ey;
+        const Float4 safe = select4(e2 > 0.0f, e2, Float4{1, 1, 1, 1});  // no log of 0
+        const Float4 coeff = scale / ((0.001f + e2) * (k.a * fast_pow4(safe, k.b) + 1.0f));
+        sx += clamp4(coeff * ex, -4.0f, 4.0f);
+        sy += clamp4(coeff * ey, -4.0f, 4.0f);
+    }
+    return {(sx[0] + sx[1]) + (sx[2] + sx[3]), (sy[0] + sy[1]) + (sy[2] + sy[3])};
+}
+
 /// A move of a cell of another block, applied after the epoch.
 struct Deferred {
     std::int32_t cell;
@@ -131,45 +142,31 @@ void move_block(std::size_t lo, std::size_t hi, EdgePlan& plan, const float* fro
             if (pick.s == 0)
                 pick.s = static_cast<std::uint32_t>(
                     mix(k.seed ^ (static_cast<std::uint64_t>(k.now) * k.n + i)) | 1u);
+            // Attraction and repulsions of this sample both from the cell's position before
+            // it (umap moves the cell in between): two independent chains of arithmetic that
+            // the processor overlaps, instead of one twice as long.
+            const float cx = cur[0], cy = cur[1];
+            const float per_neg = plan.per_sample[e] / k.neg_rate;
+            const float due = std::floor((k.now - plan.next_neg[e]) / per_neg);
+            const int n_neg = due > 0.0f ? static_cast<int>(due) : 0;
+            const Float2 r = repulsion(i, cx, cy, n_neg, pick, at, k);
             const auto t = static_cast<std::size_t>(plan.tail[e]);
             const float* oth = at(t);
-            const float dx = cur[0] - oth[0], dy = cur[1] - oth[1];
+            const float dx = cx - oth[0], dy = cy - oth[1];
             const float d2 = dx * dx + dy * dy;
+            float gx = 0.0f, gy = 0.0f;
             if (d2 > 0.0f) {
                 const float pb = fast_pow(d2, k.b);
-                const float coeff = -2.0f * k.a * k.b * (pb / d2) / (k.a * pb + 1.0f);
-                const float gx = clip4(coeff * dx) * k.alpha, gy = clip4(coeff * dy) * k.alpha;
-                cur[0] += gx, cur[1] += gy;
+                const float coeff = -2.0f * k.a * k.b * pb / (d2 * (k.a * pb + 1.0f));
+                gx = clip4(coeff * dx) * k.alpha, gy = clip4(coeff * dy) * k.alpha;
                 if (t >= lo && t < hi) {
                     to[t * 2] -= gx, to[t * 2 + 1] -= gy;
                 } else {
                     out[t / block_size].push_back({static_cast<std::int32_t>(t), -gx, -gy});
                 }
             }
+            cur[0] = cx + gx + r.x * k.alpha, cur[1] = cy + gy + r.y * k.alpha;
             plan.next_sample[e] += plan.per_sample[e];
-            const float per_neg = plan.per_sample[e] / k.neg_rate;
-            const float due = std::floor((k.now - plan.next_neg[e]) / per_neg);
-            const int n_neg = due > 0.0f ? static_cast<int>(due) : 0;
-            // Repulsions are computed from the position before this edge's negative samples
-            // and applied together: independent samples pipeline well.
-            const float cx = cur[0], cy = cur[1];
-            float rx = 0.0f, ry = 0.0f;
-            for (int s = 0; s < n_neg; ++s) {
-                const auto j =
-                    static_cast<std::size_t>((static_cast<std::uint64_t>(pick()) * k.n) >> 32);
-                if (j == i) continue;
-                const float* o = at(j);
-                const float ex = cx - o[0], ey = cy - o[1];
-                const float e2 = ex * ex + ey * ey;
-                if (e2 > 0.0f) {
-                    const float coeff =
-                        2.0f * k.gamma * k.b / ((0.001f + e2) * (k.a * fast_pow(e2, k.b) + 1.0f));
-                    rx += clip4(coeff * ex), ry += clip4(coeff * ey);
-                } else {  // coincident cells: umap pushes by the clip bound
-                    rx += 4.0f, ry += 4.0f;
-                }
-            }
-            cur[0] += rx * k.alpha, cur[1] += ry * k.alpha;
             plan.next_neg[e] += static_cast<float>(n_neg) * per_neg;
         }
     }
