@@ -124,50 +124,81 @@ struct Deferred {
     float dx, dy;
 };
 
-/// The cells [lo, hi) of one block in one epoch, umap's serial SGD within the block: both ends
-/// of an edge move at once (umap's move_other), the head also by negative samples. Cells of
-/// other blocks are read as they were at the start of the epoch (`from`) and their share of a
-/// move is deferred to `out` (applied after the epoch), so blocks run in parallel and the result
-/// does not depend on the thread count. Cells sorted by cluster keep most edges in a block.
+/// The attractions of cell i at (cx, cy) towards its `count` due neighbours `tails`, four at a
+/// time; each neighbour takes the opposite move (umap's move_other): in place when it is in this
+/// block [lo, hi), else deferred to `out`. Returns the cell's summed move.
+template <class At>
+Float2 attraction(std::size_t i, float cx, float cy, const std::int32_t* tails, std::size_t count,
+                  const At& at, std::size_t lo, std::size_t hi, float* to,
+                  std::vector<std::vector<Deferred>>& out, std::size_t block_size,
+                  const EpochConstants& k) {
+    Float4 sx = {0, 0, 0, 0}, sy = {0, 0, 0, 0};
+    const float scale = -2.0f * k.a * k.b;
+    for (std::size_t s0 = 0; s0 < count; s0 += 4) {
+        std::size_t t[4];
+        for (std::size_t l = 0; l < 4; ++l)  // lanes past count: the cell itself, no force
+            t[l] = s0 + l < count ? static_cast<std::size_t>(tails[s0 + l]) : i;
+        const float *o0 = at(t[0]), *o1 = at(t[1]), *o2 = at(t[2]), *o3 = at(t[3]);
+        const Float4 dx = cx - Float4{o0[0], o1[0], o2[0], o3[0]};
+        const Float4 dy = cy - Float4{o0[1], o1[1], o2[1], o3[1]};
+        const Float4 d2 = select4(dx * dx + dy * dy > 0.0f, dx * dx + dy * dy, Float4{1, 1, 1, 1});
+        const Float4 pb = fast_pow4(d2, k.b);
+        const Float4 coeff = scale * pb / (d2 * (k.a * pb + 1.0f));
+        const Float4 gx = clamp4(coeff * dx, -4.0f, 4.0f) * k.alpha;
+        const Float4 gy = clamp4(coeff * dy, -4.0f, 4.0f) * k.alpha;
+        sx += gx, sy += gy;
+        for (std::size_t l = 0; l < 4 && s0 + l < count; ++l) {
+            if (t[l] >= lo && t[l] < hi) {
+                to[t[l] * 2] -= gx[l], to[t[l] * 2 + 1] -= gy[l];
+            } else {
+                out[t[l] / block_size].push_back({static_cast<std::int32_t>(t[l]), -gx[l], -gy[l]});
+            }
+        }
+    }
+    return {(sx[0] + sx[1]) + (sx[2] + sx[3]), (sy[0] + sy[1]) + (sy[2] + sy[3])};
+}
+
+/// The cells [lo, hi) of one block in one epoch, umap's SGD: each cell in turn is attracted by
+/// its neighbours whose edge is due (both ends move, umap's move_other) and repelled by its
+/// negative samples, all computed from the cell's position at its turn (umap moves it after each
+/// sample; computing them together makes one short chain of arithmetic per cell instead of one
+/// per sample, and lets four samples share a SIMD computation). Cells of other blocks are read as
+/// they were at the start of the epoch (`from`) and their share of a move is deferred to `out`
+/// (applied after the epoch), so blocks run in parallel and the result does not depend on the
+/// thread count. Cells sorted by cluster keep most edges in a block.
 void move_block(std::size_t lo, std::size_t hi, EdgePlan& plan, const float* from, float* to,
                 std::vector<std::vector<Deferred>>& out, std::size_t block_size,
-                const EpochConstants& k) {
+                const EpochConstants& k, std::vector<std::int32_t>& due) {
     std::copy(from + lo * 2, from + hi * 2, to + lo * 2);
     auto at = [&](std::size_t j) { return j >= lo && j < hi ? to + j * 2 : from + j * 2; };
     for (std::size_t i = lo; i < hi; ++i) {
-        float* cur = to + i * 2;
-        XorShift pick{0};
+        due.clear();
         for (std::int64_t e = plan.start[i]; e < plan.start[i + 1]; ++e) {
             if (plan.next_sample[e] > k.now) continue;
-            if (pick.s == 0)
-                pick.s = static_cast<std::uint32_t>(
-                    mix(k.seed ^ (static_cast<std::uint64_t>(k.now) * k.n + i)) | 1u);
-            // Attraction and repulsions of this sample both from the cell's position before
-            // it (umap moves the cell in between): two independent chains of arithmetic that
-            // the processor overlaps, instead of one twice as long.
-            const float cx = cur[0], cy = cur[1];
-            const float per_neg = plan.per_sample[e] / k.neg_rate;
-            const float due = std::floor((k.now - plan.next_neg[e]) / per_neg);
-            const int n_neg = due > 0.0f ? static_cast<int>(due) : 0;
-            const Float2 r = repulsion(i, cx, cy, n_neg, pick, at, k);
-            const auto t = static_cast<std::size_t>(plan.tail[e]);
-            const float* oth = at(t);
-            const float dx = cx - oth[0], dy = cy - oth[1];
-            const float d2 = dx * dx + dy * dy;
-            float gx = 0.0f, gy = 0.0f;
-            if (d2 > 0.0f) {
-                const float pb = fast_pow(d2, k.b);
-                const float coeff = -2.0f * k.a * k.b * pb / (d2 * (k.a * pb + 1.0f));
-                gx = clip4(coeff * dx) * k.alpha, gy = clip4(coeff * dy) * k.alpha;
-                if (t >= lo && t < hi) {
-                    to[t * 2] -= gx, to[t * 2 + 1] -= gy;
-                } else {
-                    out[t / block_size].push_back({static_cast<std::int32_t>(t), -gx, -gy});
-                }
-            }
-            cur[0] = cx + gx + r.x * k.alpha, cur[1] = cy + gy + r.y * k.alpha;
             plan.next_sample[e] += plan.per_sample[e];
-            plan.next_neg[e] += static_cast<float>(n_neg) * per_neg;
+            const float per_neg = plan.per_sample[e] / k.neg_rate;
+            const float d = std::floor((k.now - plan.next_neg[e]) / per_neg);
+            const int c = d > 0.0f ? static_cast<int>(d) : 0;
+            plan.next_neg[e] += static_cast<float>(c) * per_neg;
+            due.push_back(plan.tail[e]);
+            due.push_back(c);
+        }
+        if (due.empty()) continue;
+        float* cur = to + i * 2;
+        XorShift pick{static_cast<std::uint32_t>(
+            mix(k.seed ^ (static_cast<std::uint64_t>(k.now) * k.n + i)) | 1u)};
+        const std::size_t n_due = due.size() / 2;
+        for (std::size_t g0 = 0; g0 < n_due; g0 += 4) {
+            const std::size_t count = std::min<std::size_t>(4, n_due - g0);
+            std::int32_t tails[4];
+            int n_neg = 0;
+            for (std::size_t l = 0; l < count; ++l)
+                tails[l] = due[(g0 + l) * 2], n_neg += due[(g0 + l) * 2 + 1];
+            const float cx = cur[0], cy = cur[1];
+            const Float2 g =
+                attraction(i, cx, cy, tails, count, at, lo, hi, to, out, block_size, k);
+            const Float2 r = repulsion(i, cx, cy, n_neg, pick, at, k);
+            cur[0] = cx + g.x + r.x * k.alpha, cur[1] = cy + g.y + r.y * k.alpha;
         }
     }
 }
@@ -231,6 +262,7 @@ std::vector<float> umap_layout(const WeightedGraph& graph, const std::vector<flo
     // round of each epoch by the target block, in source-block order.
     std::vector<std::vector<std::vector<Deferred>>> deferred(
         n_blocks, std::vector<std::vector<Deferred>>(n_blocks));
+    std::vector<std::vector<std::int32_t>> due(n_blocks);  // per block: a cell's due neighbours
     parallel_rounds(2 * epochs, n_blocks, options.n_threads,
                     [&](std::size_t round, std::size_t b0, std::size_t b1) {
                         const std::size_t epoch = round / 2;
@@ -254,7 +286,7 @@ std::vector<float> umap_layout(const WeightedGraph& graph, const std::vector<flo
                             (1.0 - static_cast<double>(epoch) / static_cast<double>(epochs)));
                         for (std::size_t b = b0; b < b1; ++b)
                             move_block(b * bs, std::min(n, (b + 1) * bs), plan, buf[epoch % 2], to,
-                                       deferred[b], bs, ke);
+                                       deferred[b], bs, ke, due[b]);
                     });
     const float* last = buf[epochs % 2];
     for (std::size_t p = 0; p < n; ++p) {
