@@ -23,10 +23,13 @@ import type { GeneTable } from '../../engine/models/registry.ts';
 
 const post = (m: Response, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 const aborts = new Map<number, AbortController>();
+const threads = (variant: string) => (variant === 'simd-threads' ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2)) : 1);
 // Where the core's files are: bundled next to the engine by default; a 'config' message (sent
 // first by package clients, see web/engine/browser-annotator.ts) can point elsewhere, e.g. a CDN.
 let wasmLocation: Pick<LoadOptions, 'baseUrl' | 'locateFile'> = {};
-const loadCore = () => loadCoreWith(wasmLocation);
+// A parallel call on t threads needs t - 1 pthread workers (the calling thread does a share);
+// each idle one holds its own JavaScript heap and wasm instance in the tab.
+const loadCore = () => loadCoreWith({ ...wasmLocation, workers: threads('simd-threads') - 1 });
 
 /** Fetches an ortholog table like a model: streamed with progress, sha256-checked, cached (Cache API). */
 function geneMap(table: GeneTable, id: number) {
@@ -63,7 +66,6 @@ function dropKept() {
   kept = undefined;
 }
 
-const threads = (variant: string) => (variant === 'simd-threads' ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2)) : 1);
 
 /** A run's loaded model and open input (the model's genes pick a 10x file's identifier); `close()` frees both. */
 interface Run {
@@ -204,7 +206,7 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
       try {
         const result = await trainReader(reader, msg.options, {
           core,
-          n_threads: variant === 'simd-threads' ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2)) : 1,
+          n_threads: threads(variant),
           signal: ac.signal,
           onProgress: (progress) => post({ type: 'progress', id: msg.id, progress }),
         });
