@@ -217,6 +217,60 @@ describe('app at atlas scale: 98 cell types', () => {
   });
 });
 
+describe('app at atlas scale: the UMAP after majority voting', () => {
+  it('is only the layout of the voting run’s graph (no second read of the file), the same as computed from the file', async () => {
+    const page = await h.openApp();
+    await load98(page);
+    await page.check('#majority');
+    // Every UMAP progress text shown, and every progress text of the run.
+    await page.evaluate(() => {
+      const w = window as unknown as { __texts: string[] };
+      w.__texts = [];
+      for (const id of ['plot-text', 'progress-text']) {
+        const el = document.getElementById(id)!;
+        new MutationObserver(() => w.__texts.push(`${id}: ${el.textContent}`)).observe(el, { childList: true, characterData: true, subtree: true });
+      }
+    });
+    await runAndWait(page);
+    assert.match((await page.textContent('#result-summary'))!, /Automatic over-clustering: \d+ Leiden clusters/);
+    await waitPlot(page);
+    assert.equal(await page.textContent('#error'), '');
+    const voted = await page.evaluate(() => ({ ...document.body.dataset }));
+    const texts = await page.evaluate(() => (window as unknown as { __texts: string[] }).__texts);
+    assert.equal(voted.layoutFrom, 'voting-graph');
+    assert.equal(texts.filter((t) => /^progress-text: over_clustering: collecting/.test(t)).length > 0, true, 'the voting run read the file twice');
+    assert.deepEqual(texts.filter((t) => /^plot-text: UMAP: (?!UMAP layout)/.test(t)), [], 'the UMAP after voting only lays out');
+    assert.ok((await coloredPixels(page)) > 500, 'the UMAP is drawn');
+    // The same file without voting: the UMAP job builds the graph from the file, same layout.
+    await page.uncheck('#majority');
+    await runAndWait(page);
+    await waitPlot(page);
+    const fresh = await page.evaluate(() => ({ ...document.body.dataset }));
+    assert.equal(fresh.layoutFrom, 'file');
+    assert.match(voted.layoutDigest!, /^[0-9a-f]{8}$/);
+    assert.equal(fresh.layoutDigest, voted.layoutDigest);
+    await closePage(page);
+  });
+
+  it('a new file after a voting run does not reuse its graph', async () => {
+    const page = await h.openApp();
+    await load98(page);
+    await page.check('#majority');
+    await runAndWait(page);
+    await waitPlot(page);
+    const first = await page.evaluate(() => document.body.dataset.layoutDigest);
+    await page.setInputFiles('#data-file', OTHER);
+    await waitRunnable(page);
+    await page.uncheck('#majority');
+    await runAndWait(page);
+    await waitPlot(page);
+    assert.equal(await page.evaluate(() => document.body.dataset.layoutFrom), 'file');
+    assert.notEqual(await page.evaluate(() => document.body.dataset.layoutDigest), first);
+    assert.equal(await coloredPixels(page) > 500, true);
+    await closePage(page);
+  });
+});
+
 describe('app fault paths: cancel, new file while running, run again', () => {
   it('cancel mid-run, then run again: consistent page, the cancelled run’s worker is gone', async () => {
     const page = await h.openApp();

@@ -15,6 +15,7 @@
 
 #include "cluster/fuzzy_graph.hpp"
 #include "cluster/gene_stats.hpp"
+#include "cluster/kept_layout.hpp"
 #include "cluster/over_cluster.hpp"
 #include "export/csv_rows.hpp"
 #include "export/py_float.hpp"
@@ -277,6 +278,7 @@ ct::cluster::OverClusterOptions cluster_options(const val& o) {
         c.n_threads = std::max<std::size_t>(1, o["n_threads"].as<std::size_t>());
     if (o.hasOwnProperty("layout")) c.layout = o["layout"].as<bool>();
     if (o.hasOwnProperty("resolution")) c.resolution = o["resolution"].as<double>();
+    if (o.hasOwnProperty("keep_graph")) c.keep_graph = o["keep_graph"].as<bool>();
     return c;
 }
 
@@ -284,6 +286,27 @@ ct::cluster::Progress progress_of(const val& fn) {
     if (fn.isUndefined() || fn.isNull()) return {};
     return [fn](const std::string& step, double fraction) { fn(step, fraction); };
 }
+
+/// An over-clustering's kept graph (keep_graph), owned by JS until delete(): its layout later.
+class KeptGraph {
+  public:
+    explicit KeptGraph(std::shared_ptr<const ct::cluster::KeptGraph> g) : g_(std::move(g)) {}
+    std::size_t n_cells() const { return g_->graph.n; }
+    /// Row-major n x 2 Float32Array, the layout the over-clustering would have computed.
+    val layout(std::size_t n_threads) const {
+        try {
+            const auto l = ct::cluster::layout_kept_graph(*g_, n_threads);
+            val out = val::global("Float32Array").new_(l.size());
+            out.call<void>("set", val(emscripten::typed_memory_view(l.size(), l.data())));
+            return out;
+        } catch (const std::exception& e) {
+            throw_js(e);
+        }
+    }
+
+  private:
+    std::shared_ptr<const ct::cluster::KeptGraph> g_;
+};
 
 val result_to_js(const ct::cluster::OverClusterResult& r) {
     val out = val::object();
@@ -299,6 +322,7 @@ val result_to_js(const ct::cluster::OverClusterResult& r) {
                           val(emscripten::typed_memory_view(r.layout.size(), r.layout.data())));
         out.set("layout", layout);
     }
+    if (r.kept) out.set("graph", val(KeptGraph(r.kept)));
     return out;
 }
 
@@ -541,6 +565,9 @@ EMSCRIPTEN_BINDINGS(celltypist) {
         .function("use_genes", &OverClusterer::use_genes)
         .function("add_rows", &OverClusterer::add_rows)
         .function("run", &OverClusterer::run);
+    emscripten::class_<KeptGraph>("KeptGraph")
+        .function("n_cells", &KeptGraph::n_cells)
+        .function("layout", &KeptGraph::layout);
     emscripten::function("cluster_points", &cluster_points);
     emscripten::function("cluster_graph", &cluster_graph);
 }

@@ -143,9 +143,9 @@ void cluster_points(const PointsView& points, const OverClusterOptions& options,
     ko.seed = options.seed;
     ko.n_threads = options.n_threads;
     const KnnGraph knn = find_neighbors(points, ko);
-    const WeightedGraph graph = fuzzy_connectivities(knn);
+    WeightedGraph graph = fuzzy_connectivities(knn);
     std::vector<float> init;
-    if (options.layout) {
+    if (options.layout || options.keep_graph) {
         init.resize(points.n * 2);
         for (std::size_t i = 0; i < points.n; ++i) {
             init[i * 2] = points.row(i)[0];
@@ -153,6 +153,9 @@ void cluster_points(const PointsView& points, const OverClusterOptions& options,
         }
     }
     cluster_and_layout(graph, init, options, progress, 0.55, 0.75, out);
+    if (options.keep_graph)
+        out.kept = keep_graph(std::move(graph), std::move(init), out.clusters, options.seed,
+                              options.n_epochs);
 }
 
 }  // namespace
@@ -206,6 +209,8 @@ OverClusterResult over_cluster_graph(const WeightedGraph& graph, const std::vect
     if (graph.n < 1) throw std::invalid_argument("the neighbour graph has no cells");
     OverClusterResult out;
     cluster_and_layout(graph, init, options, progress, 0.0, 0.5, out);
+    if (options.keep_graph)
+        out.kept = keep_graph(graph, init, out.clusters, options.seed, options.n_epochs);
     return out;
 }
 

@@ -18,6 +18,7 @@
 
 #include "cluster/fuzzy_graph.hpp"
 #include "cluster/gene_stats.hpp"
+#include "cluster/kept_layout.hpp"
 #include "cluster/sparse_rows.hpp"
 
 namespace ct::cluster {
@@ -40,6 +41,9 @@ struct OverClusterOptions {
     std::size_t n_epochs = 0;
     std::uint64_t seed = 0;
     std::size_t n_threads = 1;
+    /// Keep the graph (OverClusterResult::kept) for a later layout_kept_graph: the app's
+    /// majority-voting run keeps it so that its UMAP afterwards costs only the layout.
+    bool keep_graph = false;
 };
 
 /// CellTypist's resolution: 5, 10, 15, 20, 25, 30 for < 5k, < 20k, < 40k, < 100k, < 200k, more
@@ -76,6 +80,7 @@ struct OverClusterResult {
     std::vector<float> layout;  ///< n x 2 when requested
     std::vector<float> pcs;     ///< n x n_pcs (empty when clustering a given graph)
     std::size_t n_pcs = 0;
+    std::shared_ptr<const KeptGraph> kept;  ///< when options.keep_graph
 };
 
 /// Runs scale -> PCA -> kNN -> connectivities -> Leiden (-> layout) on the selected genes.

@@ -10,7 +10,7 @@
 import type { InputChoice } from './h5ad/normalization.ts';
 import type { MatrixReader } from './formats/reader.ts';
 import { CellTypistError, type ProgressCallback } from './types.ts';
-import type { CoreClusterOptions, CoreClusterProgress, CoreClusterResult, CoreModule, CoreOverClusterer } from './wasm/core.ts';
+import type { CoreClusterOptions, CoreClusterProgress, CoreClusterResult, CoreKeptGraph, CoreModule, CoreOverClusterer } from './wasm/core.ts';
 import { HeapBuffer } from './wasm/heap.ts';
 import { forEachHeapChunk } from './wasm/heap-chunks.ts';
 
@@ -25,6 +25,8 @@ export interface OverClusterOutput {
   source: ClusterSource;
   /** Row-major cells × 2 when a layout was asked for. */
   layout?: Float32Array;
+  /** The graph, with keep_graph (the caller deletes it): its layout later, see kept-layout.ts. */
+  graph?: CoreKeptGraph;
 }
 
 /** CellTypist's order: a graph in obsp first, then obsm X_pca, else the expression matrix. */
@@ -122,7 +124,7 @@ export async function overCluster(
       const pIdx = bufs[1].ensure(g.indices.length);
       const pW = bufs[2].ensure(g.weights.length);
       let pInit = 0;
-      const pca = options.layout && reader.summary.obsm.some((o) => o.name === 'X_pca' && o.dims >= 2) ? reader.readObsm('X_pca') : null;
+      const pca = (options.layout || options.keep_graph) && reader.summary.obsm.some((o) => o.name === 'X_pca' && o.dims >= 2) ? reader.readObsm('X_pca') : null;
       if (pca) {
         pInit = bufs[3].ensure(n * 2);
         const init = bufs[3].view(n * 2) as Float32Array;
@@ -160,5 +162,5 @@ export async function overCluster(
     }
   }
   const clusters = Array.from(r.clusters, (c) => String(c));
-  return { clusters, n_clusters: r.n_clusters, resolution: r.resolution, source, layout: r.layout };
+  return { clusters, n_clusters: r.n_clusters, resolution: r.resolution, source, layout: r.layout, graph: r.graph };
 }

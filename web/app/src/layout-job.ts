@@ -1,14 +1,15 @@
 /**
  * The UMAP layout for files without an embedding, computed in the worker AFTER the results are
  * shown: the over-clustering graph (the file's graph, its X_pca, or the expression pipeline's
- * HVG → PCA → kNN, streamed again from the file) and its 2-D layout. Cancelled by terminating
- * the worker (the layout is one long wasm call).
+ * HVG → PCA → kNN, streamed again from the file) and its 2-D layout. After automatic majority
+ * voting the voting run's graph is kept (`KeptLayout`), and the layout is all that is left to do.
+ * Cancelled by terminating the worker (the layout is one long wasm call).
  */
 import { chooseInput } from '../../engine/h5ad/normalization.ts';
 import type { MatrixReader } from '../../engine/formats/reader.ts';
 import { clusterSource, ExpressionClusterer, overCluster } from '../../engine/over-cluster.ts';
 import { CellTypistError, type ProgressCallback } from '../../engine/types.ts';
-import type { CoreModule } from '../../engine/wasm/core.ts';
+import type { CoreKeptGraph, CoreModule } from '../../engine/wasm/core.ts';
 import { forEachHeapChunk, type HeapChunk } from '../../engine/wasm/heap-chunks.ts';
 
 export interface LayoutOptions {
@@ -16,6 +17,25 @@ export interface LayoutOptions {
   seed?: number;
   n_threads?: number;
   chunk_rows?: number;
+}
+
+/** Files are cloned into each message: compare what identifies them. */
+export function sameFile(a: File, b: File): boolean {
+  return a.name === b.name && a.size === b.size && a.lastModified === b.lastModified;
+}
+
+/** The majority-voting run's over-clustering graph, kept for the layout that follows it. */
+export class KeptLayout {
+  constructor(
+    readonly file: File,
+    readonly graph: CoreKeptGraph,
+  ) {}
+  sameFile(f: File): boolean {
+    return sameFile(f, this.file);
+  }
+  delete(): void {
+    this.graph.delete();
+  }
 }
 
 /**
@@ -31,9 +51,8 @@ export class LayoutStats {
   ) {
     this.clusterer = new ExpressionClusterer(core, nGenes);
   }
-  /** Files are cloned into each message: compare what identifies them. */
   sameFile(f: File): boolean {
-    return f.name === this.file.name && f.size === this.file.size && f.lastModified === this.file.lastModified;
+    return sameFile(f, this.file);
   }
   /** A hook for AnnotateContext.onChunk. */
   add = (c: HeapChunk) => this.clusterer.addStats(c.data, c.indices, c.indptr, c.rows);

@@ -282,6 +282,8 @@ function clearResults() {
   for (const id of ['proportions-bars', 'proportions', 'compare', 'compare-summary', 'result-summary', 'download-status']) $(id).innerHTML = '';
   delete document.body.dataset.state;
   delete document.body.dataset.plot;
+  delete document.body.dataset.layoutFrom;
+  delete document.body.dataset.layoutDigest;
 }
 
 $('run').addEventListener('click', async () => {
@@ -368,6 +370,14 @@ function showPlotStatus(text: string, computing: boolean) {
   $('umap-run').hidden = computing;
 }
 
+/** FNV-1a of the coordinates' bytes, hex: two layouts compare equal by it. */
+function digest(data: Float32Array): string {
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
 /** Computes the UMAP layout in the worker; the plot fills in when it is ready. */
 async function startLayout() {
   const r = run;
@@ -387,6 +397,9 @@ async function startLayout() {
     if (token !== layoutToken || run !== r) return;
     r.positions = res.data;
     r.embeddingName = 'UMAP (computed)';
+    // For tests: where the layout came from (after majority voting, its graph) and a digest of it.
+    document.body.dataset.layoutFrom = res.from;
+    document.body.dataset.layoutDigest = digest(res.data);
     $('plot-status').hidden = true;
     plotPositions();
     if (!engine.busy) engine.restart('run finished'); // free the run's memory

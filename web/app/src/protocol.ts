@@ -50,6 +50,7 @@ export type Response =
       /** Categorical/string obs columns with ≤ 500 distinct values, for proportions per sample. */
       groups: Record<string, Categorical>;
     }
-  | { type: 'layout'; id: number; data: Float32Array }
+  /** `from`: the majority-voting run's kept graph (only the layout was left) or the file (graph built anew). */
+  | { type: 'layout'; id: number; data: Float32Array; from: 'voting-graph' | 'file' }
   | { type: 'trained'; id: number; result: TrainResult }
   | { type: 'error'; id: number; code: string; message: string };

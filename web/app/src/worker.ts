@@ -13,7 +13,8 @@ import { loadCore as loadCoreWith, type LoadOptions } from '../../engine/wasm/lo
 import type { Request, Response, RunSpec } from './protocol.ts';
 import type { AnnotationResult } from '../../engine/types.ts';
 import { type Categorical, compactResult, encode, transferables } from './compact.ts';
-import { computeLayout, type LayoutStats, layoutStatsFor } from './layout-job.ts';
+import { computeLayout, KeptLayout, type LayoutStats, layoutStatsFor } from './layout-job.ts';
+import { layoutKeptGraph, voteKeepingGraph, votesAutomatically } from '../../engine/kept-layout.ts';
 import type { HeapChunk } from '../../engine/wasm/heap-chunks.ts';
 import type { CoreModel, CoreModule, Variant } from '../../engine/wasm/core.ts';
 import { fetchGeneTable } from '../../engine/models/fetch.ts';
@@ -22,10 +23,13 @@ import type { GeneTable } from '../../engine/models/registry.ts';
 
 const post = (m: Response, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 const aborts = new Map<number, AbortController>();
+const threads = (variant: string) => (variant === 'simd-threads' ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2)) : 1);
 // Where the core's files are: bundled next to the engine by default; a 'config' message (sent
 // first by package clients, see web/engine/browser-annotator.ts) can point elsewhere, e.g. a CDN.
 let wasmLocation: Pick<LoadOptions, 'baseUrl' | 'locateFile'> = {};
-const loadCore = () => loadCoreWith(wasmLocation);
+// A parallel call on t threads needs t - 1 pthread workers (the calling thread does a share);
+// each idle one holds its own JavaScript heap and wasm instance in the tab.
+const loadCore = () => loadCoreWith({ ...wasmLocation, workers: threads('simd-threads') - 1 });
 
 /** Fetches an ortholog table like a model: streamed with progress, sha256-checked, cached (Cache API). */
 function geneMap(table: GeneTable, id: number) {
@@ -55,8 +59,13 @@ function dropLayoutStats() {
   layoutStats?.clusterer.delete();
   layoutStats = undefined;
 }
+/** The majority-voting run's graph, for the layout that follows it (then it is all that is left). */
+let kept: KeptLayout | undefined;
+function dropKept() {
+  kept?.delete();
+  kept = undefined;
+}
 
-const threads = (variant: string) => (variant === 'simd-threads' ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2)) : 1);
 
 /** A run's loaded model and open input (the model's genes pick a 10x file's identifier); `close()` frees both. */
 interface Run {
@@ -154,7 +163,19 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
       } finally {
         r.close();
       }
+    } else if (msg.type === 'layout' && kept?.sameFile(msg.file)) {
+      const { variant } = await loadCore();
+      const k = kept;
+      kept = undefined;
+      dropLayoutStats();
+      try {
+        const data = layoutKeptGraph(k.graph, threads(variant), (progress) => post({ type: 'progress', id: msg.id, progress }));
+        post({ type: 'layout', id: msg.id, data, from: 'voting-graph' }, [data.buffer]);
+      } finally {
+        k.delete();
+      }
     } else if (msg.type === 'layout') {
+      dropKept();
       const ac = new AbortController();
       aborts.set(msg.id, ac);
       const { core, variant } = await loadCore();
@@ -164,7 +185,7 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
         if (!stats) dropLayoutStats();
         layoutStats = undefined; // consumed (freed) by computeLayout
         const data = await computeLayout(core, reader, { normalize_counts: msg.normalize_counts, seed: msg.seed, n_threads: threads(variant) }, (progress) => post({ type: 'progress', id: msg.id, progress }), ac.signal, stats);
-        post({ type: 'layout', id: msg.id, data }, [data.buffer]);
+        post({ type: 'layout', id: msg.id, data, from: 'file' }, [data.buffer]);
       } finally {
         aborts.delete(msg.id);
         reader.close();
@@ -185,7 +206,7 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
       try {
         const result = await trainReader(reader, msg.options, {
           core,
-          n_threads: variant === 'simd-threads' ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2)) : 1,
+          n_threads: threads(variant),
           signal: ac.signal,
           onProgress: (progress) => post({ type: 'progress', id: msg.id, progress }),
         });
@@ -202,11 +223,24 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
       try {
         // Results first: prediction (and majority voting) only; the UMAP comes after ('layout').
         const options = { ...msg.options, compute_umap: false, return_matrices: false };
+        // Automatic majority voting followed by a layout: the voting's graph is kept for it.
+        const keep = !!msg.layout_next && votesAutomatically(options);
         dropLayoutStats();
+        dropKept();
         if (msg.layout_next) layoutStats = layoutStatsFor(run.core, reader, msg.file, options.normalize_counts);
         let full: AnnotationResult;
         try {
-          full = await annotate(run, { ...msg, options }, msg.id, ac.signal, layoutStats?.add);
+          full = await annotate(run, { ...msg, options: keep ? { ...options, majority_voting: false } : options }, msg.id, ac.signal, layoutStats?.add);
+          if (keep) {
+            const stats = layoutStats;
+            layoutStats = undefined; // consumed by the over-clustering
+            try {
+              const graph = await voteKeepingGraph(run.core, reader, full, options, { n_threads: threads(run.variant), expression: stats?.clusterer, signal: ac.signal, onProgress: (progress) => post({ type: 'progress', id: msg.id, progress }) });
+              if (graph) kept = new KeptLayout(msg.file, graph);
+            } finally {
+              stats?.clusterer.delete();
+            }
+          }
         } catch (e) {
           dropLayoutStats();
           throw e;

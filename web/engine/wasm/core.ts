@@ -95,6 +95,16 @@ export interface CoreClusterOptions {
   layout?: boolean;
   /** Leiden resolution; absent = CellTypist's rule by number of cells. */
   resolution?: number;
+  /** Keep the graph (result.graph) so that its layout can be computed later without recomputing it. */
+  keep_graph?: boolean;
+}
+
+/** An over-clustering's kept graph (keep_graph); the caller deletes it. */
+export interface CoreKeptGraph {
+  n_cells(): number;
+  /** Row-major cells × 2: the layout the over-clustering computes with `layout: true`. */
+  layout(n_threads: number): Float32Array;
+  delete(): void;
 }
 
 export interface CoreClusterResult {
@@ -102,6 +112,8 @@ export interface CoreClusterResult {
   n_clusters: number;
   resolution: number;
   layout?: Float32Array;
+  /** With keep_graph. */
+  graph?: CoreKeptGraph;
 }
 
 /** Step callback of the over-clustering: step name and overall fraction. */
