@@ -11,10 +11,9 @@
 #include <cstdint>
 #include <cstring>
 
-namespace ct::cluster {
+#include "cluster/float4.hpp"
 
-typedef float Float4 __attribute__((vector_size(16)));
-typedef std::int32_t Int4 __attribute__((vector_size(16)));
+namespace ct::cluster {
 
 namespace fast_pow_detail {
 // log2(m) for m in [1, 2) and 2^f for f in [0, 1): cubic fits.
@@ -40,23 +39,6 @@ inline float fast_pow(float x, float y) {
     float scale;
     std::memcpy(&scale, &ebits, 4);
     return p * scale;
-}
-
-/// Lane-wise select: mask lanes all ones take a, zero lanes take b.
-inline Float4 select4(Int4 mask, Float4 a, Float4 b) {
-    Int4 ia, ib;
-    std::memcpy(&ia, &a, 16);
-    std::memcpy(&ib, &b, 16);
-    const Int4 r = (ia & mask) | (ib & ~mask);
-    Float4 out;
-    std::memcpy(&out, &r, 16);
-    return out;
-}
-
-inline Float4 clamp4(Float4 v, float lo, float hi) {
-    const Float4 l = {lo, lo, lo, lo}, h = {hi, hi, hi, hi};
-    v = select4(v < l, l, v);
-    return select4(v > h, h, v);
 }
 
 /// fast_pow on four values (all x > 0).
