@@ -54,7 +54,7 @@ inline Float4 fast_pow4(Float4 x, float y) {
     const Float4 t = clamp4(y * lg, -126.0f, 126.0f);
     // floor: truncate, then step down where truncation went up (negative non-integers).
     Float4 fi = __builtin_convertvector(__builtin_convertvector(t, Int4), Float4);
-    fi = select4(fi > t, fi - 1.0f, fi);
+    fi = fi > t ? fi - 1.0f : fi;
     const Float4 f = t - fi;
     const Float4 p = ((kE3 * f + kE2) * f + kE1) * f + 1.0f;
     const Int4 ebits = (__builtin_convertvector(fi, Int4) + 127) << 23;
