@@ -11,6 +11,24 @@ namespace {
 
 using ct::testing::clustered_points;
 
+/// The documented summation order, one float at a time.
+float reference_squared_distance(const float* a, const float* b, std::size_t dim) {
+    float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    std::size_t d = 0;
+    for (; d + 8 <= dim; d += 8)
+        for (std::size_t j = 0; j < 8; ++j) s[j] += (a[d + j] - b[d + j]) * (a[d + j] - b[d + j]);
+    for (; d < dim; ++d) s[0] += (a[d] - b[d]) * (a[d] - b[d]);
+    return ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
+}
+
+TEST(SquaredDistance, SumsEightLanesInTheDocumentedOrderForAnyLength) {
+    const auto p = clustered_points(2, 70, 9);
+    for (std::size_t dim = 0; dim <= 70; ++dim) {
+        const float want = reference_squared_distance(p.data(), p.data() + 70, dim);
+        EXPECT_EQ(squared_distance(p.data(), p.data() + 70, dim), want) << dim;
+    }
+}
+
 TEST(KnnExact, MatchesNaiveSearchWithSelfFirst) {
     const std::size_t n = 400, dim = 8, k = 6;
     const auto p = clustered_points(n, dim, 1);

@@ -11,10 +11,9 @@
 #include <cstdint>
 #include <cstring>
 
-namespace ct::cluster {
+#include "cluster/float4.hpp"
 
-typedef float Float4 __attribute__((vector_size(16)));
-typedef std::int32_t Int4 __attribute__((vector_size(16)));
+namespace ct::cluster {
 
 namespace fast_pow_detail {
 // log2(m) for m in [1, 2) and 2^f for f in [0, 1): cubic fits.
@@ -42,23 +41,6 @@ inline float fast_pow(float x, float y) {
     return p * scale;
 }
 
-/// Lane-wise select: mask lanes all ones take a, zero lanes take b.
-inline Float4 select4(Int4 mask, Float4 a, Float4 b) {
-    Int4 ia, ib;
-    std::memcpy(&ia, &a, 16);
-    std::memcpy(&ib, &b, 16);
-    const Int4 r = (ia & mask) | (ib & ~mask);
-    Float4 out;
-    std::memcpy(&out, &r, 16);
-    return out;
-}
-
-inline Float4 clamp4(Float4 v, float lo, float hi) {
-    const Float4 l = {lo, lo, lo, lo}, h = {hi, hi, hi, hi};
-    v = select4(v < l, l, v);
-    return select4(v > h, h, v);
-}
-
 /// fast_pow on four values (all x > 0).
 inline Float4 fast_pow4(Float4 x, float y) {
     using namespace fast_pow_detail;
@@ -72,7 +54,7 @@ inline Float4 fast_pow4(Float4 x, float y) {
     const Float4 t = clamp4(y * lg, -126.0f, 126.0f);
     // floor: truncate, then step down where truncation went up (negative non-integers).
     Float4 fi = __builtin_convertvector(__builtin_convertvector(t, Int4), Float4);
-    fi = select4(fi > t, fi - 1.0f, fi);
+    fi = fi > t ? fi - 1.0f : fi;
     const Float4 f = t - fi;
     const Float4 p = ((kE3 * f + kE2) * f + kE1) * f + 1.0f;
     const Int4 ebits = (__builtin_convertvector(fi, Int4) + 127) << 23;

@@ -191,32 +191,38 @@ std::uint32_t pair_priority(std::uint64_t round_seed, std::int32_t a, std::int32
 void build_candidates(Heaps& heaps, std::uint64_t round_seed, std::size_t cap, Candidates& c,
                       std::size_t threads) {
     const std::size_t n = heaps.idx.size() / heaps.m, m = heaps.m;
+    // Each thread scans every list but counts and fills only its own cells' entries, in list
+    // order: the same layout for any thread count.
+    auto own_entries = [&](auto&& fn) {
+        parallel::parallel_for(threads, threads, [&](std::size_t t, std::size_t, std::size_t) {
+            const std::size_t block = (n + threads - 1) / threads;
+            const std::size_t lo = std::min(n, t * block), hi = std::min(n, lo + block);
+            for (std::size_t v = 0; v < n; ++v) {
+                for (std::size_t j = 0; j < m; ++j) {
+                    const std::int32_t u = heaps.idx[v * m + j];
+                    if (u < 0) continue;
+                    const auto uu = static_cast<std::size_t>(u);
+                    if (v >= lo && v < hi) fn(v, j, v, u);
+                    if (uu >= lo && uu < hi) fn(v, j, uu, static_cast<std::int32_t>(v));
+                }
+            }
+        });
+    };
     c.start.assign(n + 1, 0);
-    for (std::size_t v = 0; v < n; ++v) {
-        for (std::size_t j = 0; j < m; ++j) {
-            const std::int32_t u = heaps.idx[v * m + j];
-            if (u < 0) continue;
-            ++c.start[v + 1];
-            ++c.start[static_cast<std::size_t>(u) + 1];
-        }
-    }
+    own_entries(
+        [&](std::size_t, std::size_t, std::size_t owner, std::int32_t) { ++c.start[owner + 1]; });
     for (std::size_t v = 0; v < n; ++v) c.start[v + 1] += c.start[v];
     const auto total = static_cast<std::size_t>(c.start[n]);
     c.idx.resize(total);
     c.key.resize(total);
     std::vector<std::int64_t> fill(c.start.begin(), c.start.end() - 1);
-    for (std::size_t v = 0; v < n; ++v) {
-        for (std::size_t j = 0; j < m; ++j) {
-            const std::int32_t u = heaps.idx[v * m + j];
-            if (u < 0) continue;
-            const std::uint32_t key = pair_priority(round_seed, static_cast<std::int32_t>(v), u) |
-                                      (heaps.fresh[v * m + j] ? 0u : 0x80000000u);
-            const auto a = static_cast<std::size_t>(fill[v]++);
-            c.idx[a] = u, c.key[a] = key;
-            const auto b = static_cast<std::size_t>(fill[static_cast<std::size_t>(u)]++);
-            c.idx[b] = static_cast<std::int32_t>(v), c.key[b] = key;
-        }
-    }
+    own_entries([&](std::size_t v, std::size_t j, std::size_t owner, std::int32_t other) {
+        const std::int32_t u = heaps.idx[v * m + j];
+        const auto a = static_cast<std::size_t>(fill[owner]++);
+        c.idx[a] = other;
+        c.key[a] = pair_priority(round_seed, static_cast<std::int32_t>(v), u) |
+                   (heaps.fresh[v * m + j] ? 0u : 0x80000000u);
+    });
     c.n_new.assign(n, 0);
     c.n_old.assign(n, 0);
     parallel::parallel_for(n, threads, [&](std::size_t lo, std::size_t hi, std::size_t) {

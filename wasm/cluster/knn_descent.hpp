@@ -1,8 +1,12 @@
 #pragma once
 /// @file knn_descent.hpp
 /// Approximate kNN by NN-descent (Dong et al. 2011) started from a random-projection forest,
-/// the method of pynndescent that scanpy uses for large data. Deterministic for a seed and
-/// thread count-independent: candidate proposals are computed in parallel, applied in order.
+/// the method of pynndescent that scanpy uses for large data. Every phase runs in parallel
+/// (trees, leaf joins, candidate sampling, local joins, list updates) and the result is the same
+/// for any thread count and on every platform: candidates are sampled by a hash of the pair,
+/// proposals are applied to each cell's list in a fixed order, ties are broken by index, and
+/// distances are summed in a fixed order. The search runs on the points reordered by the first
+/// tree's leaves (nearby cells at nearby addresses), then maps the lists back.
 
 #include <cstddef>
 #include <cstdint>

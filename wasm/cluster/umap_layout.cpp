@@ -52,6 +52,7 @@ struct EdgePlan {
     std::vector<std::int32_t> tail;
     std::vector<float> per_sample;   ///< epochs between samples of the edge (wmax / w)
     std::vector<float> next_sample;  ///< epoch of the next sample
+    std::vector<float> per_neg;      ///< epochs between negative samples (per_sample / rate)
     std::vector<float> next_neg;     ///< epoch of the next negative sample
 };
 
@@ -72,6 +73,7 @@ EdgePlan plan_edges(const WeightedGraph& graph, const std::vector<std::int32_t>&
             if (w < wmax / static_cast<double>(epochs)) continue;
             plan.tail.push_back(rank[static_cast<std::size_t>(graph.indices[q])]);
             plan.per_sample.push_back(static_cast<float>(wmax / w));
+            plan.per_neg.push_back(plan.per_sample.back() / static_cast<float>(neg_rate));
             plan.next_neg.push_back(static_cast<float>(wmax / w / neg_rate));
         }
         plan.start.push_back(static_cast<std::int64_t>(plan.tail.size()));
@@ -110,7 +112,7 @@ Float2 repulsion(std::size_t i, float cx, float cy, int count, XorShift& pick, c
         const Float4 ex = cx - Float4{o0[0], o1[0], o2[0], o3[0]};
         const Float4 ey = cy - Float4{o0[1], o1[1], o2[1], o3[1]};
         const Float4 e2 = ex * ex + ey * ey;
-        const Float4 safe = select4(e2 > 0.0f, e2, Float4{1, 1, 1, 1});  // no log of 0
+        const Float4 safe = e2 > 0.0f ? e2 : Float4{1, 1, 1, 1};  // no log of 0
         const Float4 coeff = scale / ((0.001f + e2) * (k.a * fast_pow4(safe, k.b) + 1.0f));
         sx += clamp4(coeff * ex, -4.0f, 4.0f);
         sy += clamp4(coeff * ey, -4.0f, 4.0f);
@@ -141,7 +143,8 @@ Float2 attraction(std::size_t i, float cx, float cy, const std::int32_t* tails, 
         const float *o0 = at(t[0]), *o1 = at(t[1]), *o2 = at(t[2]), *o3 = at(t[3]);
         const Float4 dx = cx - Float4{o0[0], o1[0], o2[0], o3[0]};
         const Float4 dy = cy - Float4{o0[1], o1[1], o2[1], o3[1]};
-        const Float4 d2 = select4(dx * dx + dy * dy > 0.0f, dx * dx + dy * dy, Float4{1, 1, 1, 1});
+        const Float4 r2 = dx * dx + dy * dy;
+        const Float4 d2 = r2 > 0.0f ? r2 : Float4{1, 1, 1, 1};
         const Float4 pb = fast_pow4(d2, k.b);
         const Float4 coeff = scale * pb / (d2 * (k.a * pb + 1.0f));
         const Float4 gx = clamp4(coeff * dx, -4.0f, 4.0f) * k.alpha;
@@ -159,35 +162,38 @@ Float2 attraction(std::size_t i, float cx, float cy, const std::int32_t* tails, 
 }
 
 /// The cells [lo, hi) of one block in one epoch, umap's SGD: each cell in turn is attracted by
-/// its neighbours whose edge is due (both ends move, umap's move_other) and repelled by its
-/// negative samples, all computed from the cell's position at its turn (umap moves it after each
-/// sample; computing them together makes one short chain of arithmetic per cell instead of one
-/// per sample, and lets four samples share a SIMD computation). Cells of other blocks are read as
-/// they were at the start of the epoch (`from`) and their share of a move is deferred to `out`
-/// (applied after the epoch), so blocks run in parallel and the result does not depend on the
-/// thread count. Cells sorted by cluster keep most edges in a block.
+/// its neighbours whose edge is due (both ends move, umap's move_other) and repelled by those
+/// edges' negative samples. The due edges go in groups of four, each group's attractions and
+/// negative samples computed from the cell's position before the group (umap moves the cell
+/// after each sample): one chain of dependent arithmetic per group instead of one per sample,
+/// and four samples share a SIMD computation. (All of a cell's samples from one position was
+/// faster still but separated the fixtures' types less: silhouette 0.02 lower.) Cells of other
+/// blocks are read as they were at the start of the epoch (`from`) and their share of a move is
+/// deferred to `out` (applied after the epoch), so blocks run in parallel and the result does not
+/// depend on the thread count. Cells sorted by cluster keep most edges in a block.
 void move_block(std::size_t lo, std::size_t hi, EdgePlan& plan, const float* from, float* to,
                 std::vector<std::vector<Deferred>>& out, std::size_t block_size,
                 const EpochConstants& k, std::vector<std::int32_t>& due) {
     std::copy(from + lo * 2, from + hi * 2, to + lo * 2);
     auto at = [&](std::size_t j) { return j >= lo && j < hi ? to + j * 2 : from + j * 2; };
     for (std::size_t i = lo; i < hi; ++i) {
-        due.clear();
+        const auto degree = static_cast<std::size_t>(plan.start[i + 1] - plan.start[i]);
+        if (due.size() < degree * 2) due.resize(degree * 2);
+        std::size_t n_due = 0;
         for (std::int64_t e = plan.start[i]; e < plan.start[i + 1]; ++e) {
             if (plan.next_sample[e] > k.now) continue;
             plan.next_sample[e] += plan.per_sample[e];
-            const float per_neg = plan.per_sample[e] / k.neg_rate;
+            const float per_neg = plan.per_neg[e];
             const float d = std::floor((k.now - plan.next_neg[e]) / per_neg);
             const int c = d > 0.0f ? static_cast<int>(d) : 0;
             plan.next_neg[e] += static_cast<float>(c) * per_neg;
-            due.push_back(plan.tail[e]);
-            due.push_back(c);
+            due[n_due * 2] = plan.tail[e], due[n_due * 2 + 1] = c;
+            ++n_due;
         }
-        if (due.empty()) continue;
+        if (n_due == 0) continue;
         float* cur = to + i * 2;
         XorShift pick{static_cast<std::uint32_t>(
             mix(k.seed ^ (static_cast<std::uint64_t>(k.now) * k.n + i)) | 1u)};
-        const std::size_t n_due = due.size() / 2;
         for (std::size_t g0 = 0; g0 < n_due; g0 += 4) {
             const std::size_t count = std::min<std::size_t>(4, n_due - g0);
             std::int32_t tails[4];

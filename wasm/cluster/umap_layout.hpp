@@ -5,10 +5,10 @@
 /// negative sampling, linearly decaying learning rate), with scanpy's defaults
 /// (min_dist 0.5, spread 1, so a = 0.583, b = 1.334) and umap's epoch rule. Cells are processed in
 /// fixed blocks of a given order (e.g. sorted by cluster, so that most edges stay in a block):
-/// within a block umap's serial updates (except that each sample's attraction and its negative
-/// samples are computed from the cell's position before the sample, and the negative samples four
-/// at a time in SIMD), across blocks the previous epoch's positions, with the other block's share
-/// of a move applied after the epoch. Blocks run in parallel; random
+/// within a block umap's serial updates (except that a cell's due edges go in groups of four,
+/// each group's attractions and negative samples computed in SIMD from the cell's position before
+/// the group), across blocks the previous epoch's positions, with the other block's share of a
+/// move applied after the epoch. Blocks run in parallel; random
 /// streams are per (epoch, cell): the layout depends on the seed, order and block size only, not
 /// on the thread count or the platform. Initialized from given coordinates (e.g. the first two
 /// PCs; scanpy uses a spectral layout) or uniformly at random.
