@@ -84,10 +84,14 @@ void SlabbedRows::end_row(std::size_t row_begin, unsigned slab_shift) {
 
 LabelPanels::LabelPanels(const double* weights, std::size_t n_slots, std::size_t n_labels)
     : n_labels_(n_labels), n_slabs_(std::max<std::size_t>(1, (n_slots + (1u << kSlabShift) - 1) >> kSlabShift)) {
-    for (std::size_t first = 0; first < n_labels; first += kWidth) {
+    // As few panels as the width allows, of even sizes (98 labels: 7 x 14, not 6 x 16 + 2: a
+    // 2-label panel would pay a whole pass over the pairs for one vector).
+    const std::size_t n_panels = (n_labels + kWidth - 1) / kWidth;
+    const std::size_t per = n_panels ? ((n_labels + n_panels - 1) / n_panels + 1) / 2 * 2 : 0;
+    for (std::size_t first = 0; first < n_labels; first += per) {
         Panel p;
         p.first_label = first;
-        p.labels = std::min(kWidth, n_labels - first);
+        p.labels = std::min(per, n_labels - first);
         p.width = (p.labels + 1) / 2 * 2;
         p.offset = values_.size();
         values_.resize(values_.size() + n_slots * p.width, 0.0);

@@ -84,7 +84,15 @@ std::size_t Predictor::n_features_used() const { return n_used_; }
 void Predictor::gather_row(const float* data, const std::int32_t* indices, std::int64_t lo,
                            std::int64_t hi, SlabbedRows& out) const {
     if (hi < lo) throw std::invalid_argument("corrupt sparse matrix: row pointers decrease");
+    // Written through raw pointers into room for every nonzero, then trimmed: this loop runs
+    // once per nonzero, so per-element vector bookkeeping would cost as much as the math.
     const std::size_t row_begin = out.slots.size();
+    out.slots.resize(row_begin + static_cast<std::size_t>(hi - lo));
+    out.deltas.resize(row_begin + static_cast<std::size_t>(hi - lo));
+    std::int32_t* slots = out.slots.data() + row_begin;
+    double* deltas = out.deltas.data() + row_begin;
+    std::size_t m = 0;
+    const std::int32_t* slot_of = slot_.data();
     for (std::int64_t k = lo; k < hi; ++k) {
         const std::int32_t j = indices[k];
         if (j < 0 || static_cast<std::size_t>(j) >= n_query_) {
@@ -92,11 +100,14 @@ void Predictor::gather_row(const float* data, const std::int32_t* indices, std::
                                         std::to_string(j) + " out of range [0, " +
                                         std::to_string(n_query_) + ")");
         }
-        const std::int32_t u = slot_[static_cast<std::size_t>(j)];
+        const std::int32_t u = slot_of[j];
         if (u < 0) continue;
         const double xs = std::min((static_cast<double>(data[k]) - mean_[u]) / scale_[u], kClip);
-        out.add(u, xs - zero_scaled_[u]);
+        slots[m] = u;
+        deltas[m++] = xs - zero_scaled_[u];
     }
+    out.slots.resize(row_begin + m);
+    out.deltas.resize(row_begin + m);
     out.end_row(row_begin, LabelPanels::kSlabShift);
 }
 
