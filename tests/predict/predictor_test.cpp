@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <random>
 
 #include "model/pickle_reader.hpp"
 #include "predict/labels.hpp"
@@ -241,6 +243,97 @@ TEST(Predictor, DuplicateGeneNamesAreMadeUniqueFirst) {
     ASSERT_EQ(names, (std::vector<std::string>{"g1", "g1-1", "g2"}));
     Predictor p(m, names);
     EXPECT_EQ(p.n_features_used(), 2u);  // the first g1 is used, as CellTypist after make_unique
+}
+
+/// CellTypist's formula with one accumulator per label, summed nonzero by nonzero (the plain
+/// loop Predictor::score had before its label panels): the exact bits to reproduce.
+std::vector<double> plain_decision(const model::Model& m, const std::vector<std::string>& genes,
+                                   const std::vector<float>& data,
+                                   const std::vector<std::int32_t>& indices,
+                                   const std::vector<std::int64_t>& indptr) {
+    const std::size_t F = m.n_features(), R = m.coef_rows();
+    std::map<std::string, std::size_t> index;
+    for (std::size_t f = F; f-- > 0;) index[m.features[f]] = f;  // first occurrence wins
+    std::vector<std::int32_t> col(genes.size(), -1);
+    for (std::size_t j = 0; j < genes.size(); ++j) {
+        const auto it = index.find(genes[j]);
+        if (it != index.end()) col[j] = static_cast<std::int32_t>(it->second);
+    }
+    auto zero = [&](std::size_t f) { return std::min((0.0 - m.scaler_mean[f]) / m.scaler_scale[f], 10.0); };
+    std::vector<double> offset(m.intercept.begin(), m.intercept.end());
+    for (std::size_t j = 0; j < genes.size(); ++j) {
+        if (col[j] < 0) continue;
+        const auto f = static_cast<std::size_t>(col[j]);
+        for (std::size_t c = 0; c < R; ++c) offset[c] += zero(f) * m.coef[c * F + f];
+    }
+    const std::size_t n = indptr.size() - 1;
+    std::vector<double> out(n * R);
+    for (std::size_t r = 0; r < n; ++r) {
+        std::vector<double> acc(offset);
+        for (auto k = indptr[r]; k < indptr[r + 1]; ++k) {
+            const auto j = static_cast<std::size_t>(indices[static_cast<std::size_t>(k)]);
+            if (col[j] < 0) continue;
+            const auto f = static_cast<std::size_t>(col[j]);
+            const double xs = std::min(
+                (static_cast<double>(data[static_cast<std::size_t>(k)]) - m.scaler_mean[f]) /
+                    m.scaler_scale[f],
+                10.0);
+            for (std::size_t c = 0; c < R; ++c) acc[c] += (xs - zero(f)) * m.coef[c * F + f];
+        }
+        std::copy(acc.begin(), acc.end(), out.begin() + static_cast<std::ptrdiff_t>(r * R));
+    }
+    return out;
+}
+
+TEST(Predictor, BitIdenticalToThePlainSumForManyLabelsSlabsAndRowBlocks) {
+    std::mt19937_64 rng(5);
+    std::normal_distribution<double> g(0, 1);
+    for (std::size_t L : {2u, 5u, 37u, 98u}) {
+        model::Model m;
+        const std::size_t F = 5000;  // ~2,500 used: 3 slabs of genes
+        for (std::size_t c = 0; c < L; ++c) m.labels.push_back("T" + std::to_string(c));
+        for (std::size_t f = 0; f < F; ++f) m.features.push_back("G" + std::to_string(f));
+        m.coef.resize((L == 2 ? 1 : L) * F);
+        for (auto& x : m.coef) x = g(rng);
+        m.intercept.resize(L == 2 ? 1 : L);
+        for (auto& x : m.intercept) x = g(rng);
+        for (std::size_t f = 0; f < F; ++f) {
+            m.scaler_mean.push_back(std::fabs(g(rng)));
+            m.scaler_scale.push_back(0.05 + std::fabs(g(rng)));
+        }
+        // Query: a shuffled subset of the model genes plus unknown genes.
+        std::vector<std::string> genes;
+        for (std::size_t f = 0; f < F; f += 1 + f % 3) genes.push_back("G" + std::to_string(f));
+        for (int x = 0; x < 40; ++x) genes.push_back("X" + std::to_string(x));
+        std::shuffle(genes.begin(), genes.end(), rng);
+        // 900 cells x ~380 used nonzeros: more pairs than one row block holds.
+        std::vector<float> data;
+        std::vector<std::int32_t> indices;
+        std::vector<std::int64_t> indptr{0};
+        std::uniform_real_distribution<double> u(0, 1);
+        for (int r = 0; r < 900; ++r) {
+            for (std::size_t j = 0; j < genes.size(); ++j) {
+                if (u(rng) < 0.15) {
+                    data.push_back(static_cast<float>(u(rng) * 40));  // some clip at 10
+                    indices.push_back(static_cast<std::int32_t>(j));
+                }
+            }
+            indptr.push_back(static_cast<std::int64_t>(data.size()));
+        }
+        Predictor p(m, genes);
+        std::vector<double> d(900 * L), pr(900 * L), pr_only(900 * L);
+        p.score(data.data(), indices.data(), indptr.data(), 900, d.data(), pr.data());
+        p.score(data.data(), indices.data(), indptr.data(), 900, nullptr, pr_only.data());
+        const auto ref = plain_decision(m, genes, data, indices, indptr);
+        for (std::size_t r = 0; r < 900; ++r) {
+            for (std::size_t c = 0; c < L; ++c) {
+                const double want = L == 2 ? (c == 0 ? -ref[r] : ref[r]) : ref[r * L + c];
+                ASSERT_EQ(d[r * L + c], want) << L << " labels, cell " << r << ", label " << c;
+                ASSERT_EQ(pr[r * L + c], 1.0 / (1.0 + std::exp(-want)));
+                ASSERT_EQ(pr_only[r * L + c], pr[r * L + c]);
+            }
+        }
+    }
 }
 
 }  // namespace

@@ -190,6 +190,23 @@ class Predictor {
         });
     }
 
+    /// start_chunk's work done now, on this thread and n_threads - 1 helpers (nothing to overlap
+    /// when the input is a single chunk: saves starting one more thread). finish_chunk() reports.
+    void run_chunk(std::uintptr_t data, std::uintptr_t indices, std::uintptr_t indptr,
+                   std::size_t n_rows, bool normalize, std::uintptr_t decision,
+                   std::uintptr_t probability, std::uintptr_t ids, std::uintptr_t id_offsets,
+                   std::uintptr_t decision_csv, std::uintptr_t probability_csv,
+                   std::size_t n_threads) {
+        job_.wait();
+        const auto* ip = ptr<const std::int32_t>(indptr);
+        job_indptr_.assign(ip, ip + n_rows + 1);
+        job_in_ = {ptr<float>(data), ptr<const std::int32_t>(indices), job_indptr_.data(), n_rows, normalize};
+        job_out_ = {ptr<double>(decision), ptr<double>(probability), ptr<const char>(ids),
+                    ptr<const std::uint32_t>(id_offsets), ptr<char>(decision_csv), ptr<char>(probability_csv)};
+        job_bounds_.clear();
+        job_status_ = ct::predict::score_chunk(*p_, job_in_, job_out_, {n_threads});
+    }
+
     /// Whether the chunk's work has finished (finish_chunk() then returns at once): JS polls
     /// this instead of blocking its thread, which would take a core from the work it waits for.
     bool chunk_done() const { return job_.done(); }
@@ -609,6 +626,7 @@ EMSCRIPTEN_BINDINGS(celltypist) {
         .function("n_features_used", &Predictor::n_features_used)
         .function("score", &Predictor::score)
         .function("start_chunk", &Predictor::start_chunk)
+        .function("run_chunk", &Predictor::run_chunk)
         .function("chunk_done", &Predictor::chunk_done)
         .function("finish_chunk", &Predictor::finish_chunk);
     emscripten::class_<Explainer>("Explainer")

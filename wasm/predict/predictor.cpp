@@ -10,6 +10,9 @@ namespace ct::predict {
 namespace {
 // CellTypist clips standardized values above this (upper only).
 constexpr double kClip = 10.0;
+// Pairs per row block of score(): ~3 MB of (slot, delta) in L3, ~150 KB per slab in L2. The
+// more rows share a slab of weights, the fewer times the weights are fetched.
+constexpr std::size_t kPairBudget = 1 << 18;
 
 inline double expit(double d) { return 1.0 / (1.0 + std::exp(-d)); }
 
@@ -58,7 +61,7 @@ Predictor::Predictor(const model::Model& model, const std::vector<std::string>& 
     mean_.resize(n_used_);
     zero_scaled_.resize(n_used_);
     scale_.resize(n_used_);
-    weights_.resize(n_used_ * n_rows_coef_);
+    std::vector<double> weights(n_used_ * n_rows_coef_);
     offset_.assign(model.intercept.begin(), model.intercept.end());
     for (std::size_t u = 0; u < n_used_; ++u) {
         const std::size_t m = model_col[u];
@@ -67,58 +70,88 @@ Predictor::Predictor(const model::Model& model, const std::vector<std::string>& 
         zero_scaled_[u] = std::min((0.0 - mean_[u]) / scale_[u], kClip);
         for (std::size_t c = 0; c < n_rows_coef_; ++c) {
             const double w = model.coef[c * model.n_features() + m];
-            weights_[u * n_rows_coef_ + c] = w;
+            weights[u * n_rows_coef_ + c] = w;
             offset_[c] += zero_scaled_[u] * w;
         }
     }
+    weights_ = LabelPanels(weights.data(), n_used_, n_rows_coef_);
 }
 
 std::size_t Predictor::n_labels() const { return n_labels_; }
 std::size_t Predictor::n_query_genes() const { return n_query_; }
 std::size_t Predictor::n_features_used() const { return n_used_; }
 
+void Predictor::gather_row(const float* data, const std::int32_t* indices, std::int64_t lo,
+                           std::int64_t hi, SlabbedRows& out) const {
+    if (hi < lo) throw std::invalid_argument("corrupt sparse matrix: row pointers decrease");
+    // Written through raw pointers into room for every nonzero, then trimmed: this loop runs
+    // once per nonzero, so per-element vector bookkeeping would cost as much as the math.
+    const std::size_t row_begin = out.slots.size();
+    out.slots.resize(row_begin + static_cast<std::size_t>(hi - lo));
+    out.deltas.resize(row_begin + static_cast<std::size_t>(hi - lo));
+    std::int32_t* slots = out.slots.data() + row_begin;
+    double* deltas = out.deltas.data() + row_begin;
+    std::size_t m = 0;
+    const std::int32_t* slot_of = slot_.data();
+    for (std::int64_t k = lo; k < hi; ++k) {
+        const std::int32_t j = indices[k];
+        if (j < 0 || static_cast<std::size_t>(j) >= n_query_) {
+            throw std::invalid_argument("corrupt sparse matrix: column index " +
+                                        std::to_string(j) + " out of range [0, " +
+                                        std::to_string(n_query_) + ")");
+        }
+        const std::int32_t u = slot_of[j];
+        if (u < 0) continue;
+        const double xs = std::min((static_cast<double>(data[k]) - mean_[u]) / scale_[u], kClip);
+        slots[m] = u;
+        deltas[m++] = xs - zero_scaled_[u];
+    }
+    out.slots.resize(row_begin + m);
+    out.deltas.resize(row_begin + m);
+    out.end_row(row_begin, LabelPanels::kSlabShift);
+}
+
 void Predictor::score(const float* data, const std::int32_t* indices, const std::int64_t* indptr,
                       std::size_t n_rows, double* decision, double* probability) const {
     const std::size_t R = n_rows_coef_;
-    std::vector<double> acc(R);
     const std::int64_t base = n_rows ? indptr[0] : 0;
-    for (std::size_t r = 0; r < n_rows; ++r) {
-        std::copy(offset_.begin(), offset_.end(), acc.begin());
-        const std::int64_t lo = indptr[r] - base, hi = indptr[r + 1] - base;
-        if (hi < lo) throw std::invalid_argument("corrupt sparse matrix: row pointers decrease");
-        for (std::int64_t k = lo; k < hi; ++k) {
-            const std::int32_t j = indices[k];
-            if (j < 0 || static_cast<std::size_t>(j) >= n_query_) {
-                throw std::invalid_argument("corrupt sparse matrix: column index " +
-                                            std::to_string(j) + " out of range [0, " +
-                                            std::to_string(n_query_) + ")");
-            }
-            const std::int32_t u = slot_[static_cast<std::size_t>(j)];
-            if (u < 0) continue;
-            const double xs =
-                std::min((static_cast<double>(data[k]) - mean_[u]) / scale_[u], kClip);
-            const double delta = xs - zero_scaled_[u];
-            const double* w = &weights_[static_cast<std::size_t>(u) * R];
-            for (std::size_t c = 0; c < R; ++c) acc[c] += delta * w[c];
+    SlabbedRows rows;
+    std::vector<double> acc;
+    for (std::size_t first = 0, end = 0; first < n_rows; first = end) {
+        // Rows in blocks of ~kPairBudget pairs: each slab of weights is used by all of them.
+        rows.reset(weights_.n_slabs());
+        for (end = first; end < n_rows && (end == first || rows.slots.size() < kPairBudget); ++end)
+            gather_row(data, indices, indptr[end] - base, indptr[end + 1] - base, rows);
+        const std::size_t count = end - first;
+        double* sums = decision && !binary_ ? decision + first * n_labels_ : nullptr;
+        if (!sums) {
+            acc.resize(count * R);
+            sums = acc.data();
         }
-        double* d = decision ? decision + r * n_labels_ : nullptr;
-        double* p = probability ? probability + r * n_labels_ : nullptr;
-        if (binary_) {
-            // sklearn's binary decision_function is one score s; CellTypist stacks [-s, s].
-            if (d) {
-                d[0] = -acc[0];
-                d[1] = acc[0];
-            }
-            if (p) {
-                p[0] = expit(-acc[0]);
-                p[1] = expit(acc[0]);
-            }
-        } else {
-            for (std::size_t c = 0; c < n_labels_; ++c) {
-                if (d) d[c] = acc[c];
-                if (p) p[c] = expit(acc[c]);
-            }
+        weights_.accumulate(offset_.data(), rows, sums, R);
+        for (std::size_t r = 0; r < count; ++r)
+            finish_row(sums + r * R, decision ? decision + (first + r) * n_labels_ : nullptr,
+                       probability ? probability + (first + r) * n_labels_ : nullptr);
+    }
+}
+
+void Predictor::finish_row(const double* sums, double* d, double* p) const {
+    if (binary_) {
+        // sklearn's binary decision_function is one score s; CellTypist stacks [-s, s].
+        if (d) {
+            d[0] = -sums[0];
+            d[1] = sums[0];
         }
+        if (p) {
+            p[0] = expit(-sums[0]);
+            p[1] = expit(sums[0]);
+        }
+        return;
+    }
+    // sums may be d itself (scores written in place).
+    for (std::size_t c = 0; c < n_labels_; ++c) {
+        if (d) d[c] = sums[c];
+        if (p) p[c] = expit(sums[c]);
     }
 }
 

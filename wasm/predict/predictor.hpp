@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "model/model.hpp"
+#include "predict/label_panels.hpp"
 
 namespace ct::predict {
 
@@ -48,6 +49,12 @@ class Predictor {
                std::size_t n_rows, double* decision, double* probability) const;
 
   private:
+    /// A row's used nonzeros as (slot, delta from the zero value) pairs, checking the CSR.
+    void gather_row(const float* data, const std::int32_t* indices, std::int64_t lo,
+                    std::int64_t hi, SlabbedRows& out) const;
+    /// Decision scores and probabilities of one row from its sums (one per coef row).
+    void finish_row(const double* sums, double* decision, double* probability) const;
+
     std::size_t n_labels_ = 0;
     std::size_t n_query_ = 0;
     std::size_t n_used_ = 0;
@@ -57,7 +64,7 @@ class Predictor {
     std::vector<double> mean_;         ///< per slot
     std::vector<double> scale_;        ///< per slot (divided by, as numpy does, for parity)
     std::vector<double> zero_scaled_;  ///< per slot: clip((0 - mean) / scale)
-    std::vector<double> weights_;      ///< slot-major: n_used x n_rows_coef
+    LabelPanels weights_;              ///< n_used x n_rows_coef, in label panels
     std::vector<double> offset_;       ///< per coef row: intercept + sum_slots zero_scaled * w
 };
 

@@ -192,11 +192,12 @@ async function annotateWith(
   const predicted: string[] = new Array(n);
   const conf = new Float64Array(n);
   const nThreads = ctx.n_threads ?? 1;
-  // The background work runs on its own pthread, which starts n_threads - 1 more to score.
-  if (ctx.variant === 'simd-threads') await ensurePthreadWorkers(core, nThreads);
+  // Background work runs on n_threads pthreads (a single chunk runs at once, on this thread and
+  // n_threads - 1 of them; a thread asked for beyond the pool starts while this thread polls).
+  if (ctx.variant === 'simd-threads' && n > chunkRows) await ensurePthreadWorkers(core, nThreads);
   const sink = ctx.table_sink;
   if (sink) for (const t of sink.tables) sink.write(t, matrixHeader(labels));
-  const scorer = new ChunkScorer(core, predictor, { n_labels: L, cell_ids: cellIds, tables: sink?.tables ?? [], normalize: choice.normalize, n_threads: nThreads });
+  const scorer = new ChunkScorer(core, predictor, { n_labels: L, cell_ids: cellIds, tables: sink?.tables ?? [], normalize: choice.normalize, n_threads: nThreads, n_rows: n });
   timings.load = (performance.now() - t0) / 1000;
   const tPredict = performance.now();
   try {

@@ -20,6 +20,8 @@ export interface ChunkScorerOptions {
   normalize: boolean;
   /** Threads of the background work (1 in the SIMD-only build). */
   n_threads: number;
+  /** Rows of the whole matrix: a chunk that is all of it is scored at once (nothing to overlap). */
+  n_rows: number;
 }
 
 /** Heap outputs of one pipeline slot. */
@@ -76,7 +78,8 @@ export class ChunkScorer {
       new Uint32Array(this.core.HEAPU8.buffer, pOff, c.rows + 1).set(ids.offsets);
     }
     s.status = null;
-    this.predictor.start_chunk(c.data, c.indices, c.indptr, c.rows, this.options.normalize, pDec, pProb, pIds, pOff, pCsv.decision_matrix, pCsv.probability_matrix, this.options.n_threads);
+    const run = c.start === 0 && c.end === this.options.n_rows ? this.predictor.run_chunk : this.predictor.start_chunk;
+    run.call(this.predictor, c.data, c.indices, c.indptr, c.rows, this.options.normalize, pDec, pProb, pIds, pOff, pCsv.decision_matrix, pCsv.probability_matrix, this.options.n_threads);
   }
 
   /**

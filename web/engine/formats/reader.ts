@@ -25,4 +25,6 @@ export type MatrixReader = Pick<
 > & {
   /** Set by readers of count formats (not .h5ad): CellTypist normalizes these unconditionally. */
   readonly format?: InputFormat;
+  /** readRows whose arrays may be views reused by the next read (the h5ad reader's one-copy path). */
+  readRowsView?: H5adReader['readRowsView'];
 };

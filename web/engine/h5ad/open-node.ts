@@ -1,7 +1,7 @@
 /** Opens an h5ad file from disk in Node (h5wasm's Node build reads real paths lazily). */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { CellTypistError } from '../types.ts';
-import { H5adReader, type H5File } from './read.ts';
+import { H5adReader, type H5File, type H5Raw } from './read.ts';
 import { checkHdf5Signature } from './signature.ts';
 
 export async function openH5adPath(path: string): Promise<H5adReader> {
@@ -19,7 +19,8 @@ export async function openH5adPath(path: string): Promise<H5adReader> {
     closeSync(fd);
   }
   checkHdf5Signature(head, size, path);
-  const h5wasm = (await import('h5wasm/node')).default;
+  const h5 = await import('h5wasm/node');
+  const h5wasm = h5.default;
   await h5wasm.ready;
   let file: H5File;
   try {
@@ -28,7 +29,7 @@ export async function openH5adPath(path: string): Promise<H5adReader> {
     throw new CellTypistError('corrupt_h5ad', `'${path}' could not be opened as HDF5 (${(e as Error).message}): the file is probably truncated or corrupt; download or export it again`);
   }
   try {
-    return new H5adReader(file);
+    return new H5adReader(file, h5.Module as unknown as H5Raw);
   } catch (e) {
     file.close();
     if (e instanceof CellTypistError) throw e;

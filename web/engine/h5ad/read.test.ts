@@ -83,6 +83,15 @@ describe('h5ad reader: X storage variants', () => {
     assert.deepEqual([r.summary.n_obs, r.summary.n_vars], [5, 4]);
     assert.deepEqual(dense(r.readRows('X', 0, 5)), M);
     assert.deepEqual(dense(r.readRows('X', 1, 4)), M.slice(1, 4));
+    // The one-copy read: same rows, as views of a buffer that the next read reuses.
+    const view = r.readRowsView('X', 1, 4);
+    assert.deepEqual(dense(view), M.slice(1, 4));
+    const { Module } = await import('h5wasm/node');
+    assert.equal(view.data.buffer, (Module as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer, 'a view into h5wasm memory');
+    const kept = dense(view);
+    assert.deepEqual(dense(r.readRowsView('X', 3, 5)), M.slice(3));
+    assert.deepEqual(dense(r.readRowsView('X', 2, 3)), [M[2]]); // a row without nonzeros
+    assert.deepEqual(kept, M.slice(1, 4));
     assert.deepEqual(r.varNames(), GENES);
     assert.deepEqual(r.obsNames(), CELLS);
     assert.deepEqual(r.readObsColumn('sample'), ['S1', 'S1', 'S2', 'S2', 'S2']);
@@ -106,6 +115,7 @@ describe('h5ad reader: X storage variants', () => {
     assert.equal(r.summary.x.encoding, 'csc');
     assert.deepEqual(dense(r.readRows('X', 0, 5)), M);
     assert.deepEqual(dense(r.readRows('X', 3, 5)), M.slice(3));
+    assert.deepEqual(dense(r.readRowsView('X', 3, 5)), M.slice(3)); // not CSR: readRows
     r.close();
   });
 
@@ -122,6 +132,7 @@ describe('h5ad reader: X storage variants', () => {
       assert.equal(r.summary.x.encoding, 'dense');
       const want = arr instanceof Int32Array ? M.map((row) => row.map((v) => Math.round(v * 4))) : M;
       assert.deepEqual(dense(r.readRows('X', 0, 5)), want);
+      assert.deepEqual(dense(r.readRowsView('X', 0, 5)), want);
       r.close();
     }
   });

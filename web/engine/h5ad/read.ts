@@ -22,7 +22,28 @@ export interface H5Dataset extends H5Node {
   dtype: unknown;
   value: unknown;
   slice(ranges: Array<[number, number] | []>): unknown;
+  /** h5wasm's identity of the dataset and its element type (used by the one-copy read). */
+  file_id?: bigint;
+  path?: string;
+  metadata?: { type: number; size: number; signed?: boolean; littleEndian?: boolean; vlen?: boolean };
 }
+
+/**
+ * The low-level h5wasm module (its `Module` export), when the opener passes it: rows of a CSR
+ * matrix are then read into a reused buffer of h5wasm's heap and handed out as views, so the
+ * engine copies them once, into the core's heap, instead of three times (h5wasm's slice copy,
+ * a typed array, the core).
+ */
+export interface H5Raw {
+  HEAPU8: Uint8Array;
+  _malloc(n: number): number;
+  _free(ptr: number): void;
+  get_dataset_data(fileId: bigint, path: string, count: bigint[] | null, offset: bigint[] | null, strides: bigint[] | null, ptr: bigint): number;
+}
+
+// h5wasm's H5T classes of the metadata (H5T_INTEGER = 0, H5T_FLOAT = 1).
+const H5T_INTEGER = 0;
+const H5T_FLOAT = 1;
 export interface H5Group extends H5Node {
   keys(): string[];
   get(path: string): H5Dataset | H5Group | null;
@@ -115,7 +136,13 @@ export class H5adReader {
   readonly summary: H5adSummary;
   private readonly legacy: boolean;
 
-  constructor(private readonly file: H5File) {
+  /** Reused h5wasm heap buffers of readRowsView (data, indices). */
+  private readonly scratch = [{ ptr: 0, bytes: 0 }, { ptr: 0, bytes: 0 }];
+
+  constructor(
+    private readonly file: H5File,
+    private readonly h5?: H5Raw,
+  ) {
     const keys = new Set(file.keys());
     if (!keys.has('X')) {
       const what = keys.size ? `it holds ${[...keys].slice(0, 6).join(', ')}` : 'it holds nothing readable: it is empty, truncated or corrupt';
@@ -145,6 +172,7 @@ export class H5adReader {
   }
 
   close(): void {
+    for (const b of this.scratch) if (b.ptr) this.h5?._free(b.ptr);
     this.file.close();
   }
 
@@ -216,14 +244,58 @@ export class H5adReader {
     return this.readCsc(m, start, end);
   }
 
-  private readCsr(m: MatrixInfo, start: number, end: number): CsrChunk {
+  /**
+   * readRows, but the arrays may be views of a buffer reused by the next read (copy them before
+   * reading again): one copy less for callers that copy anyway, e.g. into the wasm core.
+   */
+  readRowsView(source: MatrixSource, start: number, end: number): CsrChunk {
+    const m = this.matrix(source);
+    end = Math.min(end, m.n_rows);
+    if (m.encoding !== 'csr' || !this.h5) return this.readRows(source, start, end);
+    const data = this.dataset(`${m.path}/data`);
+    const indices = this.dataset(`${m.path}/indices`);
+    const float32 = (md: H5Dataset['metadata']) => md?.type === H5T_FLOAT && md.size === 4 && md.littleEndian !== false;
+    const int32 = (md: H5Dataset['metadata']) => md?.type === H5T_INTEGER && md.size === 4 && md.signed !== false && md.littleEndian !== false;
+    if (data.file_id === undefined || !float32(data.metadata) || !int32(indices.metadata)) return this.readRows(source, start, end);
+    const { indptr, lo, hi } = this.rowPointers(m, start, end);
+    if (hi === lo) return { n_rows: end - start, n_cols: m.n_cols, data: new Float32Array(0), indices: new Int32Array(0), indptr };
+    const n = hi - lo;
+    // Allocate both first: a malloc may grow h5wasm's memory and detach earlier views.
+    const pData = this.scratchBuffer(0, n * 4);
+    const pIdx = this.scratchBuffer(1, n * 4);
+    const h5 = this.h5;
+    const read = (ds: H5Dataset, ptr: number) => h5.get_dataset_data(ds.file_id!, ds.path!, [BigInt(n)], [BigInt(lo)], [1n], BigInt(ptr));
+    read(data, pData);
+    read(indices, pIdx);
+    const buf = h5.HEAPU8.buffer;
+    return { n_rows: end - start, n_cols: m.n_cols, data: new Float32Array(buf, pData, n), indices: new Int32Array(buf, pIdx, n), indptr };
+  }
+
+  private scratchBuffer(i: number, bytes: number): number {
+    const b = this.scratch[i];
+    if (b.bytes < bytes) {
+      if (b.ptr) this.h5!._free(b.ptr);
+      b.ptr = this.h5!._malloc(bytes);
+      if (!b.ptr) throw new CellTypistError('out_of_memory', `cannot read ${(bytes / 1e6).toFixed(0)} MB of the matrix: out of memory`);
+      b.bytes = bytes;
+    }
+    return b.ptr;
+  }
+
+  /** Chunk-relative row pointers of rows [start, end) and their nonzero range [lo, hi). */
+  private rowPointers(m: MatrixInfo, start: number, end: number): { indptr: Int32Array; lo: number; hi: number } {
     const ptr = toInt(this.dataset(`${m.path}/indptr`).slice([[start, end + 1]]));
     const lo = Number(ptr[0]);
     const hi = Number(ptr[ptr.length - 1]);
     if (!(hi >= lo)) throw new CellTypistError('corrupt_h5ad', `corrupt sparse matrix '${m.path}': row pointers decrease`);
+    const indptr = new Int32Array(end - start + 1);
+    for (let i = 0; i <= end - start; i++) indptr[i] = Number(ptr[i]) - lo;
+    return { indptr, lo, hi };
+  }
+
+  private readCsr(m: MatrixInfo, start: number, end: number): CsrChunk {
+    const { indptr, lo, hi } = this.rowPointers(m, start, end);
     const n = end - start;
-    const indptr = new Int32Array(n + 1);
-    for (let i = 0; i <= n; i++) indptr[i] = Number(ptr[i]) - lo;
     const data = hi > lo ? toFloat32(this.dataset(`${m.path}/data`).slice([[lo, hi]])) : new Float32Array(0);
     const idx = hi > lo ? toInt(this.dataset(`${m.path}/indices`).slice([[lo, hi]])) : new Int32Array(0);
     const indices = idx instanceof Int32Array ? idx : Int32Array.from(idx);

@@ -88,6 +88,21 @@ export interface CorePredictor {
     probabilityCsv: number,
     nThreads: number,
   ): void;
+  /** start_chunk's work done at once on the calling thread (+ nThreads - 1 helpers); finish_chunk() reports. */
+  run_chunk(
+    data: number,
+    indices: number,
+    indptr: number,
+    nRows: number,
+    normalize: boolean,
+    decision: number,
+    probability: number,
+    ids: number,
+    idOffsets: number,
+    decisionCsv: number,
+    probabilityCsv: number,
+    nThreads: number,
+  ): void;
   /** Whether the chunk started last has finished (poll it rather than block in finish_chunk). */
   chunk_done(): boolean;
   /** Waits for the chunk started last. */

@@ -54,7 +54,8 @@ export class ChunkBuffers {
   /** Reads rows [start, end) into the heap (no checks, no normalization). */
   load(reader: MatrixReader, source: MatrixSource, start: number, end: number): HeapChunk {
     const rows = end - start;
-    const chunk = reader.readRows(source, start, end);
+    // Views are fine: copied into the heap below before anything else is read.
+    const chunk = reader.readRowsView ? reader.readRowsView(source, start, end) : reader.readRows(source, start, end);
     // Allocate first: malloc may grow memory and detach earlier views.
     const pData = this.data.ensure(chunk.data.length);
     const pIdx = this.indices.ensure(chunk.indices.length);
