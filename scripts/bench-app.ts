@@ -198,6 +198,10 @@ async function runCase(page: Page, c: Case, browserPid: number, model: string, p
     .waitForFunction(() => !!document.querySelector('#markers-figure svg') || /⚠/.test(document.getElementById('markers-status')?.textContent ?? ''), null, { timeout: 180_000, polling: 200 })
     .catch(() => {});
   clearInterval(sample);
+  // "After the run": once the panels' worker has ended after its idle time.
+  await page.waitForFunction(() => document.body.dataset.markersWorker !== 'running', null, { timeout: 30_000, polling: 200 }).catch(() => {});
+  await page.waitForTimeout(500);
+  const idle = rssMb(tabPid());
   const error = await page.textContent('#error');
   if (error) throw new Error(`${c.label}: ${error}`);
   // The screenshot shows the fitted view: before the interaction timings zoom and pan.
@@ -212,7 +216,6 @@ async function runCase(page: Page, c: Case, browserPid: number, model: string, p
     const to = k + 1 < trace.length ? origin + trace[k + 1][0] : Infinity;
     return samples.filter(([ts]) => ts >= from && ts < to).reduce((a, [, mb]) => Math.max(a, mb), 0);
   };
-  const idle = rssMb(tabPid());
   return {
     peakToPlot,
     peakAnonToPlot,
@@ -275,7 +278,7 @@ async function main() {
       const target = c.target ? `   targets: results ≤ ${c.target.results} s${c.target.plot ? `, plot ≤ ${c.target.plot} s` : ''}, tab ≤ ${c.target.mb} MB` : '';
       console.log(`\n${c.label}  [load ${load}]  ${r.summary}`);
       console.log(`  click → results ${r.results.toFixed(2)} s, → plot ${Number.isNaN(r.plot) ? `not ready after ${values['plot-timeout']} s` : `${r.plot.toFixed(2)} s`}; browser CPU ${r.cpu.toFixed(1)} s${ratio}`);
-      console.log(`  tab (its renderer's RSS) peak to the plot ${r.peakToPlot.toFixed(0)} MB (private ${r.peakAnonToPlot.toFixed(0)} MB); with the result panels' work after it ${r.peakTab.toFixed(0)} MB (private ${r.peakAnon.toFixed(0)} MB); before the click ${r.before.toFixed(0)} MB, after all ${r.idle.toFixed(0)} MB; GPU process peak ${r.peakGpu.toFixed(0)} MB`);
+      console.log(`  tab (its renderer's RSS) peak to the plot ${r.peakToPlot.toFixed(0)} MB (private ${r.peakAnonToPlot.toFixed(0)} MB); with the result panels' work after it ${r.peakTab.toFixed(0)} MB (private ${r.peakAnon.toFixed(0)} MB); before the click ${r.before.toFixed(0)} MB, after the run (workers ended) ${r.idle.toFixed(0)} MB; GPU process peak ${r.peakGpu.toFixed(0)} MB`);
       if (r.interaction) console.log(`  interaction: wheel zoom → next frame ${r.interaction.zoom.toFixed(0)} ms (median of 5), drag pan ${r.interaction.pan.toFixed(0)} ms, hover pick ${r.interaction.hover.toFixed(0)} ms`);
       if (target) console.log(target);
       if (values.trace) console.log(`  stages: ${r.trace.join(' | ')}`);
