@@ -25,12 +25,47 @@ TEST(KnnDescent, FindsNearlyAllTrueNeighboursDeterministically) {
     const KnnGraph one = knn_descent(v, o);
     o.n_threads = 2;
     const KnnGraph two = knn_descent(v, o);
+    o.n_threads = 3;
+    const KnnGraph three = knn_descent(v, o);
     const double recall = knn_recall(one, exact);
     std::printf("[knn] NN-descent recall on %zu points: %.4f\n", n, recall);
     EXPECT_GT(recall, 0.97);
     EXPECT_EQ(one.indices, two.indices);  // thread count does not change the result
+    EXPECT_EQ(one.distances, two.distances);
+    EXPECT_EQ(one.indices, three.indices);
+    o.seed = 6;
+    EXPECT_NE(one.indices, knn_descent(v, o).indices);
     for (std::size_t i = 0; i < n; ++i)
         EXPECT_EQ(one.indices[i * 10], static_cast<std::int32_t>(i));
+}
+
+TEST(KnnDescent, ListsAreFullSortedAndFreeOfSelfAndRepeats) {
+    // Few cells and leaves smaller than k: lists the trees leave short are filled.
+    for (const std::size_t n : {11, 40, 700}) {
+        const auto p = clustered_points(n, 5, 8);
+        DescentOptions o;
+        o.leaf_size = 2;  // raised to k internally, but trees still cut leaves below k
+        o.n_trees = 2;
+        const KnnGraph g = knn_descent(PointsView{p.data(), n, 5}, o);
+        for (std::size_t i = 0; i < n; ++i) {
+            ASSERT_EQ(g.indices[i * 10], static_cast<std::int32_t>(i));
+            for (std::size_t j = 1; j < 10; ++j) {
+                const auto u = g.indices[i * 10 + j];
+                ASSERT_GE(u, 0) << n;
+                ASSERT_LT(u, static_cast<std::int32_t>(n));
+                ASSERT_NE(u, static_cast<std::int32_t>(i));
+                ASSERT_LE(g.distances[i * 10 + j - 1], g.distances[i * 10 + j]);
+                for (std::size_t h = 1; h < j; ++h) ASSERT_NE(g.indices[i * 10 + h], u);
+            }
+        }
+    }
+}
+
+TEST(KnnDescent, HandlesIdenticalPoints) {
+    const std::vector<float> p(300 * 3, 2.0f);
+    const KnnGraph g = knn_descent(PointsView{p.data(), 300, 3});
+    for (std::size_t i = 0; i < 300; ++i)
+        for (std::size_t j = 1; j < 10; ++j) EXPECT_EQ(g.distances[i * 10 + j], 0.0f);
 }
 
 TEST(KnnDescent, FindsTheExactNeighboursOfTheFixturesPrincipalComponents) {

@@ -28,6 +28,9 @@
 #include "predict/make_unique.hpp"
 #include "predict/normalize.hpp"
 #include "predict/predictor.hpp"
+#include "parallel/background.hpp"
+#include "predict/finite.hpp"
+#include "predict/score_chunk.hpp"
 #include "predict/score_parallel.hpp"
 #include "train/train.hpp"
 #include "voting/majority_vote.hpp"
@@ -165,9 +168,65 @@ class Predictor {
         }
     }
 
+    /// Starts ct::predict::score_chunk on a chunk in the heap (int32 chunk-relative indptr), in
+    /// the background where threads exist; finish_chunk() waits for it. One chunk at a time:
+    /// the caller keeps the chunk's buffers untouched until finish_chunk() returns.
+    void start_chunk(std::uintptr_t data, std::uintptr_t indices, std::uintptr_t indptr,
+                     std::size_t n_rows, bool normalize, std::uintptr_t decision,
+                     std::uintptr_t probability, std::uintptr_t ids, std::uintptr_t id_offsets,
+                     std::uintptr_t decision_csv, std::uintptr_t probability_csv,
+                     std::size_t n_threads) {
+        job_.wait();
+        const auto* ip = ptr<const std::int32_t>(indptr);
+        job_indptr_.assign(ip, ip + n_rows + 1);
+        job_in_ = {ptr<float>(data), ptr<const std::int32_t>(indices), job_indptr_.data(), n_rows, normalize};
+        job_out_ = {ptr<double>(decision), ptr<double>(probability), ptr<const char>(ids),
+                    ptr<const std::uint32_t>(id_offsets), ptr<char>(decision_csv), ptr<char>(probability_csv)};
+        // One block per thread, every thread started here (see parallel/background.hpp).
+        job_bounds_ = ct::predict::chunk_blocks(n_rows, {n_threads});
+        job_blocks_.assign(job_bounds_.size() - 1, {});
+        job_.start(job_blocks_.size(), [this](std::size_t b) {
+            job_blocks_[b] = ct::predict::score_block(*p_, job_in_, job_out_, job_bounds_[b], job_bounds_[b + 1]);
+        });
+    }
+
+    /// Whether the chunk's work has finished (finish_chunk() then returns at once): JS polls
+    /// this instead of blocking its thread, which would take a core from the work it waits for.
+    bool chunk_done() const { return job_.done(); }
+
+    /// Waits for the chunk; {error: '' | 'non_finite' | 'bad_counts' | 'failed', row, message,
+    /// decision_bytes, probability_bytes}.
+    val finish_chunk() {
+        job_.wait();
+        using Error = ct::predict::ChunkStatus::Error;
+        if (!job_bounds_.empty()) {  // merged once: merging moves the tables' bytes
+            job_status_ = ct::predict::merge_blocks(job_in_, job_out_, p_->n_labels(), job_bounds_, job_blocks_);
+            job_bounds_.clear();
+        }
+        const auto& s = job_status_;
+        val out = val::object();
+        out.set("error", std::string(s.error == Error::none         ? ""
+                                     : s.error == Error::non_finite ? "non_finite"
+                                     : s.error == Error::bad_counts ? "bad_counts"
+                                                                    : "failed"));
+        out.set("row", static_cast<double>(s.row));
+        out.set("message", s.message);
+        out.set("decision_bytes", static_cast<double>(s.decision_bytes));
+        out.set("probability_bytes", static_cast<double>(s.probability_bytes));
+        return out;
+    }
+
   private:
     std::unique_ptr<ct::predict::Predictor> p_;
     std::vector<std::int64_t> indptr64_;
+    // The chunk being scored in the background (start_chunk .. finish_chunk).
+    std::vector<std::int64_t> job_indptr_;
+    ct::predict::ChunkInput job_in_;
+    ct::predict::ChunkOutput job_out_;
+    std::vector<std::size_t> job_bounds_;
+    std::vector<ct::predict::ChunkStatus> job_blocks_;
+    ct::predict::ChunkStatus job_status_;
+    ct::parallel::Background job_;  // last member: destroyed (joined) before what it uses
 };
 
 /// "Why this label": a model matched to the query's genes once, then per-cell top
@@ -494,6 +553,11 @@ class Trainer {
     ct::cluster::SparseRows x_;
 };
 
+/// Index of the first NaN/Inf among n float32 values in the heap, or n.
+double first_non_finite(std::uintptr_t data, double n) {
+    return static_cast<double>(ct::predict::first_non_finite(ptr<const float>(data), static_cast<std::size_t>(n)));
+}
+
 unsigned hardware_threads() { return std::thread::hardware_concurrency(); }
 
 std::string py_float(double x) {
@@ -543,7 +607,10 @@ EMSCRIPTEN_BINDINGS(celltypist) {
         .constructor<const Model&, const val&>()
         .function("n_labels", &Predictor::n_labels)
         .function("n_features_used", &Predictor::n_features_used)
-        .function("score", &Predictor::score);
+        .function("score", &Predictor::score)
+        .function("start_chunk", &Predictor::start_chunk)
+        .function("chunk_done", &Predictor::chunk_done)
+        .function("finish_chunk", &Predictor::finish_chunk);
     emscripten::class_<Explainer>("Explainer")
         .constructor<const Model&, const val&>()
         .function("top", &Explainer::top)
@@ -555,6 +622,7 @@ EMSCRIPTEN_BINDINGS(celltypist) {
     emscripten::function("majority_vote", &majority_vote);
     emscripten::function("normalize_log1p", &normalize_log1p);
     emscripten::function("hardware_threads", &hardware_threads);
+    emscripten::function("first_non_finite", &first_non_finite);
     emscripten::function("py_float", &py_float);
     emscripten::function("csv_rows_capacity", &csv_rows_capacity);
     emscripten::function("write_csv_rows", &write_csv_rows);

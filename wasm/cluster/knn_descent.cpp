@@ -3,11 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <numeric>
 #include <stdexcept>
 #include <vector>
 
-#include "cluster/random.hpp"
+#include "cluster/rp_forest.hpp"
 #include "parallel/parallel_for.hpp"
 
 namespace ct::cluster {
@@ -16,8 +15,15 @@ namespace {
 
 constexpr float kInf = std::numeric_limits<float>::infinity();
 
+/// Cells whose proposals are generated together and then applied (pynndescent's 16,384):
+/// later blocks test their pairs against lists the earlier blocks already improved. Fixed, so
+/// the result does not depend on the thread count.
+constexpr std::size_t kJoinBlock = 16384;
+/// Cells per proposal buffer within a join block (the unit of parallel work).
+constexpr std::size_t kJoinChunk = 256;
+
 /// Per-cell sorted neighbour lists of fixed size m (the cell itself excluded), by squared
-/// distance (same order, no square roots in the search).
+/// distance then index, so that the lists do not depend on the order of insertions.
 struct Heaps {
     std::size_t m = 0;
     std::vector<std::int32_t> idx;
@@ -27,14 +33,20 @@ struct Heaps {
     Heaps(std::size_t n, std::size_t m_)
         : m(m_), idx(n * m_, -1), dist(n * m_, kInf), fresh(n * m_, 0) {}
     float worst(std::size_t v) const { return dist[v * m + m - 1]; }
+    bool contains(std::size_t v, std::int32_t u) const {
+        const std::int32_t* row = &idx[v * m];
+        for (std::size_t j = 0; j < m; ++j) {
+            if (row[j] == u) return true;
+        }
+        return false;
+    }
 
-    /// Inserts (u, d) into v's list if closer than its worst and not present; true if changed.
+    /// Inserts (u, d) into v's list if better than its worst and not present; true if changed.
     bool push(std::size_t v, std::int32_t u, float d) {
         const std::size_t base = v * m;
-        if (!(d < dist[base + m - 1])) return false;
-        for (std::size_t j = 0; j < m; ++j) {
-            if (idx[base + j] == u) return false;
-        }
+        const float w = dist[base + m - 1];
+        if (d > w || (d == w && u >= idx[base + m - 1])) return false;
+        if (contains(v, u)) return false;
         std::size_t j = m - 1;
         while (j > 0 &&
                (dist[base + j - 1] > d || (dist[base + j - 1] == d && idx[base + j - 1] > u))) {
@@ -50,11 +62,6 @@ struct Heaps {
     }
 };
 
-struct Proposal {
-    std::int32_t p, q;
-    float d;
-};
-
 /// splitmix64: a cheap, well-mixed hash for deterministic sampling priorities.
 std::uint64_t mix(std::uint64_t x) {
     x += 0x9e3779b97f4a7c15ULL;
@@ -63,66 +70,247 @@ std::uint64_t mix(std::uint64_t x) {
     return x ^ (x >> 31);
 }
 
-/// Leaves of one random-projection tree (index lists of at most leaf_size cells).
-std::vector<std::vector<std::int32_t>> rp_tree_leaves(const PointsView& pts, std::size_t leaf_size,
-                                                      std::uint64_t seed) {
-    Random rng(seed);
-    std::vector<std::vector<std::int32_t>> leaves;
-    std::vector<std::vector<std::int32_t>> stack;
-    stack.emplace_back(pts.n);
-    std::iota(stack.back().begin(), stack.back().end(), 0);
-    std::vector<float> normal(pts.dim);
-    while (!stack.empty()) {
-        std::vector<std::int32_t> node = std::move(stack.back());
-        stack.pop_back();
-        if (node.size() <= leaf_size) {
-            leaves.push_back(std::move(node));
-            continue;
-        }
-        const std::size_t a = rng.below(node.size());
-        std::size_t b = rng.below(node.size());
-        if (b == a) b = (a + 1) % node.size();
-        const float* pa = pts.row(static_cast<std::size_t>(node[a]));
-        const float* pb = pts.row(static_cast<std::size_t>(node[b]));
-        double offset = 0.0;
-        for (std::size_t d = 0; d < pts.dim; ++d) {
-            normal[d] = pa[d] - pb[d];
-            offset -= static_cast<double>(normal[d]) * (pa[d] + pb[d]) * 0.5;
-        }
-        std::vector<std::int32_t> left, right;
-        for (const std::int32_t i : node) {
-            const float* x = pts.row(static_cast<std::size_t>(i));
-            double s = offset;
-            for (std::size_t d = 0; d < pts.dim; ++d) s += static_cast<double>(normal[d]) * x[d];
-            (s > 0 || (s == 0 && (rng.bits() & 1))) ? left.push_back(i) : right.push_back(i);
-        }
-        if (left.empty() || right.empty()) {  // degenerate split (duplicates): halve at random
-            rng.shuffle(node.begin(), node.end());
-            left.assign(node.begin(), node.begin() + static_cast<std::ptrdiff_t>(node.size() / 2));
-            right.assign(node.begin() + static_cast<std::ptrdiff_t>(node.size() / 2), node.end());
-        }
-        stack.push_back(std::move(left));
-        stack.push_back(std::move(right));
+/// The points reordered by the leaves of one random-projection tree: cells close in space get
+/// close positions, so the lists, candidates and coordinates a join touches share cache lines
+/// (at 200,000 cells the coordinates alone are 40 MB). `order[p]` is the cell at position p;
+/// the tree's leaves are the runs `leaf_start` of positions.
+struct Reordered {
+    std::vector<std::int32_t> order;
+    std::vector<std::int64_t> leaf_start;
+    std::vector<float> data;
+    PointsView view() const {
+        return PointsView{data.data(), order.size(), data.size() / order.size()};
     }
-    return leaves;
+};
+
+Reordered reorder_by_tree(const PointsView& pts, std::size_t leaf, std::uint64_t seed) {
+    RpLeaves tree = rp_tree_leaves(pts, leaf, seed);
+    Reordered r;
+    r.order = std::move(tree.cells);
+    r.leaf_start = std::move(tree.leaf_start);
+    r.data.resize(pts.n * pts.dim);
+    for (std::size_t p = 0; p < pts.n; ++p) {
+        const float* src = pts.row(static_cast<std::size_t>(r.order[p]));
+        std::copy(src, src + pts.dim, r.data.begin() + static_cast<std::ptrdiff_t>(p * pts.dim));
+    }
+    return r;
 }
 
-/// Applies proposals in order; returns how many changed a list.
-std::size_t apply_proposals(Heaps& heaps, const std::vector<std::vector<Proposal>>& batches) {
-    std::size_t changed = 0;
-    for (const auto& batch : batches) {
-        for (const auto& pr : batch) {
-            changed += heaps.push(static_cast<std::size_t>(pr.p), pr.q, pr.d);
-            changed += heaps.push(static_cast<std::size_t>(pr.q), pr.p, pr.d);
+/// All pairs of each leaf go into both lists. Leaves are disjoint, so each leaf's task writes
+/// only its own cells' lists.
+void join_leaves(const PointsView& pts, Heaps& heaps, const RpLeaves& tree, std::size_t threads) {
+    parallel::parallel_for(
+        tree.n_leaves(), threads, [&](std::size_t lo, std::size_t hi, std::size_t) {
+            for (std::size_t l = lo; l < hi; ++l) {
+                const std::int32_t* c = &tree.cells[static_cast<std::size_t>(tree.leaf_start[l])];
+                const auto size =
+                    static_cast<std::size_t>(tree.leaf_start[l + 1] - tree.leaf_start[l]);
+                for (std::size_t a = 0; a < size; ++a) {
+                    const auto p = static_cast<std::size_t>(c[a]);
+                    for (std::size_t b = a + 1; b < size; ++b) {
+                        const auto q = static_cast<std::size_t>(c[b]);
+                        const float d = squared_distance(pts.row(p), pts.row(q), pts.dim);
+                        heaps.push(p, c[b], d);
+                        heaps.push(q, c[a], d);
+                    }
+                }
+            }
+        });
+}
+
+/// Initial lists: all pairs within each leaf of each random-projection tree. The first tree is
+/// the one `pts` was reordered by (its leaves are runs of positions); the others are built a
+/// few at a time in parallel and joined in tree order.
+void init_from_forest(const PointsView& pts, const std::vector<std::int64_t>& first_leaves,
+                      Heaps& heaps, std::size_t n_trees, std::size_t leaf, std::uint64_t seed,
+                      std::size_t threads) {
+    RpLeaves first;
+    first.leaf_start = first_leaves;
+    first.cells.resize(pts.n);
+    for (std::size_t p = 0; p < pts.n; ++p) first.cells[p] = static_cast<std::int32_t>(p);
+    join_leaves(pts, heaps, first, threads);
+    for (std::size_t t0 = 1; t0 < n_trees; t0 += threads) {
+        std::vector<std::uint64_t> seeds;
+        for (std::size_t t = t0; t < std::min(n_trees, t0 + threads); ++t)
+            seeds.push_back(mix(seed * 1315423911ULL + t));
+        for (const RpLeaves& tree : rp_forest(pts, seeds, leaf, threads))
+            join_leaves(pts, heaps, tree, threads);
+    }
+}
+
+/// Lists the forest left short (cells in leaves smaller than k) are filled with random cells,
+/// as pynndescent does; each cell's draws depend on the seed and the cell alone.
+void fill_short_lists(const PointsView& pts, Heaps& heaps, std::uint64_t seed,
+                      std::size_t threads) {
+    const std::size_t n = pts.n;
+    parallel::parallel_for(n, threads, [&](std::size_t lo, std::size_t hi, std::size_t) {
+        for (std::size_t v = lo; v < hi; ++v) {
+            std::uint64_t state = mix(seed ^ (0x5eedULL + v));
+            for (std::size_t tries = 0; heaps.worst(v) == kInf && tries < 4 * heaps.m; ++tries) {
+                state = mix(state);
+                const auto u = static_cast<std::size_t>((state >> 32) * n >> 32);
+                if (u == v) continue;
+                heaps.push(v, static_cast<std::int32_t>(u),
+                           squared_distance(pts.row(v), pts.row(u), pts.dim));
+            }
+            for (std::size_t s = 1; heaps.worst(v) == kInf && s < n; ++s) {  // tiny n
+                const std::size_t u = (v + s) % n;
+                heaps.push(v, static_cast<std::int32_t>(u),
+                           squared_distance(pts.row(v), pts.row(u), pts.dim));
+            }
+        }
+    });
+}
+
+/// Each cell's candidates of a round: its list's entries and the cells listing it, split into
+/// new (entry not yet joined) and old, at most `cap` of each, those of smallest sampling
+/// priority. Stored compactly by cell (new ones first), not as n x cap arrays.
+struct Candidates {
+    std::vector<std::int64_t> start;  ///< per cell, n + 1
+    std::vector<std::uint32_t> n_new, n_old;
+    std::vector<std::int32_t> idx;
+    std::vector<std::uint32_t> key;  ///< fresh flag (top bit clear = new) | 31-bit priority
+    const std::int32_t* fresh_of(std::size_t v) const {
+        return &idx[static_cast<std::size_t>(start[v])];
+    }
+    const std::int32_t* old_of(std::size_t v) const { return fresh_of(v) + n_new[v]; }
+};
+
+/// Sampling priority of the pair {a, b} in a round: the same from both ends, so a candidate
+/// met twice (forward and reverse edge) has one value and the selection does not depend on
+/// the order it is met in.
+std::uint32_t pair_priority(std::uint64_t round_seed, std::int32_t a, std::int32_t b) {
+    const auto lo = static_cast<std::uint32_t>(std::min(a, b));
+    const auto hi = static_cast<std::uint32_t>(std::max(a, b));
+    return static_cast<std::uint32_t>(mix(round_seed ^ (std::uint64_t{lo} << 32 | hi)) >> 33);
+}
+
+/// Gathers every list entry forward and reverse, then keeps per cell the `cap` new and `cap`
+/// old candidates of smallest (priority, index), and marks the list entries sampled as new
+/// candidates of their own cell as old.
+void build_candidates(Heaps& heaps, std::uint64_t round_seed, std::size_t cap, Candidates& c,
+                      std::size_t threads) {
+    const std::size_t n = heaps.idx.size() / heaps.m, m = heaps.m;
+    c.start.assign(n + 1, 0);
+    for (std::size_t v = 0; v < n; ++v) {
+        for (std::size_t j = 0; j < m; ++j) {
+            const std::int32_t u = heaps.idx[v * m + j];
+            if (u < 0) continue;
+            ++c.start[v + 1];
+            ++c.start[static_cast<std::size_t>(u) + 1];
         }
     }
-    return changed;
+    for (std::size_t v = 0; v < n; ++v) c.start[v + 1] += c.start[v];
+    const auto total = static_cast<std::size_t>(c.start[n]);
+    c.idx.resize(total);
+    c.key.resize(total);
+    std::vector<std::int64_t> fill(c.start.begin(), c.start.end() - 1);
+    for (std::size_t v = 0; v < n; ++v) {
+        for (std::size_t j = 0; j < m; ++j) {
+            const std::int32_t u = heaps.idx[v * m + j];
+            if (u < 0) continue;
+            const std::uint32_t key = pair_priority(round_seed, static_cast<std::int32_t>(v), u) |
+                                      (heaps.fresh[v * m + j] ? 0u : 0x80000000u);
+            const auto a = static_cast<std::size_t>(fill[v]++);
+            c.idx[a] = u, c.key[a] = key;
+            const auto b = static_cast<std::size_t>(fill[static_cast<std::size_t>(u)]++);
+            c.idx[b] = static_cast<std::int32_t>(v), c.key[b] = key;
+        }
+    }
+    c.n_new.assign(n, 0);
+    c.n_old.assign(n, 0);
+    parallel::parallel_for(n, threads, [&](std::size_t lo, std::size_t hi, std::size_t) {
+        std::vector<std::pair<std::uint32_t, std::int32_t>> tmp;
+        for (std::size_t v = lo; v < hi; ++v) {
+            const auto s = static_cast<std::size_t>(c.start[v]);
+            const auto e = static_cast<std::size_t>(c.start[v + 1]);
+            tmp.clear();
+            for (std::size_t a = s; a < e; ++a) tmp.emplace_back(c.key[a], c.idx[a]);
+            std::sort(tmp.begin(), tmp.end());  // new first, then by priority and index
+            std::size_t out = s;
+            for (std::size_t a = 0; a < tmp.size(); ++a) {
+                if (a > 0 && tmp[a] == tmp[a - 1]) continue;  // same pair met twice
+                const bool is_new = (tmp[a].first & 0x80000000u) == 0;
+                std::uint32_t& count = is_new ? c.n_new[v] : c.n_old[v];
+                if (count >= cap) continue;
+                ++count;
+                c.idx[out++] = tmp[a].second;
+            }
+            const std::int32_t* nc = c.fresh_of(v);
+            for (std::size_t j = 0; j < m; ++j) {
+                if (heaps.fresh[v * m + j] &&
+                    std::find(nc, nc + c.n_new[v], heaps.idx[v * m + j]) != nc + c.n_new[v])
+                    heaps.fresh[v * m + j] = 0;
+            }
+        }
+    });
+}
+
+struct Proposal {
+    std::int32_t p, q;
+    float d;
+};
+
+/// The local join of one round: for each cell, every pair of its new candidates and every new
+/// candidate with every old one is a proposed edge, kept if it would improve either list.
+/// Returns how many list entries changed.
+std::size_t local_join(const PointsView& pts, Heaps& heaps, const Candidates& cand,
+                       std::size_t threads) {
+    const std::size_t n = pts.n;
+    std::vector<std::vector<Proposal>> buffers(kJoinBlock / kJoinChunk);
+    std::vector<std::size_t> changed(threads, 0);
+    for (std::size_t b0 = 0; b0 < n; b0 += kJoinBlock) {
+        const std::size_t b1 = std::min(n, b0 + kJoinBlock);
+        const std::size_t n_chunks = (b1 - b0 + kJoinChunk - 1) / kJoinChunk;
+        parallel::parallel_for(n_chunks, threads, [&](std::size_t c0, std::size_t c1, std::size_t) {
+            for (std::size_t ch = c0; ch < c1; ++ch) {
+                auto& out = buffers[ch];
+                out.clear();
+                auto consider = [&](std::int32_t p, std::int32_t q) {
+                    const auto pp = static_cast<std::size_t>(p), qq = static_cast<std::size_t>(q);
+                    const float d = squared_distance(pts.row(pp), pts.row(qq), pts.dim);
+                    if (d < heaps.worst(pp) || d < heaps.worst(qq)) out.push_back({p, q, d});
+                };
+                const std::size_t v1 = std::min(b1, b0 + (ch + 1) * kJoinChunk);
+                for (std::size_t v = b0 + ch * kJoinChunk; v < v1; ++v) {
+                    const std::int32_t* nc = cand.fresh_of(v);
+                    const std::int32_t* oc = cand.old_of(v);
+                    const std::uint32_t nn = cand.n_new[v], no = cand.n_old[v];
+                    for (std::uint32_t a = 0; a < nn; ++a) {
+                        for (std::uint32_t b = a + 1; b < nn; ++b) consider(nc[a], nc[b]);
+                        for (std::uint32_t b = 0; b < no; ++b) {
+                            if (nc[a] != oc[b]) consider(nc[a], oc[b]);
+                        }
+                    }
+                }
+            }
+        });
+        // Applied in chunk order; each thread updates only its own cells' lists.
+        parallel::parallel_for(threads, threads, [&](std::size_t t, std::size_t, std::size_t) {
+            const std::size_t block = (n + threads - 1) / threads;
+            const auto lo = static_cast<std::int32_t>(std::min(n, t * block));
+            const auto hi = static_cast<std::int32_t>(std::min(n, t * block + block));
+            std::size_t count = 0;
+            for (std::size_t ch = 0; ch < n_chunks; ++ch) {
+                for (const Proposal& pr : buffers[ch]) {
+                    if (pr.p >= lo && pr.p < hi)
+                        count += heaps.push(static_cast<std::size_t>(pr.p), pr.q, pr.d);
+                    if (pr.q >= lo && pr.q < hi)
+                        count += heaps.push(static_cast<std::size_t>(pr.q), pr.p, pr.d);
+                }
+            }
+            changed[t] += count;
+        });
+    }
+    std::size_t total = 0;
+    for (const auto c : changed) total += c;
+    return total;
 }
 
 }  // namespace
 
-KnnGraph knn_descent(const PointsView& pts, const DescentOptions& options) {
-    const std::size_t n = pts.n;
+KnnGraph knn_descent(const PointsView& points, const DescentOptions& options) {
+    const std::size_t n = points.n;
     if (n < 2) throw std::invalid_argument("a neighbour graph needs at least 2 cells");
     const std::size_t k = std::min(options.k, n);
     const std::size_t m = k - 1;  // neighbours besides the cell itself
@@ -151,124 +339,28 @@ KnnGraph knn_descent(const PointsView& pts, const DescentOptions& options) {
             g.indices[i] = static_cast<std::int32_t>(i), g.distances[i] = 0.0f;
         return g;
     }
+    // Everything below works on positions in the first tree's leaf order.
+    const Reordered re = reorder_by_tree(points, leaf, mix(options.seed * 1315423911ULL));
+    const PointsView pts = re.view();
     Heaps heaps(n, m);
-    std::vector<std::vector<Proposal>> batches(threads);
+    init_from_forest(pts, re.leaf_start, heaps, n_trees, leaf, options.seed, threads);
+    fill_short_lists(pts, heaps, options.seed, threads);
 
-    // Initial graph: all pairs within each leaf of each random-projection tree.
-    for (std::size_t t = 0; t < n_trees; ++t) {
-        const auto leaves = rp_tree_leaves(pts, leaf, mix(options.seed * 1315423911ULL + t));
-        for (auto& b : batches) b.clear();
-        parallel::parallel_for(
-            leaves.size(), threads, [&](std::size_t lo, std::size_t hi, std::size_t th) {
-                auto& out = batches[th];
-                for (std::size_t l = lo; l < hi; ++l) {
-                    const auto& cells = leaves[l];
-                    for (std::size_t a = 0; a < cells.size(); ++a)
-                        for (std::size_t b = a + 1; b < cells.size(); ++b) {
-                            const std::int32_t p = cells[a], q = cells[b];
-                            const float d =
-                                squared_distance(pts.row(static_cast<std::size_t>(p)),
-                                                 pts.row(static_cast<std::size_t>(q)), pts.dim);
-                            if (d < heaps.worst(static_cast<std::size_t>(p)) ||
-                                d < heaps.worst(static_cast<std::size_t>(q)))
-                                out.push_back({p, q, d});
-                        }
-                }
-            });
-        apply_proposals(heaps, batches);
-    }
-
-    // NN-descent rounds: sample new/old candidates (forward and reverse), join them locally.
-    std::vector<std::int32_t> new_c(n * max_cand), old_c(n * max_cand);
-    // 32-bit sampling priorities: 60 candidates per cell cost 16 bytes each, not 24.
-    std::vector<std::uint32_t> new_p(n * max_cand), old_p(n * max_cand);
-    std::vector<std::uint32_t> new_n(n), old_n(n);
-    auto offer = [&](std::vector<std::int32_t>& cand, std::vector<std::uint32_t>& prio,
-                     std::vector<std::uint32_t>& cnt, std::size_t v, std::int32_t u,
-                     std::uint32_t pr) {
-        const std::size_t base = v * max_cand;
-        std::uint32_t& c = cnt[v];
-        for (std::uint32_t j = 0; j < c; ++j) {
-            if (cand[base + j] == u) return;
-        }
-        if (c < max_cand) {
-            cand[base + c] = u;
-            prio[base + c] = pr;
-            ++c;
-            return;
-        }
-        // Full: replace the entry with the largest priority if ours is smaller.
-        std::size_t worst = 0;
-        for (std::size_t j = 1; j < max_cand; ++j) {
-            if (prio[base + j] > prio[base + worst]) worst = j;
-        }
-        if (pr < prio[base + worst]) cand[base + worst] = u, prio[base + worst] = pr;
-    };
+    Candidates cand;
     for (std::size_t it = 0; it < max_iter; ++it) {
-        std::fill(new_n.begin(), new_n.end(), 0u);
-        std::fill(old_n.begin(), old_n.end(), 0u);
-        const std::uint64_t round_seed = mix(options.seed ^ (0xabcdef12345ULL + it));
-        for (std::size_t v = 0; v < n; ++v) {
-            for (std::size_t j = 0; j < m; ++j) {
-                const std::int32_t u = heaps.idx[v * m + j];
-                if (u < 0) continue;
-                const auto pr = static_cast<std::uint32_t>(
-                    mix(round_seed ^
-                        (static_cast<std::uint64_t>(v) << 32 | static_cast<std::uint32_t>(u))) >>
-                    32);
-                if (heaps.fresh[v * m + j]) {
-                    offer(new_c, new_p, new_n, v, u, pr);
-                    offer(new_c, new_p, new_n, static_cast<std::size_t>(u),
-                          static_cast<std::int32_t>(v), pr);
-                } else {
-                    offer(old_c, old_p, old_n, v, u, pr);
-                    offer(old_c, old_p, old_n, static_cast<std::size_t>(u),
-                          static_cast<std::int32_t>(v), pr);
-                }
-            }
-        }
-        // Entries sampled as new candidates of their own cell are now old.
-        for (std::size_t v = 0; v < n; ++v) {
-            for (std::size_t j = 0; j < m; ++j) {
-                if (!heaps.fresh[v * m + j]) continue;
-                const std::int32_t u = heaps.idx[v * m + j];
-                const auto* c = &new_c[v * max_cand];
-                if (std::find(c, c + new_n[v], u) != c + new_n[v]) heaps.fresh[v * m + j] = 0;
-            }
-        }
-        for (auto& b : batches) b.clear();
-        parallel::parallel_for(
-            n, threads,
-            [&](std::size_t lo, std::size_t hi, std::size_t th) {
-                auto& out = batches[th];
-                auto consider = [&](std::int32_t p, std::int32_t q) {
-                    if (p == q) return;
-                    const float d = squared_distance(pts.row(static_cast<std::size_t>(p)),
-                                                     pts.row(static_cast<std::size_t>(q)), pts.dim);
-                    if (d < heaps.worst(static_cast<std::size_t>(p)) ||
-                        d < heaps.worst(static_cast<std::size_t>(q)))
-                        out.push_back({p, q, d});
-                };
-                for (std::size_t v = lo; v < hi; ++v) {
-                    const auto* nc = &new_c[v * max_cand];
-                    const auto* oc = &old_c[v * max_cand];
-                    for (std::uint32_t a = 0; a < new_n[v]; ++a) {
-                        for (std::uint32_t b = a + 1; b < new_n[v]; ++b) consider(nc[a], nc[b]);
-                        for (std::uint32_t b = 0; b < old_n[v]; ++b) consider(nc[a], oc[b]);
-                    }
-                }
-            },
-            256);
-        const std::size_t changed = apply_proposals(heaps, batches);
+        build_candidates(heaps, mix(options.seed ^ (0xabcdef12345ULL + it)), max_cand, cand,
+                         threads);
+        const std::size_t changed = local_join(pts, heaps, cand, threads);
         if (static_cast<double>(changed) < options.delta * static_cast<double>(n * k)) break;
     }
 
-    for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t p = 0; p < n; ++p) {
+        const auto i = static_cast<std::size_t>(re.order[p]);
         g.indices[i * k] = static_cast<std::int32_t>(i);
         g.distances[i * k] = 0.0f;
         for (std::size_t j = 0; j < m; ++j) {
-            g.indices[i * k + 1 + j] = heaps.idx[i * m + j];
-            g.distances[i * k + 1 + j] = std::sqrt(heaps.dist[i * m + j]);
+            g.indices[i * k + 1 + j] = re.order[static_cast<std::size_t>(heaps.idx[p * m + j])];
+            g.distances[i * k + 1 + j] = std::sqrt(heaps.dist[p * m + j]);
         }
     }
     return g;

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "cluster/fast_pow.hpp"
 #include "cluster/random.hpp"
 #include "cluster/rounds.hpp"
 
@@ -13,28 +14,6 @@ namespace ct::cluster {
 namespace {
 
 float clip4(float v) { return std::clamp(v, -4.0f, 4.0f); }
-
-/// x^y for x > 0 through fast log2/exp2 approximations (relative error ~1e-4): the layout is
-/// a stochastic optimization and powf dominated its run time.
-inline float fast_pow(float x, float y) {
-    // log2: exponent bits plus a cubic on the mantissa in [1, 2).
-    std::uint32_t bits;
-    std::memcpy(&bits, &x, 4);
-    const float e = static_cast<float>(static_cast<int>((bits >> 23) & 0xff) - 127);
-    bits = (bits & 0x007fffffu) | 0x3f800000u;
-    float m;
-    std::memcpy(&m, &bits, 4);
-    const float lg = e + ((0.15824870f * m - 1.05187502f) * m + 3.04818010f) * m - 2.15564634f;
-    // exp2: integer part into the exponent, a cubic for the fraction.
-    float t = std::clamp(y * lg, -126.0f, 126.0f);
-    const float fi = std::floor(t);
-    const float f = t - fi;
-    const float p = ((0.07944154f * f + 0.22741840f) * f + 0.69314718f) * f + 1.0f;
-    const std::uint32_t ebits = static_cast<std::uint32_t>(static_cast<int>(fi) + 127) << 23;
-    float scale;
-    std::memcpy(&scale, &ebits, 4);
-    return p * scale;
-}
 
 /// xorshift32, as umap's tau_rand_int family: cheap draws for negative sampling.
 struct XorShift {
@@ -107,70 +86,119 @@ struct EpochConstants {
     std::uint64_t n;
 };
 
+struct Float2 {
+    float x, y;
+};
+
+/// The summed, clipped repulsions of `count` negative samples on cell i at (cx, cy), four at a
+/// time: all computed from the position before them (independent samples, so they vectorize)
+/// and applied together by the caller. A sample that is the cell itself, or coincides with it,
+/// pushes nothing (umap-learn's zero gradient); lanes past `count` sample the cell itself.
+template <class At>
+Float2 repulsion(std::size_t i, float cx, float cy, int count, XorShift& pick, const At& at,
+                 const EpochConstants& k) {
+    Float4 sx = {0, 0, 0, 0}, sy = {0, 0, 0, 0};
+    const float scale = 2.0f * k.gamma * k.b;
+    auto draw = [&](int s) {
+        return s < count ? static_cast<std::size_t>((std::uint64_t{pick()} * k.n) >> 32) : i;
+    };
+    for (int s0 = 0; s0 < count; s0 += 4) {
+        const float* o0 = at(draw(s0));
+        const float* o1 = at(draw(s0 + 1));
+        const float* o2 = at(draw(s0 + 2));
+        const float* o3 = at(draw(s0 + 3));
+        const Float4 ex = cx - Float4{o0[0], o1[0], o2[0], o3[0]};
+        const Float4 ey = cy - Float4{o0[1], o1[1], o2[1], o3[1]};
+        const Float4 e2 = ex * ex + ey * ey;
+        const Float4 safe = select4(e2 > 0.0f, e2, Float4{1, 1, 1, 1});  // no log of 0
+        const Float4 coeff = scale / ((0.001f + e2) * (k.a * fast_pow4(safe, k.b) + 1.0f));
+        sx += clamp4(coeff * ex, -4.0f, 4.0f);
+        sy += clamp4(coeff * ey, -4.0f, 4.0f);
+    }
+    return {(sx[0] + sx[1]) + (sx[2] + sx[3]), (sy[0] + sy[1]) + (sy[2] + sy[3])};
+}
+
 /// A move of a cell of another block, applied after the epoch.
 struct Deferred {
     std::int32_t cell;
     float dx, dy;
 };
 
-/// The cells [lo, hi) of one block in one epoch, umap's serial SGD within the block: both ends
-/// of an edge move at once (umap's move_other), the head also by negative samples. Cells of
-/// other blocks are read as they were at the start of the epoch (`from`) and their share of a
-/// move is deferred to `out` (applied after the epoch), so blocks run in parallel and the result
-/// does not depend on the thread count. Cells sorted by cluster keep most edges in a block.
+/// The attractions of cell i at (cx, cy) towards its `count` due neighbours `tails`, four at a
+/// time; each neighbour takes the opposite move (umap's move_other): in place when it is in this
+/// block [lo, hi), else deferred to `out`. Returns the cell's summed move.
+template <class At>
+Float2 attraction(std::size_t i, float cx, float cy, const std::int32_t* tails, std::size_t count,
+                  const At& at, std::size_t lo, std::size_t hi, float* to,
+                  std::vector<std::vector<Deferred>>& out, std::size_t block_size,
+                  const EpochConstants& k) {
+    Float4 sx = {0, 0, 0, 0}, sy = {0, 0, 0, 0};
+    const float scale = -2.0f * k.a * k.b;
+    for (std::size_t s0 = 0; s0 < count; s0 += 4) {
+        std::size_t t[4];
+        for (std::size_t l = 0; l < 4; ++l)  // lanes past count: the cell itself, no force
+            t[l] = s0 + l < count ? static_cast<std::size_t>(tails[s0 + l]) : i;
+        const float *o0 = at(t[0]), *o1 = at(t[1]), *o2 = at(t[2]), *o3 = at(t[3]);
+        const Float4 dx = cx - Float4{o0[0], o1[0], o2[0], o3[0]};
+        const Float4 dy = cy - Float4{o0[1], o1[1], o2[1], o3[1]};
+        const Float4 d2 = select4(dx * dx + dy * dy > 0.0f, dx * dx + dy * dy, Float4{1, 1, 1, 1});
+        const Float4 pb = fast_pow4(d2, k.b);
+        const Float4 coeff = scale * pb / (d2 * (k.a * pb + 1.0f));
+        const Float4 gx = clamp4(coeff * dx, -4.0f, 4.0f) * k.alpha;
+        const Float4 gy = clamp4(coeff * dy, -4.0f, 4.0f) * k.alpha;
+        sx += gx, sy += gy;
+        for (std::size_t l = 0; l < 4 && s0 + l < count; ++l) {
+            if (t[l] >= lo && t[l] < hi) {
+                to[t[l] * 2] -= gx[l], to[t[l] * 2 + 1] -= gy[l];
+            } else {
+                out[t[l] / block_size].push_back({static_cast<std::int32_t>(t[l]), -gx[l], -gy[l]});
+            }
+        }
+    }
+    return {(sx[0] + sx[1]) + (sx[2] + sx[3]), (sy[0] + sy[1]) + (sy[2] + sy[3])};
+}
+
+/// The cells [lo, hi) of one block in one epoch, umap's SGD: each cell in turn is attracted by
+/// its neighbours whose edge is due (both ends move, umap's move_other) and repelled by its
+/// negative samples, all computed from the cell's position at its turn (umap moves it after each
+/// sample; computing them together makes one short chain of arithmetic per cell instead of one
+/// per sample, and lets four samples share a SIMD computation). Cells of other blocks are read as
+/// they were at the start of the epoch (`from`) and their share of a move is deferred to `out`
+/// (applied after the epoch), so blocks run in parallel and the result does not depend on the
+/// thread count. Cells sorted by cluster keep most edges in a block.
 void move_block(std::size_t lo, std::size_t hi, EdgePlan& plan, const float* from, float* to,
                 std::vector<std::vector<Deferred>>& out, std::size_t block_size,
-                const EpochConstants& k) {
+                const EpochConstants& k, std::vector<std::int32_t>& due) {
     std::copy(from + lo * 2, from + hi * 2, to + lo * 2);
     auto at = [&](std::size_t j) { return j >= lo && j < hi ? to + j * 2 : from + j * 2; };
     for (std::size_t i = lo; i < hi; ++i) {
-        float* cur = to + i * 2;
-        XorShift pick{0};
+        due.clear();
         for (std::int64_t e = plan.start[i]; e < plan.start[i + 1]; ++e) {
             if (plan.next_sample[e] > k.now) continue;
-            if (pick.s == 0)
-                pick.s = static_cast<std::uint32_t>(
-                    mix(k.seed ^ (static_cast<std::uint64_t>(k.now) * k.n + i)) | 1u);
-            const auto t = static_cast<std::size_t>(plan.tail[e]);
-            const float* oth = at(t);
-            const float dx = cur[0] - oth[0], dy = cur[1] - oth[1];
-            const float d2 = dx * dx + dy * dy;
-            if (d2 > 0.0f) {
-                const float pb = fast_pow(d2, k.b);
-                const float coeff = -2.0f * k.a * k.b * (pb / d2) / (k.a * pb + 1.0f);
-                const float gx = clip4(coeff * dx) * k.alpha, gy = clip4(coeff * dy) * k.alpha;
-                cur[0] += gx, cur[1] += gy;
-                if (t >= lo && t < hi) {
-                    to[t * 2] -= gx, to[t * 2 + 1] -= gy;
-                } else {
-                    out[t / block_size].push_back({static_cast<std::int32_t>(t), -gx, -gy});
-                }
-            }
             plan.next_sample[e] += plan.per_sample[e];
             const float per_neg = plan.per_sample[e] / k.neg_rate;
-            const float due = std::floor((k.now - plan.next_neg[e]) / per_neg);
-            const int n_neg = due > 0.0f ? static_cast<int>(due) : 0;
-            // Repulsions are computed from the position before this edge's negative samples
-            // and applied together: independent samples pipeline well.
+            const float d = std::floor((k.now - plan.next_neg[e]) / per_neg);
+            const int c = d > 0.0f ? static_cast<int>(d) : 0;
+            plan.next_neg[e] += static_cast<float>(c) * per_neg;
+            due.push_back(plan.tail[e]);
+            due.push_back(c);
+        }
+        if (due.empty()) continue;
+        float* cur = to + i * 2;
+        XorShift pick{static_cast<std::uint32_t>(
+            mix(k.seed ^ (static_cast<std::uint64_t>(k.now) * k.n + i)) | 1u)};
+        const std::size_t n_due = due.size() / 2;
+        for (std::size_t g0 = 0; g0 < n_due; g0 += 4) {
+            const std::size_t count = std::min<std::size_t>(4, n_due - g0);
+            std::int32_t tails[4];
+            int n_neg = 0;
+            for (std::size_t l = 0; l < count; ++l)
+                tails[l] = due[(g0 + l) * 2], n_neg += due[(g0 + l) * 2 + 1];
             const float cx = cur[0], cy = cur[1];
-            float rx = 0.0f, ry = 0.0f;
-            for (int s = 0; s < n_neg; ++s) {
-                const auto j =
-                    static_cast<std::size_t>((static_cast<std::uint64_t>(pick()) * k.n) >> 32);
-                if (j == i) continue;
-                const float* o = at(j);
-                const float ex = cx - o[0], ey = cy - o[1];
-                const float e2 = ex * ex + ey * ey;
-                if (e2 > 0.0f) {
-                    const float coeff =
-                        2.0f * k.gamma * k.b / ((0.001f + e2) * (k.a * fast_pow(e2, k.b) + 1.0f));
-                    rx += clip4(coeff * ex), ry += clip4(coeff * ey);
-                } else {  // coincident cells: umap pushes by the clip bound
-                    rx += 4.0f, ry += 4.0f;
-                }
-            }
-            cur[0] += rx * k.alpha, cur[1] += ry * k.alpha;
-            plan.next_neg[e] += static_cast<float>(n_neg) * per_neg;
+            const Float2 g =
+                attraction(i, cx, cy, tails, count, at, lo, hi, to, out, block_size, k);
+            const Float2 r = repulsion(i, cx, cy, n_neg, pick, at, k);
+            cur[0] = cx + g.x + r.x * k.alpha, cur[1] = cy + g.y + r.y * k.alpha;
         }
     }
 }
@@ -234,6 +262,7 @@ std::vector<float> umap_layout(const WeightedGraph& graph, const std::vector<flo
     // round of each epoch by the target block, in source-block order.
     std::vector<std::vector<std::vector<Deferred>>> deferred(
         n_blocks, std::vector<std::vector<Deferred>>(n_blocks));
+    std::vector<std::vector<std::int32_t>> due(n_blocks);  // per block: a cell's due neighbours
     parallel_rounds(2 * epochs, n_blocks, options.n_threads,
                     [&](std::size_t round, std::size_t b0, std::size_t b1) {
                         const std::size_t epoch = round / 2;
@@ -257,7 +286,7 @@ std::vector<float> umap_layout(const WeightedGraph& graph, const std::vector<flo
                             (1.0 - static_cast<double>(epoch) / static_cast<double>(epochs)));
                         for (std::size_t b = b0; b < b1; ++b)
                             move_block(b * bs, std::min(n, (b + 1) * bs), plan, buf[epoch % 2], to,
-                                       deferred[b], bs, ke);
+                                       deferred[b], bs, ke, due[b]);
                     });
     const float* last = buf[epochs % 2];
     for (std::size_t p = 0; p < n; ++p) {

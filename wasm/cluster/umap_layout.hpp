@@ -5,8 +5,10 @@
 /// negative sampling, linearly decaying learning rate), with scanpy's defaults
 /// (min_dist 0.5, spread 1, so a = 0.583, b = 1.334) and umap's epoch rule. Cells are processed in
 /// fixed blocks of a given order (e.g. sorted by cluster, so that most edges stay in a block):
-/// within a block exactly umap's serial updates, across blocks the previous epoch's positions,
-/// with the other block's share of a move applied after the epoch. Blocks run in parallel; random
+/// within a block umap's serial updates (except that each sample's attraction and its negative
+/// samples are computed from the cell's position before the sample, and the negative samples four
+/// at a time in SIMD), across blocks the previous epoch's positions, with the other block's share
+/// of a move applied after the epoch. Blocks run in parallel; random
 /// streams are per (epoch, cell): the layout depends on the seed, order and block size only, not
 /// on the thread count or the platform. Initialized from given coordinates (e.g. the first two
 /// PCs; scanpy uses a spectral layout) or uniformly at random.
@@ -32,8 +34,8 @@ struct UmapOptions {
     /// close in the order (the over-clustering sorts them by Leiden cluster), so that most edges
     /// are updated serially within a block as umap does.
     std::vector<std::int32_t> order;
-    /// Cells per block of the order. Whole graphs below this size are laid out exactly as umap's
-    /// serial loop; larger blocks mean fewer deferred moves but less parallelism.
+    /// Cells per block of the order. Whole graphs below this size are laid out by umap's serial
+    /// loop (see above); larger blocks mean fewer deferred moves but less parallelism.
     std::size_t block_size = 2048;
     /// Threads; the result does not depend on it.
     std::size_t n_threads = 1;

@@ -18,7 +18,7 @@ void normalize_log1p(float* data, const std::int64_t* indptr, std::size_t n_rows
         for (std::int64_t k = 0; k < n; ++k) {
             if (!(row[k] >= 0.0f) || !std::isfinite(row[k])) {
                 throw std::invalid_argument("raw counts must be finite and non-negative (cell " +
-                                            std::to_string(r + 1) + " of the chunk has " +
+                                            std::to_string(options.first_row + r + 1) + " of the chunk has " +
                                             std::to_string(row[k]) + ")");
             }
             total += row[k];

@@ -12,6 +12,9 @@ namespace ct::predict {
 struct NormalizeOptions {
     /// Counts per cell after scaling (scanpy `target_sum`; CellTypist expects 10,000).
     float target_sum = 1e4f;
+    /// Number of the first row in messages ("cell k of the chunk"): set when normalizing a part
+    /// of a chunk, so that the message still counts from the chunk's start.
+    std::size_t first_row = 0;
 };
 
 /// Normalizes each row to `target_sum` and applies log1p, in place. Rows summing to 0 stay 0

@@ -43,6 +43,38 @@ describe('celltypist-wasm compare (N models)', () => {
     assert.ok(readdirSync(out).includes('agreement_majority_voting.csv'));
   });
 
+  it('with automatic over-clustering, clusters once and votes as a separate run of each model would', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'ctw-compare-'));
+    const input = sharedPath('fixtures/synthetic/query_1k.h5ad');
+    const models = ['toy_lr', 'toy_sgd'];
+    const r = cli(['compare', '-i', input, ...models.flatMap((m) => ['-m', sharedPath(`fixtures/models/${m}.pkl`)]), '--majority-voting', '-o', out, '--variant', 'simd']);
+    assert.equal(r.status, 0, r.stderr);
+    // The over-clustering runs with the first model only.
+    assert.equal(r.stderr.match(/automatic over-clustering: [\d,]+ Leiden clusters at resolution 5, reused for the other models/g)?.length, 1, r.stderr);
+    const labels = readCsv(path.join(out, 'labels.csv'));
+    const { annotate } = await import('../engine/node.ts');
+    for (const m of models) {
+      const alone = await annotate(input, sharedPath(`fixtures/models/${m}.pkl`), { majority_voting: true, variant: 'simd', return_matrices: false });
+      assert.deepEqual(column(labels, `${m}_majority_voting`), alone.majority_voting, m);
+    }
+  });
+
+  it('takes every input format with the same flags as annotate (.mtx with --gene-file/--cell-file)', () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'ctw-compare-'));
+    const f = (name: string) => sharedPath(`fixtures/formats/${name}`);
+    const r = cli(['compare', '-i', f('query_1k_cells_by_genes.mtx'), '--gene-file', f('query_1k_genes.tsv'), '--cell-file', f('query_1k_cells.tsv'),
+      '-m', sharedPath('fixtures/models/toy_lr.pkl'), '-m', sharedPath('fixtures/models/toy_sgd.pkl'), '-o', out, '--variant', 'simd', '--quiet']);
+    assert.equal(r.status, 0, r.stderr);
+    const want = readCsv(sharedPath('fixtures/expected/toy_lr__formats/mtx_cells_by_genes/predicted_labels.csv'));
+    assert.deepEqual(column(readCsv(path.join(out, 'labels.csv')), 'toy_lr'), column(want, 'predicted_labels'));
+  });
+
+  it('refuses a malformed number as annotate does', () => {
+    const r = cli(['compare', '-i', sharedPath('fixtures/synthetic/query_1k.h5ad'), '-m', 'a.pkl', '-m', 'b.pkl', '--p-thres', 'half']);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /--p-thres expects a number, got 'half'/);
+  });
+
   it('-o FILE.csv writes the cross-tab of the first two models, as before', () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'ctw-compare-')), 'ct.csv');
     const r = cli(['compare', '-i', sharedPath('fixtures/synthetic/query_1k.h5ad'), '-m', sharedPath('fixtures/models/toy_lr.pkl'), '-m', sharedPath('fixtures/models/toy_sgd.pkl'), '-o', out, '--variant', 'simd', '--quiet']);

@@ -12,17 +12,20 @@ import { crosstab, crosstabCsv } from '../engine/export/crosstab.ts';
 import { annotate, CellTypistError } from '../engine/node.ts';
 import { resolveModel } from './main.ts';
 import { progressPrinter } from './progress.ts';
+import { RUN_OPTIONS, runOptions } from './run-options.ts';
 
 export const COMPARE_USAGE = `
 compare options:
-  -i, --input PATH             query .h5ad
+  -i, --input PATH             query data (.h5ad, Cell Ranger .h5 or folder, count table, .mtx)
   -m, --model PATH|NAME        a model; give two or more
   -o, --outdir DIR             write labels.csv (cell × model), agreement.csv (model × model share of cells
                                with the same label), crosstab_A__B.csv for each pair (default: print the first
                                two models' cross-tab; -o FILE.csv writes only that cross-tab, as before)
   --majority-voting [--over-clustering KEY] [--min-prop P]   also each model's majority voting
                                (labels.csv gains MODEL_majority_voting columns; agreement_majority_voting.csv)
-  --mode best_match|prob_match  --p-thres P  --gene-column COL  --normalize  --variant V  --quiet
+  --mode best_match|prob_match  --p-thres P  --gene-column COL  --normalize  --variant V  --threads N  --quiet
+  input formats and species as for annotate: --transpose-input  --gene-file F  --cell-file F
+                               --gene-map F  --no-convert  --all-orthologs  --seed N
 `;
 
 interface Run {
@@ -56,20 +59,7 @@ function writeOutputs(dir: string, cellIds: string[], runs: Run[]): string[] {
 export async function compareCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: {
-      input: { type: 'string', short: 'i' },
-      model: { type: 'string', short: 'm', multiple: true },
-      outdir: { type: 'string', short: 'o' },
-      mode: { type: 'string' },
-      'p-thres': { type: 'string' },
-      'majority-voting': { type: 'boolean' },
-      'over-clustering': { type: 'string' },
-      'min-prop': { type: 'string' },
-      'gene-column': { type: 'string' },
-      normalize: { type: 'boolean' },
-      variant: { type: 'string' },
-      quiet: { type: 'boolean' },
-    },
+    options: { ...RUN_OPTIONS, model: { type: 'string', short: 'm', multiple: true } },
     strict: true,
   });
   const models = values.model ?? [];
@@ -77,27 +67,24 @@ export async function compareCommand(args: string[]): Promise<number> {
     process.stderr.write(`error: compare needs --input and at least two --model${COMPARE_USAGE}`);
     return 2;
   }
-  const mode = values.mode ?? 'best_match';
-  if (mode !== 'best_match' && mode !== 'prob_match') throw new CellTypistError('bad_option', `--mode must be best_match or prob_match, not '${values.mode}'`);
+  const run = runOptions(values);
   const quiet = values.quiet ?? false;
   const names = modelNames(models);
   const runs: Run[] = [];
   let cellIds: string[] = [];
+  // The automatic over-clustering depends on the data only: computed with the first model, reused.
+  let clusters: readonly string[] | undefined;
   for (const [k, m] of models.entries()) {
     if (!quiet) process.stderr.write(`${names[k]} (${k + 1} of ${models.length})\n`);
-    const r = await annotate(values.input, await resolveModel(m, quiet), {
-      mode,
-      p_thres: values['p-thres'] === undefined ? 0.5 : Number(values['p-thres']),
-      majority_voting: values['majority-voting'] ?? false,
-      over_clustering: values['over-clustering'],
-      min_prop: values['min-prop'] === undefined ? 0 : Number(values['min-prop']),
-      gene_column: values['gene-column'],
-      normalize_counts: values.normalize ?? false,
-      variant: (values.variant ?? 'auto') as 'auto' | 'simd' | 'simd-threads',
-      return_matrices: false,
-    }, progressPrinter(process.stderr, quiet));
+    const r = await annotate(values.input, await resolveModel(m, quiet), { ...run, over_clustering: run.over_clustering ?? clusters, return_matrices: false }, progressPrinter(process.stderr, quiet));
     if (!quiet) process.stderr.write(`\n${r.stats.n_features_used.toLocaleString('en-US')} of ${r.stats.n_features_model.toLocaleString('en-US')} genes of ${names[k]} found\n`);
     runs.push({ name: names[k], predicted: r.predicted_labels, voting: r.majority_voting });
+    // Printed for each run that clustered: once, when the clusters are reused.
+    if (r.stats.over_clustering && !quiet) {
+      const o = r.stats.over_clustering;
+      process.stderr.write(`automatic over-clustering: ${o.n_clusters.toLocaleString('en-US')} Leiden clusters at resolution ${o.resolution}${models.length > 1 ? ', reused for the other models' : ''}\n`);
+    }
+    clusters ??= r.over_clustering;
     cellIds = r.cell_ids;
   }
   if (values.outdir && /\.csv$/i.test(values.outdir)) {

@@ -1,7 +1,7 @@
 // The CLI end to end: spawn it like a user would and compare its files with CellTypist's.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -163,11 +163,40 @@ describe('annotated h5ad export (--write-h5ad)', () => {
     assert.equal(reader.readObsm('probability_matrix').dims, 6);
     assert.deepEqual([reader.summary.n_obs, reader.summary.n_vars], [1000, 1550]);
     reader.close();
+    // The probabilities were kept on disk during the run (not in memory); nothing of it is left.
+    assert.deepEqual(readdirSync(out).sort(), ['annotated.h5ad', 'decision_matrix.csv', 'predicted_labels.csv', 'probability_matrix.csv']);
     const py = spawnSync('/usr/bin/python3', ['-c', 'import anndata'], { encoding: 'utf8' });
     if (py.status !== 0) return t.skip('python3-anndata not installed');
-    const check = spawnSync('/usr/bin/python3', ['-c', `import anndata as ad; a = ad.read_h5ad(${JSON.stringify(path.join(out, 'annotated.h5ad'))}); print(a.obs['majority_voting'].value_counts()['Heterogeneous'], a.obsm['probability_matrix'].shape, list(a.obs.columns)[-4:])`], { encoding: 'utf8' });
+    const file = JSON.stringify(path.join(out, 'annotated.h5ad'));
+    const csv = JSON.stringify(path.join(out, 'probability_matrix.csv'));
+    const check = spawnSync(
+      '/usr/bin/python3',
+      ['-c', `import anndata as ad, numpy as np; a = ad.read_h5ad(${file}); p = np.loadtxt(${csv}, delimiter=',', skiprows=1, usecols=range(1, 7)); print(a.obs['majority_voting'].value_counts()['Heterogeneous'], a.obsm['probability_matrix'].shape, list(a.obs.columns)[-4:], np.array_equal(a.obsm['probability_matrix'], p))`],
+      { encoding: 'utf8' },
+    );
     assert.equal(check.status, 0, check.stderr);
-    assert.equal(check.stdout.trim(), "185 (1000, 6) ['predicted_labels', 'over_clustering', 'majority_voting', 'conf_score']");
+    // The .h5ad's probabilities are bit for bit the CSV's (which equal CellTypist's).
+    assert.equal(check.stdout.trim(), "185 (1000, 6) ['predicted_labels', 'over_clustering', 'majority_voting', 'conf_score'] True");
+  });
+
+  it('--conf-by majority_voting gives the voted label\'s probability (kept on disk, not in memory)', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'ctw-cli-'));
+    const input = sharedPath('fixtures/synthetic/query_1k.h5ad');
+    const model = sharedPath('fixtures/models/toy_lr.pkl');
+    const r = cli(['annotate', '-i', input, '-m', model, '-o', out, '--majority-voting', '--over-clustering', 'given_clusters', '--min-prop', '0.6', '--conf-by', 'majority_voting', '--write-h5ad-light', '--quiet']);
+    assert.equal(r.status, 0, r.stderr);
+    const { annotate } = await import('../engine/node.ts');
+    const want = await annotate(input, model, { variant: 'simd', majority_voting: true, over_clustering: 'given_clusters', min_prop: 0.6, insert_conf_by: 'majority_voting' });
+    assert.deepEqual(column(readCsv(path.join(out, 'predicted_labels.csv')), 'conf_score').map(Number), Array.from(want.conf_score));
+    // Outvoted cells have a lower confidence than by predicted labels (CellTypist's max).
+    const byLabels = column(readCsv(sharedPath('fixtures/expected/toy_lr__query_1k/majority_voting_given_minprop0.6/predicted_labels.csv')), 'conf_score').map(Number);
+    assert.ok(byLabels.some((c, i) => c > want.conf_score[i]));
+    const h5 = (await import('h5wasm/node')).default;
+    await h5.ready;
+    const light = new h5.File(path.join(out, 'annotated_light.h5ad'), 'r');
+    assert.deepEqual(Array.from((light.get('obs/conf_score') as unknown as { value: Float64Array }).value), Array.from(want.conf_score));
+    light.close();
+    assert.deepEqual(readdirSync(out).sort(), ['annotated_light.h5ad', 'decision_matrix.csv', 'predicted_labels.csv', 'probability_matrix.csv']);
   });
 
   it('--write-h5ad-light writes the annotations only, with the provenance', (t) => {

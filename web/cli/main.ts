@@ -13,6 +13,9 @@ import { writeAnnotatedFile } from '../engine/export/h5ad-node.ts';
 import { annotate, CellTypistError, modelInfo, train } from '../engine/node.ts';
 import { progressPrinter } from './progress.ts';
 import { TableFiles } from './table-files.ts';
+import { ProbabilitySpill } from '../engine/export/score-spill-node.ts';
+import { number, RUN_OPTIONS, runOptions } from './run-options.ts';
+import { confScores } from '../engine/export/conf-score.ts';
 import { memoryError } from '../engine/limits.ts';
 import { makeOutputFolder, writeFileAtomic } from '../engine/export/atomic-file.ts';
 import { existsSync, readFileSync } from 'node:fs';
@@ -140,45 +143,20 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-function number(v: string | undefined, name: string, fallback: number): number {
-  if (v === undefined) return fallback;
-  const x = Number(v);
-  if (!Number.isFinite(x)) throw new CellTypistError('bad_option', `--${name} expects a number, got '${v}'`);
-  return x;
-}
-
 async function annotateCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
-      input: { type: 'string', short: 'i' },
+      ...RUN_OPTIONS,
       indata: { type: 'string' },
       model: { type: 'string', short: 'm' },
-      outdir: { type: 'string', short: 'o' },
-      mode: { type: 'string' },
-      'p-thres': { type: 'string' },
-      'majority-voting': { type: 'boolean' },
-      'over-clustering': { type: 'string' },
-      'min-prop': { type: 'string' },
-      seed: { type: 'string' },
       umap: { type: 'boolean' },
       prefix: { type: 'string' },
-      'gene-column': { type: 'string' },
-      'transpose-input': { type: 'boolean' },
-      'gene-file': { type: 'string' },
-      'cell-file': { type: 'string' },
-      'gene-map': { type: 'string' },
-      'no-convert': { type: 'boolean' },
-      'all-orthologs': { type: 'boolean' },
       'write-h5ad': { type: 'boolean' },
       'write-h5ad-light': { type: 'boolean' },
       plot: { type: 'string' },
       'no-matrices': { type: 'boolean' },
-      normalize: { type: 'boolean' },
       'conf-by': { type: 'string' },
-      variant: { type: 'string' },
-      threads: { type: 'string' },
-      quiet: { type: 'boolean' },
     },
     strict: true,
   });
@@ -187,10 +165,8 @@ async function annotateCommand(args: string[]): Promise<number> {
     process.stderr.write(`error: --input and --model are required\n${USAGE}`);
     return 2;
   }
-  const mode = (values.mode ?? 'best_match').replace(' ', '_');
-  if (mode !== 'best_match' && mode !== 'prob_match') throw new CellTypistError('bad_option', `--mode must be best_match or prob_match, not '${values.mode}'`);
-  const variant = (values.variant ?? 'auto') as 'auto' | 'simd' | 'simd-threads';
-  if (!['auto', 'simd', 'simd-threads'].includes(variant)) throw new CellTypistError('bad_option', `--variant must be auto, simd or simd-threads`);
+  const inputPath: string = input;
+  const run = runOptions(values);
   if (values['over-clustering'] && !values['majority-voting']) {
     process.stderr.write('note: --over-clustering has no effect without --majority-voting\n');
   }
@@ -208,46 +184,46 @@ async function annotateCommand(args: string[]): Promise<number> {
   const model = await resolveModel(values.model, quiet);
   // The tables are opened before the run (an unwritable folder fails at once) and streamed.
   const tables = new TableFiles(outdir, { prefix: values.prefix ?? '', matrices: !values['no-matrices'], umap: values.umap ?? false });
+  // conf_score by majority voting and the annotated .h5ad need the probabilities after the run:
+  // they are kept on disk while cells are scored, never as a matrix in memory.
+  const confFromSpill = confByVoting && (values['majority-voting'] ?? false);
+  const spill = wantH5ad || confFromSpill ? new ProbabilitySpill(outdir) : undefined;
   let result: Awaited<ReturnType<typeof annotate>>;
   const annotateOptions = {
-    mode,
-    p_thres: number(values['p-thres'], 'p-thres', 0.5),
-    majority_voting: values['majority-voting'] ?? false,
-    over_clustering: values['over-clustering'],
-    min_prop: number(values['min-prop'], 'min-prop', 0),
-    seed: number(values.seed, 'seed', 0),
+    ...run,
     compute_umap: (values.umap ?? false) || (!!plot && !plotBasis),
-    gene_column: values['gene-column'],
-    transpose_input: values['transpose-input'] ?? false,
-    gene_file: values['gene-file'],
-    cell_file: values['cell-file'],
-    gene_map: values['gene-map'],
-    convert_orthologs: !values['no-convert'],
-    ortholog_unique_only: !values['all-orthologs'],
-    normalize_counts: values.normalize ?? false,
     insert_conf_by: confByVoting ? 'majority_voting' : 'predicted_labels',
-    // Only the annotated .h5ad and conf_score by majority voting need the matrices in memory.
-    return_matrices: wantH5ad || confByVoting,
+    return_matrices: false,
     table_sink: tables.sink,
-    variant,
-    n_threads: number(values.threads, 'threads', 2),
+    on_scores: spill?.add,
   } as const;
+  // Annotated .h5ad files: new files streamed from the input (bounded memory), with provenance.
+  async function writeH5adFiles() {
+    for (const light of [false, true]) {
+      if (!values[light ? 'write-h5ad-light' : 'write-h5ad']) continue;
+      const out = path.join(outdir, `${values.prefix ?? ''}annotated${light ? '_light' : ''}.h5ad`);
+      const name = typeof model === 'string' ? path.basename(model) : values.model;
+      const w = await writeAnnotatedFile(inputPath, out, result, { model, model_name: name, options: annotateOptions, light, scores: spill!.stream() });
+      result.stats.warnings.push(...w.warnings);
+      files.push({ name: path.basename(out) });
+    }
+  }
   try {
-    result = await annotate(input, model, annotateOptions, progressPrinter(process.stderr, quiet));
+    // The engine gives conf by predicted labels here; by voting it is taken from the spill below.
+    const engineOptions = confFromSpill ? { ...annotateOptions, insert_conf_by: 'predicted_labels' as const } : annotateOptions;
+    result = await annotate(input, model, engineOptions, progressPrinter(process.stderr, quiet));
+    if (confFromSpill) result.conf_score = await confScores(spill!.stream(), result.labels, result.cell_ids.length, result.majority_voting);
     tables.finish(result);
   } catch (e) {
     tables.discard();
+    spill?.remove();
     throw e;
   }
   const files = tables.paths().map((p) => ({ name: path.basename(p) }));
-  // Annotated .h5ad files: new files streamed from the input (bounded memory), with provenance.
-  for (const light of [false, true]) {
-    if (!values[light ? 'write-h5ad-light' : 'write-h5ad']) continue;
-    const out = path.join(outdir, `${values.prefix ?? ''}annotated${light ? '_light' : ''}.h5ad`);
-    const name = typeof model === 'string' ? path.basename(model) : values.model;
-    const w = await writeAnnotatedFile(input, out, result, { model, model_name: name, options: annotateOptions, light });
-    result.stats.warnings.push(...w.warnings);
-    files.push({ name: path.basename(out) });
+  try {
+    await writeH5adFiles();
+  } finally {
+    spill?.remove();
   }
   if (plot) {
     const on = await plot.writeResultsPlot(input, result, plotBasis, values.plot!, 2);

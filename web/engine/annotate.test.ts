@@ -245,3 +245,23 @@ describe('insert_conf_by', () => {
     await assert.rejects(annotate(sharedPath('fixtures/synthetic/query_1k.h5ad'), sharedPath('fixtures/models/toy_lr.pkl'), { variant: 'simd', insert_conf_by: 'majority_voting' }), /needs majority voting/);
   });
 });
+
+describe('over_clustering given per cell', () => {
+  const input = sharedPath('fixtures/synthetic/query_1k.h5ad');
+  const model = sharedPath('fixtures/models/toy_lr.pkl');
+  it('votes as CellTypist does with the same clusters given as an obs column', async () => {
+    const { openH5adPath } = await import('./h5ad/open-node.ts');
+    const reader = await openH5adPath(input);
+    const col = reader.readObsColumn('given_clusters');
+    reader.close();
+    const clusters = Array.from(col as ArrayLike<string | number>, (v) => String(v));
+    const r = await annotate(input, model, { variant: 'simd', majority_voting: true, over_clustering: clusters, min_prop: 0.6, return_matrices: false });
+    const want = readCsv(sharedPath('fixtures/expected/toy_lr__query_1k/majority_voting_given_minprop0.6/predicted_labels.csv'));
+    assert.deepEqual(r.majority_voting, column(want, 'majority_voting'));
+    assert.deepEqual(r.over_clustering, clusters);
+    assert.equal(r.stats.over_clustering, undefined, 'no automatic over-clustering ran');
+  });
+  it('refuses a list of the wrong length with what to do', async () => {
+    await assert.rejects(annotate(input, model, { variant: 'simd', majority_voting: true, over_clustering: ['1', '2'] }), /the over-clustering has 2 labels for 1000 cells: give one cluster label per cell/);
+  });
+});

@@ -12,9 +12,10 @@ import { clusterSource, ExpressionClusterer, overCluster } from './over-cluster.
 import { type AnnotateOptions, type AnnotationResult, CellTypistError, type ProgressCallback } from './types.ts';
 import type { CoreModel, CoreModule, Variant } from './wasm/core.ts';
 import { HeapBuffer } from './wasm/heap.ts';
-import { type MatrixTableSink, ScoreCsvStreamer } from './export/csv-stream.ts';
-import { forEachHeapChunk, type HeapChunk } from './wasm/heap-chunks.ts';
-import { unrefPthreadWorkers } from './wasm/load.ts';
+import { matrixHeader, type MatrixTableSink } from './export/csv-stream.ts';
+import { type HeapChunk, pipelineHeapChunks } from './wasm/heap-chunks.ts';
+import { ensurePthreadWorkers, unrefPthreadWorkers } from './wasm/load.ts';
+import { ChunkScorer } from './score-chunks.ts';
 import type { ScoreChunk } from './export/scores.ts';
 
 export interface AnnotateContext {
@@ -186,46 +187,51 @@ async function annotateWith(
     }
     expression = new ExpressionClusterer(core, info.n_cols);
   }
-  const dec = new HeapBuffer(core, 'f64');
-  const prob = new HeapBuffer(core, 'f64');
   const decision = keepMatrices ? new Float64Array(n * L) : undefined;
   const probability = keepMatrices ? new Float64Array(n * L) : undefined;
   const predicted: string[] = new Array(n);
   const conf = new Float64Array(n);
-  const streamer = ctx.table_sink ? new ScoreCsvStreamer(core, labels, cellIds, ctx.table_sink) : undefined;
+  const nThreads = ctx.n_threads ?? 1;
+  // The background work runs on its own pthread, which starts n_threads - 1 more to score.
+  if (ctx.variant === 'simd-threads') await ensurePthreadWorkers(core, nThreads);
+  const sink = ctx.table_sink;
+  if (sink) for (const t of sink.tables) sink.write(t, matrixHeader(labels));
+  const scorer = new ChunkScorer(core, predictor, { n_labels: L, cell_ids: cellIds, tables: sink?.tables ?? [], normalize: choice.normalize, n_threads: nThreads });
   timings.load = (performance.now() - t0) / 1000;
   const tPredict = performance.now();
   try {
-    await forEachHeapChunk(core, reader, choice.source, { chunk_rows: chunkRows, nnz_budget: nnzBudget, normalize: choice.normalize, signal, cancelled_message: 'annotation cancelled' }, async (c) => {
-      const { start, end, rows } = c;
-      const pDec = dec.ensure(rows * L);
-      const pProb = prob.ensure(rows * L);
-      try {
-        predictor.score(c.data, c.indices, c.indptr, rows, pDec, pProb, ctx.n_threads ?? 1);
-        expression?.addStats(c.data, c.indices, c.indptr, rows);
-        ctx.onChunk?.(c);
-      } catch (e) {
-        throw new CellTypistError('predict_failed', (e as Error).message);
-      }
-      const dView = dec.view(rows * L) as Float64Array;
-      const pView = prob.view(rows * L) as Float64Array;
-      if (decision) decision.set(dView, start * L);
-      if (probability) probability.set(pView, start * L);
-      for (let r = 0; r < rows; r++) {
-        let m = -Infinity;
-        for (let k = 0; k < L; k++) if (pView[r * L + k] > m) m = pView[r * L + k];
-        conf[start + r] = m;
-      }
-      if (mode === 'best_match') {
-        const best = core.best_match(pDec, rows, L);
-        for (let r = 0; r < rows; r++) predicted[start + r] = labels[best[r]];
-      } else {
-        const pm = core.prob_match(pProb, rows, labels, pThres);
-        for (let r = 0; r < rows; r++) predicted[start + r] = pm[r];
-      }
-      streamer?.chunk(start, rows, pDec, pProb);
-      onProgress?.({ stage: 'predict', fraction: end / n, message: `${end.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} cells` });
-      if (ctx.onScores) await ctx.onScores({ start, rows, decision: dView.slice(), probability: pView.slice() });
+    await pipelineHeapChunks(core, reader, choice.source, { chunk_rows: chunkRows, nnz_budget: nnzBudget, signal, cancelled_message: 'annotation cancelled' }, {
+      begin: (c, slot) => scorer.begin(c, slot),
+      settle: (c, slot) => scorer.settle(c, slot),
+      abandon: (c, slot) => scorer.settleNow(c, slot),
+      finish: async (c, slot) => {
+        const { start, end, rows } = c;
+        try {
+          expression?.addStats(c.data, c.indices, c.indptr, rows);
+          ctx.onChunk?.(c);
+        } catch (e) {
+          throw new CellTypistError('predict_failed', (e as Error).message);
+        }
+        const ptr = scorer.pointers(slot);
+        if (mode === 'best_match') {
+          const best = core.best_match(ptr.decision, rows, L);
+          for (let r = 0; r < rows; r++) predicted[start + r] = labels[best[r]];
+        } else {
+          const pm = core.prob_match(ptr.probability, rows, labels, pThres);
+          for (let r = 0; r < rows; r++) predicted[start + r] = pm[r];
+        }
+        if (sink) for (const t of sink.tables) sink.write(t, scorer.tableBytes(slot, t));
+        const { decision: dView, probability: pView } = scorer.scores(slot, rows);
+        if (decision) decision.set(dView, start * L);
+        if (probability) probability.set(pView, start * L);
+        for (let r = 0; r < rows; r++) {
+          let m = -Infinity;
+          for (let k = 0; k < L; k++) if (pView[r * L + k] > m) m = pView[r * L + k];
+          conf[start + r] = m;
+        }
+        onProgress?.({ stage: 'predict', fraction: end / n, message: `${end.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} cells` });
+        if (ctx.onScores) await ctx.onScores({ start, rows, decision: dView.slice(), probability: pView.slice() });
+      },
     });
   } catch (e) {
     expression?.delete();
@@ -233,8 +239,7 @@ async function annotateWith(
   } finally {
     if (ctx.variant === 'simd-threads') unrefPthreadWorkers(core); // workers started on demand
     predictor.delete();
-    streamer?.free();
-    for (const b of [dec, prob]) b.free();
+    scorer.free();
   }
   timings.predict = (performance.now() - tPredict) / 1000;
 
@@ -287,11 +292,7 @@ async function annotateWith(
     onProgress?.({ stage: 'voting', fraction: 0, message: 'majority voting' });
     let clusters: string[];
     if (options.over_clustering) {
-      const col = reader.readObsColumn(options.over_clustering);
-      clusters = Array.isArray(col) ? col : Array.from(col, (v) => String(v));
-      if (clusters.length !== n) {
-        throw new CellTypistError('bad_over_clustering', `obs column '${options.over_clustering}' has ${clusters.length} values for ${n} cells`);
-      }
+      clusters = givenClusters(reader, options.over_clustering, n);
     } else {
       clusters = auto!.clusters;
       result.stats.over_clustering = { source: auto!.source, n_clusters: auto!.n_clusters, resolution: auto!.resolution };
@@ -316,3 +317,14 @@ async function annotateWith(
   return result;
 }
 
+/** The over-clustering given by obs column name, or as one label per cell. */
+function givenClusters(reader: MatrixReader, given: string | readonly string[], n: number): string[] {
+  if (typeof given !== 'string') {
+    if (given.length !== n) throw new CellTypistError('bad_over_clustering', `the over-clustering has ${given.length} labels for ${n} cells: give one cluster label per cell`);
+    return Array.from(given, (v) => String(v));
+  }
+  const col = reader.readObsColumn(given);
+  const clusters = Array.isArray(col) ? col : Array.from(col, (v) => String(v));
+  if (clusters.length !== n) throw new CellTypistError('bad_over_clustering', `obs column '${given}' has ${clusters.length} values for ${n} cells`);
+  return clusters;
+}

@@ -4,7 +4,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { checkModelSize } from './limits.ts';
-import { annotateReader, loadModel } from './annotate.ts';
+import { type AnnotateContext, annotateReader, loadModel } from './annotate.ts';
 import { openH5adPath } from './h5ad/open-node.ts';
 import { type InputOptions, openInputPath } from './formats/open-node.ts';
 import { type AnnotateOptions, type AnnotationResult, CellTypistError, type ModelInfo, type ProgressCallback } from './types.ts';
@@ -44,6 +44,11 @@ export interface NodeAnnotateOptions extends AnnotateOptions, Pick<InputOptions,
    * export/csv-stream.ts); pair with `return_matrices: false` to keep memory at one chunk.
    */
   table_sink?: MatrixTableSink;
+  /**
+   * Receives each chunk's decision and probability rows (copies) in order while cells are
+   * scored, e.g. to keep them on disk (export/score-spill-node.ts) with `return_matrices: false`.
+   */
+  on_scores?: AnnotateContext['onScores'];
 }
 
 /** The gene map source for a Node run: the given file/bytes, or the registry's table (cached). */
@@ -118,6 +123,7 @@ export async function annotate(
         geneMap: geneMapSource(options.gene_map, onProgress),
         idTable: geneMapSource(undefined, onProgress, ID_TABLE),
         table_sink: options.table_sink,
+        onScores: options.on_scores,
       });
     } finally {
       reader.close();
@@ -142,8 +148,8 @@ export async function annotateInWorker(
   options: NodeAnnotateOptions = {},
   onProgress?: ProgressCallback,
 ): Promise<AnnotationResult> {
-  if (options.table_sink) {
-    throw new CellTypistError('bad_option', 'table_sink streams from the thread that scores: use annotate() (a sink cannot be sent to a worker thread)');
+  if (options.table_sink || options.on_scores) {
+    throw new CellTypistError('bad_option', 'table_sink and on_scores stream from the thread that scores: use annotate() (a callback cannot be sent to a worker thread)');
   }
   const { Worker } = await import('node:worker_threads');
   const { signal, ...rest } = options;

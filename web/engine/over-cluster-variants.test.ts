@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { annotate } from './node.ts';
 import { sharedPath } from './testing/fixtures.ts';
+import { ensurePthreadWorkers, loadCore } from './wasm/load.ts';
+import { HeapBuffer } from './wasm/heap.ts';
 
 describe('automatic over-clustering across wasm builds', () => {
   it('gives identical clusters and layout with the SIMD and the threaded build', async () => {
@@ -21,5 +23,55 @@ describe('automatic over-clustering across wasm builds', () => {
     assert.deepEqual(b.over_clustering, a.over_clustering);
     assert.deepEqual(Array.from(b.umap!), Array.from(a.umap!));
     assert.ok(a.stats.over_clustering!.n_clusters > 30);
+  });
+});
+
+/** mulberry32: seeded uniform numbers in [0, 1). */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('NN-descent and layout across wasm builds', () => {
+  it('gives identical clusters and layout on 10,500 points (above the exact-search limit)', async () => {
+    // 10,500 cells x 12 dims around 15 centres (seeded): kNN by NN-descent (8,192 cells and
+    // more), the layout with umap's 200 epochs, blocks over both threads in the threaded build.
+    const n = 10500;
+    const dims = 12;
+    const rand = seededRandom(3);
+    const centres = Array.from({ length: 15 * dims }, () => 6 * (rand() - 0.5));
+    const pcs = new Float32Array(n * dims);
+    for (let i = 0; i < n; i++) for (let d = 0; d < dims; d++) pcs[i * dims + d] = centres[(i % 15) * dims + d] + rand() - 0.5;
+    const run = async (variant: 'simd' | 'simd-threads') => {
+      const { core } = await loadCore({ variant });
+      if (variant === 'simd-threads') await ensurePthreadWorkers(core, 1);
+      const buf = new HeapBuffer(core, 'f32');
+      try {
+        return core.cluster_points(buf.write(pcs), n, dims, { layout: true, n_threads: variant === 'simd' ? 1 : 2, seed: 4 }, () => {});
+      } finally {
+        buf.free();
+      }
+    };
+    const a = await run('simd');
+    const b = await run('simd-threads');
+    assert.deepEqual(Array.from(b.clusters), Array.from(a.clusters));
+    assert.deepEqual(Array.from(b.layout!), Array.from(a.layout!));
+    assert.ok(a.n_clusters >= 15);
+    // Clusters do not mix centres (NN-descent found real neighbours): majority centre share.
+    const counts = new Map<number, Map<number, number>>();
+    for (let i = 0; i < n; i++) {
+      const m = counts.get(a.clusters[i]) ?? new Map<number, number>();
+      m.set(i % 15, (m.get(i % 15) ?? 0) + 1);
+      counts.set(a.clusters[i], m);
+    }
+    let pure = 0;
+    for (const m of counts.values()) pure += Math.max(...m.values());
+    assert.ok(pure / n > 0.95, `cluster purity ${pure / n}`);
   });
 });

@@ -14,8 +14,12 @@ export interface AnnotateOptions {
   p_thres?: number;
   /** Run majority voting (default false). */
   majority_voting?: boolean;
-  /** obs column holding the over-clustering; absent → automatic over-clustering (CellTypist's: the file's neighbour graph, else its X_pca, else HVG → PCA → kNN → Leiden). */
-  over_clustering?: string;
+  /**
+   * The over-clustering: an obs column name, or one cluster label per cell (as CellTypist also
+   * takes a list/array); absent → automatic over-clustering (CellTypist's: the file's neighbour
+   * graph, else its X_pca, else HVG → PCA → kNN → Leiden).
+   */
+  over_clustering?: string | readonly string[];
   /** Minimum share of the majority label in a cluster, else `Heterogeneous` (default 0). */
   min_prop?: number;
   /** var column with gene symbols (default: the var index, or auto-detected when the index holds Ensembl IDs). */

@@ -15,6 +15,7 @@ import type { MatrixReader } from '../../engine/formats/reader.ts';
 import { checkWritten, writeAnnotatedH5ad } from '../../engine/export/h5ad-stream.ts';
 import { provenanceOf } from '../../engine/export/provenance.ts';
 import { rescoreStream } from '../../engine/export/rescore.ts';
+import { confScores } from '../../engine/export/conf-score.ts';
 import type { ScoreStream } from '../../engine/export/scores.ts';
 import type { CGroup } from '../../engine/h5ad/copy.ts';
 import { randomAccessFs, type RandomAccessBackend } from '../../engine/h5ad/random-access-fs.ts';
@@ -276,28 +277,13 @@ async function scoresFor(req: ExportRequest, job: Job) {
  */
 async function exactConf(req: ExportRequest, job: Job): Promise<ExportRequest> {
   const a = req.annotations;
-  const L = a.labels.length;
-  const conf = new Float64Array(a.cell_ids.length);
-  const byVoting = req.options.insert_conf_by === 'majority_voting' && a.majority_voting;
-  const index = new Map(a.labels.map((l, k) => [l, k]));
+  const byVoting = req.options.insert_conf_by === 'majority_voting' ? a.majority_voting : undefined;
   const s = await scoresFor(req, job);
   try {
-    await s.scores((c) => {
-      for (let r = 0; r < c.rows; r++) {
-        const row = c.probability.subarray(r * L, (r + 1) * L);
-        const i = c.start + r;
-        if (byVoting) conf[i] = row[index.get(a.majority_voting![i]) ?? 0];
-        else {
-          let m = -Infinity;
-          for (let k = 0; k < L; k++) if (row[k] > m) m = row[k];
-          conf[i] = m;
-        }
-      }
-    });
+    return { ...req, annotations: { ...a, conf_score: await confScores(s.scores, a.labels, a.cell_ids.length, byVoting) } };
   } finally {
     s.close();
   }
-  return { ...req, annotations: { ...a, conf_score: conf } };
 }
 
 async function run(given: ExportRequest, job: Job): Promise<void> {

@@ -57,11 +57,17 @@ export interface AnnotatedFileOptions {
   /** Bytes per streamed slice (default 8 MB) and cells per score chunk (default 4096). */
   slice_bytes?: number;
   chunk_rows?: number;
+  /**
+   * Where obsm['probability_matrix'] comes from when the result kept no matrices (e.g. a
+   * ProbabilitySpill's stream); default: the result's matrices, or none.
+   */
+  scores?: ScoreStream;
 }
 
 /**
  * Engine API: writes the annotated .h5ad of `result` (annotated from `inputPath`) at `outPath`,
- * streaming the input through; obsm['probability_matrix'] comes from the result's matrices.
+ * streaming the input through; obsm['probability_matrix'] comes from `o.scores`, else the result's
+ * matrices.
  */
 export async function writeAnnotatedFile(inputPath: string, outPath: string, result: AnnotationResult, o: AnnotatedFileOptions): Promise<{ warnings: string[] }> {
   const bytes = typeof o.model === 'string' ? readFileSync(o.model) : o.model;
@@ -75,6 +81,6 @@ export async function writeAnnotatedFile(inputPath: string, outPath: string, res
   }
   const name = o.model_name ?? (typeof o.model === 'string' ? path.basename(o.model) : 'model.pkl');
   const provenance = await provenanceOf(name, bytes, version, o.options);
-  const scores = result.probability_matrix && result.decision_matrix ? scoresFromResult(result, o.chunk_rows) : null;
+  const scores = o.scores ?? (result.probability_matrix && result.decision_matrix ? scoresFromResult(result, o.chunk_rows) : null);
   return writeAnnotatedH5adFile(inputPath, outPath, result, scores, provenance, { light: o.light, onProgress: o.onProgress, signal: o.signal, slice_bytes: o.slice_bytes });
 }

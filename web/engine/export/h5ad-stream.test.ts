@@ -132,3 +132,32 @@ print(json.dumps([str(u['model']), str(u['model_sha256']), str(u['engine']), str
     await assert.rejects(writeAnnotatedH5adFile(sharedPath('fixtures/real/pbmc68k_reduced.h5ad'), path.join(dir, 'legacy.h5ad'), r, null, prov), /old \(anndata < 0\.8\) encoding.*re-save/);
   });
 });
+
+describe('streamed copy of int64 datasets', () => {
+  it('copies an int64 indptr larger than a slice (1M-cell files) exactly', async () => {
+    const { writeTestH5ad } = await import('../testing/write-h5ad.ts');
+    const { openH5adPath } = await import('../h5ad/open-node.ts');
+    const n = 300;
+    const indptr = [0];
+    const data: number[] = [];
+    const indices: number[] = [];
+    for (let r = 0; r < n; r++) {
+      for (let j = r % 3; j < 7; j += 2) (data.push(r + j / 8), indices.push(j));
+      indptr.push(data.length);
+    }
+    const cells = Array.from({ length: n }, (_, i) => `c${i}`);
+    const input = await writeTestH5ad('int64.h5ad', { data: Float32Array.from(data), indices: Int32Array.from(indices), indptr, n_cols: 7 }, cells, ['g0', 'g1', 'g2', 'g3', 'g4', 'g5', 'g6']);
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'ctw-int64-')), 'out.h5ad');
+    // 301 int64 row pointers = 2,408 bytes, streamed in slices of 1,000 bytes.
+    const ann = { cell_ids: cells, labels: ['a'], predicted_labels: cells.map(() => 'a'), conf_score: new Float64Array(n) };
+    await writeAnnotatedH5adFile(input, out, ann, null, { model: 'm.pkl', model_sha256: '', model_version: '', options: {} } as never, { slice_bytes: 1000 });
+    const [a, b] = [await openH5adPath(input), await openH5adPath(out)];
+    const x = a.readRows('X', 0, n);
+    const y = b.readRows('X', 0, n);
+    assert.deepEqual([...y.indptr], [...x.indptr]);
+    assert.deepEqual(y.data, x.data);
+    assert.deepEqual(y.indices, x.indices);
+    a.close();
+    b.close();
+  });
+});

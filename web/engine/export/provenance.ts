@@ -14,7 +14,7 @@ export function recordedOptions(o: AnnotateOptions): Record<string, string | num
     mode: o.mode ?? 'best_match',
     p_thres: o.p_thres ?? 0.5,
     majority_voting: o.majority_voting ?? false,
-    over_clustering: o.majority_voting ? (o.over_clustering ?? 'automatic') : '',
+    over_clustering: !o.majority_voting ? '' : typeof o.over_clustering === 'string' ? o.over_clustering : o.over_clustering ? 'given per cell' : 'automatic',
     min_prop: o.min_prop ?? 0,
     seed: o.seed ?? 0,
     gene_column: o.gene_column ?? '',

@@ -70,9 +70,11 @@ function stringDtype(m: CMeta): string {
 function asTyped(v: unknown, dtype: string): unknown {
   if (ArrayBuffer.isView(v)) return v;
   const c = dtype.slice(1);
-  if (c === 'q' || c === 'Q') return c === 'q' ? BigInt64Array.from([BigInt(v as number)]) : BigUint64Array.from([BigInt(v as number)]);
+  const xs: unknown[] = Array.isArray(v) ? v : [v];
+  // An array (even empty: the start of a streamed int64 dataset) keeps its length.
+  if (c === 'q') return BigInt64Array.from(xs, (x) => BigInt(x as number | bigint));
+  if (c === 'Q') return BigUint64Array.from(xs, (x) => BigInt(x as number | bigint));
   const arr = { b: Int8Array, B: Uint8Array, h: Int16Array, H: Uint16Array, i: Int32Array, I: Uint32Array, f: Float32Array, d: Float64Array }[c]!;
-  const xs = Array.isArray(v) ? v : [v];
   return arr.from(xs.map((x) => (typeof x === 'boolean' ? (x ? 1 : 0) : Number(x))));
 }
 

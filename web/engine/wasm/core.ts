@@ -69,7 +69,39 @@ export interface CorePredictor {
   n_features_used(): number;
   /** Pointers into the wasm heap; decision/probability may be 0 (not wanted). */
   score(data: number, indices: number, indptr: number, nRows: number, decision: number, probability: number, nThreads: number): void;
+  /**
+   * Starts the core's whole work on one chunk (NaN/Inf check, normalization when asked, scores,
+   * the matrix tables' CSV rows), in the background in the threaded build. Heap pointers; any
+   * output may be 0. The buffers stay untouched until finish_chunk() returns.
+   */
+  start_chunk(
+    data: number,
+    indices: number,
+    indptr: number,
+    nRows: number,
+    normalize: boolean,
+    decision: number,
+    probability: number,
+    ids: number,
+    idOffsets: number,
+    decisionCsv: number,
+    probabilityCsv: number,
+    nThreads: number,
+  ): void;
+  /** Whether the chunk started last has finished (poll it rather than block in finish_chunk). */
+  chunk_done(): boolean;
+  /** Waits for the chunk started last. */
+  finish_chunk(): ChunkStatus;
   delete(): void;
+}
+
+/** How a chunk went: `error` is '' on success; `row` is the chunk row of a NaN/Inf. */
+export interface ChunkStatus {
+  error: '' | 'non_finite' | 'bad_counts' | 'failed';
+  row: number;
+  message: string;
+  decision_bytes: number;
+  probability_bytes: number;
 }
 
 /** "Why this label": a model matched to the query's genes (free with `.delete()`). */
@@ -152,6 +184,8 @@ export interface CoreModule {
   /** In place: normalize each CSR row to 10,000 and log1p (scanpy normalize_total + log1p). */
   normalize_log1p(data: number, indptr: number, nRows: number): void;
   hardware_threads(): number;
+  /** Index of the first NaN/Inf among `n` float32 values at `data`, or n. */
+  first_non_finite(data: number, n: number): number;
   /** Python's repr(x) (shortest round-trip digits), as pandas writes floats. */
   py_float(x: number): string;
   /** Bytes write_csv_rows may need for rows × cols numbers and idBytes of row ids. */

@@ -1,8 +1,9 @@
 /**
  * Streams a matrix's row chunks into the wasm heap: read (CSR, CSC or dense, via the reader),
- * refuse NaN/Inf, copy into reused HeapBuffers, normalize raw counts in place when asked. The
- * callback gets heap pointers (int32 chunk-relative indptr) valid until it returns. Memory is one
- * chunk, bounded by rows and nonzeros; the buffers are freed at the end, also on error.
+ * copy into reused HeapBuffers, refuse NaN/Inf and normalize raw counts in place when asked (both
+ * in the core). The callback gets heap pointers (int32 chunk-relative indptr) valid until it
+ * returns. Memory is one chunk (two when pipelined), bounded by rows and nonzeros; the buffers
+ * are freed at the end, also on error.
  */
 import type { MatrixSource } from '../h5ad/read.ts';
 import type { MatrixReader } from '../formats/reader.ts';
@@ -15,6 +16,8 @@ export interface HeapChunk {
   start: number;
   end: number;
   rows: number;
+  /** Nonzeros (length of data and indices). */
+  nnz: number;
   /** Heap pointers: float32 data, int32 indices, int32 indptr (rows + 1). */
   data: number;
   indices: number;
@@ -36,6 +39,55 @@ export interface HeapChunkOptions {
 /** Yields to the event loop so that progress events and cancellation get through. */
 const tick = () => new Promise<void>((r) => setTimeout(r, 0));
 
+/** One chunk's heap buffers (float32 data, int32 indices, int32 chunk-relative indptr), reused chunk after chunk. */
+export class ChunkBuffers {
+  private readonly data: HeapBuffer;
+  private readonly indices: HeapBuffer;
+  private readonly indptr: HeapBuffer;
+
+  constructor(private readonly core: CoreModule) {
+    this.data = new HeapBuffer(core, 'f32');
+    this.indices = new HeapBuffer(core, 'i32');
+    this.indptr = new HeapBuffer(core, 'i32');
+  }
+
+  /** Reads rows [start, end) into the heap (no checks, no normalization). */
+  load(reader: MatrixReader, source: MatrixSource, start: number, end: number): HeapChunk {
+    const rows = end - start;
+    const chunk = reader.readRows(source, start, end);
+    // Allocate first: malloc may grow memory and detach earlier views.
+    const pData = this.data.ensure(chunk.data.length);
+    const pIdx = this.indices.ensure(chunk.indices.length);
+    const pPtr = this.indptr.ensure(rows + 1);
+    (this.data.view(chunk.data.length) as Float32Array).set(chunk.data);
+    (this.indices.view(chunk.indices.length) as Int32Array).set(chunk.indices);
+    (this.indptr.view(rows + 1) as Int32Array).set(chunk.indptr);
+    return { start, end, rows, nnz: chunk.data.length, data: pData, indices: pIdx, indptr: pPtr };
+  }
+
+  /** The chunk row holding nonzero `k` (for messages). */
+  rowOf(c: HeapChunk, k: number): number {
+    const ptr = this.indptr.view(c.rows + 1) as Int32Array;
+    let r = 0;
+    while (r < c.rows && ptr[r + 1] <= k) r++;
+    return r;
+  }
+
+  free(): void {
+    for (const b of [this.data, this.indices, this.indptr]) b.free();
+  }
+}
+
+/** The message for a NaN/Inf in cell `cell` (0-based, whole matrix). */
+export function nonFiniteError(cell: number): CellTypistError {
+  return new CellTypistError('nan_values', `the expression matrix has NaN or infinite values (first in cell ${cell + 1}): remove or replace them and save the file again`);
+}
+
+/** The message for counts that cannot be normalized in cells [start, end). */
+export function badCountsError(start: number, end: number, message: string): CellTypistError {
+  return new CellTypistError('bad_counts', `cannot normalize the counts of cells ${start + 1}-${end}: ${message}`);
+}
+
 export async function forEachHeapChunk(
   core: CoreModule,
   reader: MatrixReader,
@@ -45,38 +97,85 @@ export async function forEachHeapChunk(
 ): Promise<void> {
   const n = reader.matrix(source).n_rows;
   const chunkRows = Math.max(1, options.chunk_rows ?? 4096);
-  const data = new HeapBuffer(core, 'f32');
-  const indices = new HeapBuffer(core, 'i32');
-  const indptr = new HeapBuffer(core, 'i32');
+  const buffers = new ChunkBuffers(core);
   try {
     for (let start = 0, end = 0; start < n; start = end) {
       if (options.signal?.aborted) throw new CellTypistError('cancelled', options.cancelled_message ?? 'cancelled');
       end = reader.chunkEnd(source, start, chunkRows, options.nnz_budget ?? 2_000_000);
-      const rows = end - start;
-      const chunk = reader.readRows(source, start, end);
-      for (let i = 0; i < chunk.data.length; i++) {
-        if (!Number.isFinite(chunk.data[i])) {
-          throw new CellTypistError('nan_values', `the expression matrix has NaN or infinite values (first in cell ${start + 1}): remove or replace them and save the file again`);
-        }
-      }
-      // Allocate first: malloc may grow memory and detach earlier views.
-      const pData = data.ensure(chunk.data.length);
-      const pIdx = indices.ensure(chunk.indices.length);
-      const pPtr = indptr.ensure(rows + 1);
-      (data.view(chunk.data.length) as Float32Array).set(chunk.data);
-      (indices.view(chunk.indices.length) as Int32Array).set(chunk.indices);
-      (indptr.view(rows + 1) as Int32Array).set(chunk.indptr);
+      const c = buffers.load(reader, source, start, end);
+      const bad = core.first_non_finite(c.data, c.nnz);
+      if (bad < c.nnz) throw nonFiniteError(start + buffers.rowOf(c, bad));
       if (options.normalize) {
         try {
-          core.normalize_log1p(pData, pPtr, rows);
+          core.normalize_log1p(c.data, c.indptr, c.rows);
         } catch (e) {
-          throw new CellTypistError('bad_counts', `cannot normalize the counts of cells ${start + 1}-${end}: ${(e as Error).message}`);
+          throw badCountsError(start, end, (e as Error).message);
         }
       }
-      await fn({ start, end, rows, data: pData, indices: pIdx, indptr: pPtr });
+      await fn(c);
       await tick();
     }
   } finally {
-    for (const b of [data, indices, indptr]) b.free();
+    buffers.free();
+  }
+}
+
+/**
+ * Chunk after chunk with the next chunk read while the previous one is worked on in the
+ * background (two buffer sets, `slot` 0 or 1). Per chunk, in this order: `begin` (start the
+ * background work; chunk i + 1 is read meanwhile), `settle` (wait for it, before the next begin),
+ * `finish` (use its results; runs while chunk i + 1 is worked on). No NaN check or normalization
+ * here: the background work does them. A chunk's buffers stay valid until its finish returns.
+ */
+export async function pipelineHeapChunks(
+  core: CoreModule,
+  reader: MatrixReader,
+  source: MatrixSource,
+  options: Omit<HeapChunkOptions, 'normalize'>,
+  steps: {
+    begin: (c: HeapChunk, slot: number) => void;
+    settle: (c: HeapChunk, slot: number) => Promise<void>;
+    /** Waits (blocking) for a chunk begun and not settled, after an error: its buffers are freed next. */
+    abandon: (c: HeapChunk, slot: number) => void;
+    finish: (c: HeapChunk, slot: number) => void | Promise<void>;
+  },
+): Promise<void> {
+  const n = reader.matrix(source).n_rows;
+  const chunkRows = Math.max(1, options.chunk_rows ?? 4096);
+  const sets = [new ChunkBuffers(core), new ChunkBuffers(core)];
+  /** The chunk whose background work was begun and not yet settled. */
+  let running: { c: HeapChunk; slot: number } | null = null;
+  const settle = async () => {
+    const r = running!;
+    running = null;
+    await steps.settle(r.c, r.slot);
+    return r;
+  };
+  try {
+    for (let start = 0, end = 0, k = 0; start < n; start = end, k++) {
+      if (options.signal?.aborted) throw new CellTypistError('cancelled', options.cancelled_message ?? 'cancelled');
+      end = reader.chunkEnd(source, start, chunkRows, options.nnz_budget ?? 2_000_000);
+      const c = sets[k % 2].load(reader, source, start, end);
+      const prev = running ? await settle() : null;
+      steps.begin(c, k % 2);
+      running = { c, slot: k % 2 };
+      if (prev) await steps.finish(prev.c, prev.slot);
+      await tick();
+    }
+    if (running) {
+      const last = await settle();
+      await steps.finish(last.c, last.slot);
+    }
+  } finally {
+    // Never free buffers that background work still reads: wait for it (its errors are moot now).
+    const left = running as { c: HeapChunk; slot: number } | null;
+    if (left) {
+      try {
+        steps.abandon(left.c, left.slot);
+      } catch {
+        /* the first error is the one reported */
+      }
+    }
+    for (const b of sets) b.free();
   }
 }

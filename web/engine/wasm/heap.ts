@@ -28,9 +28,15 @@ export class HeapBuffer {
     return this.ptr;
   }
 
+  /** The current pointer (0 before the first ensure). */
+  get address(): number {
+    return this.ptr;
+  }
+
   /** A fresh typed view of `n` elements (views detach when memory grows: never keep them). */
   view(n: number): Float32Array | Int32Array | Float64Array | Uint8Array {
     const c = this.core;
+    refreshHeapViews(c);
     switch (this.kind) {
       case 'f32':
         return c.HEAPF32.subarray(this.ptr >> 2, (this.ptr >> 2) + n);
@@ -55,4 +61,19 @@ export class HeapBuffer {
     this.ptr = 0;
     this.capacity = 0;
   }
+}
+
+/**
+ * Emscripten renews `core.HEAP*` when the calling thread grows the memory; a growth by a pthread
+ * (background scoring) leaves this thread's views on the old, shorter buffer. Renews them when
+ * stale (a no-op in the single-threaded build, whose memory is not exported).
+ */
+export function refreshHeapViews(core: CoreModule): void {
+  const memory = (core as unknown as { wasmMemory?: WebAssembly.Memory }).wasmMemory;
+  if (!memory || core.HEAPU8.buffer === memory.buffer) return;
+  const b = memory.buffer;
+  core.HEAPU8 = new Uint8Array(b);
+  core.HEAP32 = new Int32Array(b);
+  core.HEAPF32 = new Float32Array(b);
+  core.HEAPF64 = new Float64Array(b);
 }
