@@ -271,6 +271,30 @@ describe('app at atlas scale: the UMAP after majority voting', () => {
   });
 });
 
+describe('app at atlas scale: the result panels after the UMAP', () => {
+  it('read the file only after the plot, and their worker ends when idle and comes back when asked', async () => {
+    const page = await h.openApp();
+    await load98(page);
+    await recordStates(page);
+    await runAndWait(page);
+    // While the UMAP is computed, the panels wait (no second reader of the file competes with it).
+    assert.equal(await page.evaluate(() => document.body.dataset.plot), 'computing');
+    assert.equal(await page.evaluate(() => document.body.dataset.markersWorker), undefined);
+    await waitPlot(page);
+    await page.waitForFunction(() => document.querySelectorAll('#markers-figure circle.dot').length > 0, null, { timeout: 60000 });
+    await page.waitForFunction(() => document.querySelectorAll('#why-figure svg rect').length >= 12, null, { timeout: 60000 });
+    // Idle: the worker (and its heap, grown by the dotplot's pass) is gone ...
+    await page.waitForFunction(() => document.body.dataset.markersWorker === 'stopped', null, { timeout: 30000 });
+    // ... and a new request starts a fresh one.
+    const labels = parseCsv(await downloadText(page, '#dl-labels'));
+    await page.fill('#why-cell', labels.index[7]);
+    await page.press('#why-cell', 'Enter');
+    await page.waitForFunction((id) => document.getElementById('why-panel')!.dataset.cell === '7' && (document.getElementById('why-figure')!.textContent ?? '').includes(id), labels.index[7], { timeout: 60000 });
+    assert.equal(await page.evaluate(() => document.body.dataset.markersWorker), 'running');
+    await closePage(page);
+  });
+});
+
 describe('app fault paths: cancel, new file while running, run again', () => {
   it('cancel mid-run, then run again: consistent page, the cancelled run’s worker is gone', async () => {
     const page = await h.openApp();

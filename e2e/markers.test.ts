@@ -109,9 +109,16 @@ describe('Markers panel, results figure and model comparison (app)', () => {
     assert.equal(svg.match(/<image /g)!.length, 3);
     await page.locator('#figure-panel').screenshot({ path: repoPath('e2e/out/results-figure.png') });
     // A new run hides the previous run's panels, then shows its own.
-    await page.evaluate(() => delete document.body.dataset.state);
+    await page.evaluate(() => {
+      delete document.body.dataset.state;
+      // Recorded as it happens: a quick run may show the panel again before a poll would see it hidden.
+      const w = window as unknown as { __hidden: boolean };
+      w.__hidden = false;
+      const panel = document.getElementById('markers-panel')!;
+      new MutationObserver(() => (w.__hidden ||= panel.hidden)).observe(panel, { attributes: true, attributeFilter: ['hidden'] });
+    });
     await page.click('#run');
-    await page.waitForFunction(() => document.getElementById('markers-panel')!.hidden, null, { timeout: 30000 });
+    await page.waitForFunction(() => (window as unknown as { __hidden: boolean }).__hidden, null, { timeout: 30000 });
     await page.waitForFunction(() => document.body.dataset.state === 'results', null, { timeout: 60000 });
     await waitDots(page, 66);
     assert.equal(await page.locator('#markers-panel').isVisible(), true);

@@ -4,7 +4,8 @@
  * For each case: click on Annotate → results visible (body[data-state=results]) and → plot drawn
  * (body[data-plot=ready]), timed inside the page; peak tab memory (RSS of the tab's renderer
  * process, which holds the page and its workers, and its private part without shared library
- * pages; the GPU process is reported apart) sampled from /proc;
+ * pages, i.e. Chrome's "memory footprint"; the GPU process is reported apart) sampled from /proc,
+ * up to the plot and up to the end of the result panels' work that follows it (markers dotplot);
  * CPU seconds of the whole browser over the run (contention on a shared machine inflates wall
  * times, not CPU time). Prints figures, ratios to CellTypist (../shared/bench/README.md) and the
  * issue's targets, and the machine load.
@@ -189,7 +190,18 @@ async function runCase(page: Page, c: Case, browserPid: number, model: string, p
     .waitForFunction(() => document.body.dataset.plot === 'ready' || document.getElementById('error')!.textContent, null, { timeout: plotTimeout * 1000, polling: 100 })
     .catch(() => {});
   await page.waitForTimeout(500); // the frame with the points
+  const peakToPlot = peakTab;
+  const peakAnonToPlot = peakAnon;
+  // The result panels read the file after the plot (markers dotplot, "why this label"): their
+  // memory counts too.
+  await page
+    .waitForFunction(() => !!document.querySelector('#markers-figure svg') || /⚠/.test(document.getElementById('markers-status')?.textContent ?? ''), null, { timeout: 180_000, polling: 200 })
+    .catch(() => {});
   clearInterval(sample);
+  // "After the run": once the panels' worker has ended after its idle time.
+  await page.waitForFunction(() => document.body.dataset.markersWorker !== 'running', null, { timeout: 30_000, polling: 200 }).catch(() => {});
+  await page.waitForTimeout(500);
+  const idle = rssMb(tabPid());
   const error = await page.textContent('#error');
   if (error) throw new Error(`${c.label}: ${error}`);
   // The screenshot shows the fitted view: before the interaction timings zoom and pan.
@@ -204,8 +216,9 @@ async function runCase(page: Page, c: Case, browserPid: number, model: string, p
     const to = k + 1 < trace.length ? origin + trace[k + 1][0] : Infinity;
     return samples.filter(([ts]) => ts >= from && ts < to).reduce((a, [, mb]) => Math.max(a, mb), 0);
   };
-  const idle = rssMb(tabPid());
   return {
+    peakToPlot,
+    peakAnonToPlot,
     results: (t.results - t.click) / 1000,
     plot: t.plot ? (t.plot - t.click) / 1000 : NaN,
     peakTab,
@@ -265,7 +278,7 @@ async function main() {
       const target = c.target ? `   targets: results ≤ ${c.target.results} s${c.target.plot ? `, plot ≤ ${c.target.plot} s` : ''}, tab ≤ ${c.target.mb} MB` : '';
       console.log(`\n${c.label}  [load ${load}]  ${r.summary}`);
       console.log(`  click → results ${r.results.toFixed(2)} s, → plot ${Number.isNaN(r.plot) ? `not ready after ${values['plot-timeout']} s` : `${r.plot.toFixed(2)} s`}; browser CPU ${r.cpu.toFixed(1)} s${ratio}`);
-      console.log(`  tab (its renderer's RSS) peak ${r.peakTab.toFixed(0)} MB (private ${r.peakAnon.toFixed(0)} MB), before the click ${r.before.toFixed(0)} MB, after the run ${r.idle.toFixed(0)} MB; GPU process peak ${r.peakGpu.toFixed(0)} MB`);
+      console.log(`  tab (its renderer's RSS) peak to the plot ${r.peakToPlot.toFixed(0)} MB (private ${r.peakAnonToPlot.toFixed(0)} MB); with the result panels' work after it ${r.peakTab.toFixed(0)} MB (private ${r.peakAnon.toFixed(0)} MB); before the click ${r.before.toFixed(0)} MB, after the run (workers ended) ${r.idle.toFixed(0)} MB; GPU process peak ${r.peakGpu.toFixed(0)} MB`);
       if (r.interaction) console.log(`  interaction: wheel zoom → next frame ${r.interaction.zoom.toFixed(0)} ms (median of 5), drag pan ${r.interaction.pan.toFixed(0)} ms, hover pick ${r.interaction.hover.toFixed(0)} ms`);
       if (target) console.log(target);
       if (values.trace) console.log(`  stages: ${r.trace.join(' | ')}`);
