@@ -1,6 +1,5 @@
 // The threaded core starts no pthread workers when it loads in Node; a run starts the ones it
-// uses (n_threads: the background thread that scores a chunk while the next is read, and its
-// n_threads - 1 helpers) and later runs reuse them.
+// uses (n_threads - 1) and later runs reuse them.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { annotate } from '../node.ts';
@@ -15,9 +14,9 @@ describe('lazy pthread pool', () => {
     assert.equal(pool(core).unusedWorkers.length + pool(core).runningWorkers.length, 0);
     const r = await annotate(sharedPath('fixtures/synthetic/query_1k.h5ad'), sharedPath('fixtures/models/toy_lr.pkl'), { variant: 'simd-threads', n_threads: 3 });
     assert.equal(r.stats.engine_variant, 'simd-threads');
-    assert.equal(pool(core).unusedWorkers.length, 3);
+    assert.equal(pool(core).unusedWorkers.length, 2);
     await ensurePthreadWorkers(core, 2);
-    assert.equal(pool(core).unusedWorkers.length, 3);
+    assert.equal(pool(core).unusedWorkers.length, 2);
     const simd = await annotate(sharedPath('fixtures/synthetic/query_1k.h5ad'), sharedPath('fixtures/models/toy_lr.pkl'), { variant: 'simd' });
     assert.deepEqual(simd.predicted_labels, r.predicted_labels);
   });
