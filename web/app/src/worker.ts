@@ -1,5 +1,5 @@
 /**
- * The annotation worker: reads the dropped File lazily through h5wasm's WORKERFS (never loaded
+ * The annotation worker: reads the dropped File lazily through a read-ahead file (open-file.ts; never loaded
  * whole), runs the wasm core, posts progress and the result (transferable buffers).
  */
 import { annotateReader, loadModel } from '../../engine/annotate.ts';
