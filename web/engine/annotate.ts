@@ -100,6 +100,12 @@ async function annotateWith(
   onProgress?.({ stage: 'read', fraction: 0, message: 'checking the expression matrix' });
   const choice = chooseInput(reader, { normalize_counts: options.normalize_counts });
   const info = reader.matrix(choice.source);
+  // Several chunks are scored in the background on n_threads pthreads: start the missing ones
+  // now, so they load while genes are matched (awaited before the first chunk).
+  const nThreads = ctx.n_threads ?? 1;
+  const pool = ctx.variant === 'simd-threads' && info.n_rows > chunkRows ? ensurePthreadWorkers(core, nThreads) : undefined;
+  pool?.catch(() => undefined); // awaited below
+
   const cellIds = reader.obsNames();
   const warnings = [...choice.warnings];
   let geneColumn = options.gene_column;
@@ -191,10 +197,8 @@ async function annotateWith(
   const probability = keepMatrices ? new Float64Array(n * L) : undefined;
   const predicted: string[] = new Array(n);
   const conf = new Float64Array(n);
-  const nThreads = ctx.n_threads ?? 1;
-  // Background work runs on n_threads pthreads (a single chunk runs at once, on this thread and
-  // n_threads - 1 of them; a thread asked for beyond the pool starts while this thread polls).
-  if (ctx.variant === 'simd-threads' && n > chunkRows) await ensurePthreadWorkers(core, nThreads);
+  // A single chunk runs at once, on this thread and n_threads - 1 pthreads (see node.ts).
+  await pool;
   const sink = ctx.table_sink;
   if (sink) for (const t of sink.tables) sink.write(t, matrixHeader(labels));
   const scorer = new ChunkScorer(core, predictor, { n_labels: L, cell_ids: cellIds, tables: sink?.tables ?? [], normalize: choice.normalize, n_threads: nThreads, n_rows: n });

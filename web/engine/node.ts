@@ -102,7 +102,9 @@ export async function annotate(
 ): Promise<AnnotationResult> {
   const { core, variant } = await loadCore({ variant: options.variant });
   const nThreads = variant === 'simd-threads' ? (options.n_threads ?? 2) : 1;
-  await ensurePthreadWorkers(core, nThreads - 1);
+  // Workers load (~0.1 s each) while the model and the input are read; awaited before scoring.
+  const pool = ensurePthreadWorkers(core, nThreads - 1);
+  pool.catch(() => undefined); // awaited below; not an unhandled rejection if reading fails first
   onProgress?.({ stage: 'load_model', fraction: 0 });
   const m = loadModel(core, readModelBytes(model));
   try {
@@ -114,6 +116,7 @@ export async function annotate(
       onProgress: (fraction, message) => onProgress?.({ stage: 'read', fraction, message }),
     });
     try {
+      await pool;
       return await annotateReader(reader, m, options, {
         core,
         variant,

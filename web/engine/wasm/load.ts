@@ -77,15 +77,16 @@ export async function ensurePthreadWorkers(core: CoreModule, n: number): Promise
   // Workers count as unused as soon as they are allocated, before they have loaded: a concurrent
   // call (e.g. a worker's preload and its first request) must wait for those to load too, or the
   // parallel call that follows blocks on threads that never start.
+  // Workers still loading count as unused: only the missing ones are started, at once (they load
+  // in parallel), then everything in flight is waited for.
   const inFlight = poolLoading.get(core);
-  if (inFlight) await inFlight;
-  const loading: Promise<void>[] = [];
+  const loading: Promise<void>[] = inFlight ? [inFlight] : [];
   while (pt.unusedWorkers.length < n) {
     pt.allocateUnusedWorker();
     const w = pt.unusedWorkers[pt.unusedWorkers.length - 1];
     loading.push(new Promise<void>((resolve) => pt.loadWasmModuleToWorker(w, resolve)));
   }
-  if (loading.length) poolLoading.set(core, Promise.all(loading).then(() => undefined));
+  if (loading.length > (inFlight ? 1 : 0)) poolLoading.set(core, Promise.all(loading).then(() => undefined));
   await poolLoading.get(core);
   unrefPthreadWorkers(core);
 }
