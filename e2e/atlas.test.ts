@@ -17,12 +17,16 @@ const MODEL98 = sharedPath('bench/bench98.pkl');
 const OUT = repoPath('e2e/out/atlas');
 const SMALL = `${OUT}/atlas_3k.h5ad`;
 const OTHER = `${OUT}/atlas_2k.h5ad`;
+// More rows than one chunk (4,096): the browser's pipelined scoring (a chunk scored in the
+// background while the next is read) and its one-copy row reads.
+const MULTI = `${OUT}/atlas_9k.h5ad`;
 
 before(async () => {
   mkdirSync(OUT, { recursive: true });
   // Deterministic synthetic files with bench98's genes: 30 structured groups, three samples.
   if (!existsSync(SMALL)) await makeSynthetic({ out: SMALL, cells: 3000, genes: 8000, density: 0.06, types: 30, model: MODEL98, seed: 5 });
   if (!existsSync(OTHER)) await makeSynthetic({ out: OTHER, cells: 2000, genes: 8000, density: 0.06, types: 30, model: MODEL98, seed: 6 });
+  if (!existsSync(MULTI)) await makeSynthetic({ out: MULTI, cells: 9000, genes: 8000, density: 0.02, types: 30, model: MODEL98, seed: 7 });
 });
 
 /** Closes a page and waits until the harness has closed its context (no close racing the browser's). */
@@ -87,6 +91,21 @@ async function liveEngineWorkers(page: Page): Promise<number> {
 }
 
 describe('app at atlas scale: 98 cell types', () => {
+  it('a file of several chunks gets the same labels and confidence as the Node engine', async () => {
+    const page = await h.openApp();
+    await load98(page, MULTI);
+    await runAndWait(page);
+    assert.match((await page.textContent('#result-summary'))!, /9,000 cells annotated with 98 cell types/);
+    const got = parseCsv(await downloadText(page, '#dl-labels'));
+    const { annotate } = await import('../web/engine/node.ts');
+    const want = await annotate(MULTI, MODEL98, { variant: 'simd', return_matrices: false });
+    assert.deepEqual(got.index, want.cell_ids);
+    assert.deepEqual(got.rows.map((r) => r[0]), want.predicted_labels);
+    // conf_score exactly (the labels export takes float64 conf from its own scoring pass).
+    assert.deepEqual(got.rows.map((r) => Number(r[1])), Array.from(want.conf_score));
+    await closePage(page);
+  });
+
   it('results first, then the UMAP; legend search/sort/highlight; proportions; no sideways scroll at 1000-1400 px', async () => {
     const page = await h.openApp(undefined, { width: 1000, height: 900 });
     await load98(page);

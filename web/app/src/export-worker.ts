@@ -20,7 +20,7 @@ import { readAheadBlob } from './read-ahead.ts';
 import type { ScoreStream } from '../../engine/export/scores.ts';
 import type { CGroup } from '../../engine/h5ad/copy.ts';
 import { randomAccessFs, type RandomAccessBackend } from '../../engine/h5ad/random-access-fs.ts';
-import type { H5File } from '../../engine/h5ad/read.ts';
+import type { H5File, H5Raw } from '../../engine/h5ad/read.ts';
 import { fetchGeneTable } from '../../engine/models/fetch.ts';
 import { CacheStore } from '../../engine/models/cache-store.ts';
 import type { GeneTable } from '../../engine/models/registry.ts';
@@ -253,7 +253,7 @@ async function scoresFor(req: ExportRequest, job: Job) {
   const model = loadModel(core, req.model);
   let reader: MatrixReader;
   try {
-    reader = await openInputFiles(req.files ?? [req.file], { openHdf5, model_features: model.features(), transpose_input: req.transpose_input });
+    reader = await openInputFiles(req.files ?? [req.file], { openHdf5, h5_raw: (await h5wasm.ready) as unknown as H5Raw, model_features: model.features(), transpose_input: req.transpose_input });
   } catch (e) {
     model.delete();
     throw e;

@@ -4,7 +4,7 @@
  * annotation worker and the Markers worker.
  */
 import h5wasm from 'h5wasm';
-import { H5adReader, type H5File } from '../../engine/h5ad/read.ts';
+import { H5adReader, type H5File, type H5Raw } from '../../engine/h5ad/read.ts';
 import { checkHdf5Signature } from '../../engine/h5ad/signature.ts';
 import { CellTypistError } from '../../engine/types.ts';
 import { randomAccessFs } from '../../engine/h5ad/random-access-fs.ts';
@@ -29,11 +29,16 @@ export async function mountHdf5(file: File): Promise<H5File> {
   }
 }
 
+/** h5wasm's module, for the readers' one-copy row reads (H5Raw). */
+export async function h5Raw(): Promise<H5Raw> {
+  return (await h5wasm.ready) as unknown as H5Raw;
+}
+
 /** Opens `file` as an .h5ad; the caller closes the reader. */
 export async function openFile(file: File): Promise<H5adReader> {
   const f = await mountHdf5(file);
   try {
-    return new H5adReader(f);
+    return new H5adReader(f, await h5Raw());
   } catch (e) {
     f.close();
     if (e instanceof CellTypistError) throw e;

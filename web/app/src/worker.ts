@@ -7,7 +7,7 @@ import { trainReader } from '../../engine/train.ts';
 import { chooseInput } from '../../engine/h5ad/normalization.ts';
 import { openInputFiles } from '../../engine/formats/open-browser.ts';
 import type { MatrixReader } from '../../engine/formats/reader.ts';
-import { mountHdf5, openFile } from './open-file.ts';
+import { h5Raw, mountHdf5, openFile } from './open-file.ts';
 import { CellTypistError } from '../../engine/types.ts';
 import { loadCore as loadCoreWith, type LoadOptions } from '../../engine/wasm/load.ts';
 import type { Request, Response, RunSpec } from './protocol.ts';
@@ -44,8 +44,8 @@ function geneMap(table: GeneTable, id: number) {
 }
 
 /** Any supported input (h5ad, Cell Ranger .h5/folder, tables, mtx + names) from the dropped files. */
-function openInput(files: File[], transpose_input?: boolean, model_features?: string[], onProgress?: (f: number, m: string) => void): Promise<MatrixReader> {
-  return openInputFiles(files, { openHdf5: mountHdf5, transpose_input, model_features, onProgress });
+async function openInput(files: File[], transpose_input?: boolean, model_features?: string[], onProgress?: (f: number, m: string) => void): Promise<MatrixReader> {
+  return openInputFiles(files, { openHdf5: mountHdf5, h5_raw: await h5Raw(), transpose_input, model_features, onProgress });
 }
 
 /** The input of a run: every file given (a .mtx with its names, a Cell Ranger folder). */

@@ -4,7 +4,7 @@
  * FileReaderSync and spill to the origin-private file system; HDF5 files are opened by the
  * caller's h5wasm mount (WORKERFS), then recognized as .h5ad or Cell Ranger .h5.
  */
-import type { H5File } from '../h5ad/read.ts';
+import type { H5File, H5Raw } from '../h5ad/read.ts';
 import { fileByteSource } from './byte-source.ts';
 import { readerOfHdf5 } from './hdf5.ts';
 import { readMtx } from './mtx.ts';
@@ -16,6 +16,8 @@ import { readTextTable } from './text-table.ts';
 export interface BrowserInputOptions {
   /** Opens an HDF5 File with h5wasm (the worker mounts it read-only). */
   openHdf5: (file: File) => Promise<H5File>;
+  /** h5wasm's module (`await h5wasm.ready`): .h5ad rows are then read with one copy (see H5Raw). */
+  h5_raw?: H5Raw;
   transpose_input?: boolean;
   model_features?: string[];
   onProgress?: (fraction: number, message: string) => void;
@@ -26,7 +28,7 @@ export async function openInputFiles(files: File[], options: BrowserInputOptions
   if (plan.kind === 'hdf5') {
     const h5 = await options.openHdf5(plan.file);
     try {
-      return readerOfHdf5(h5, plan.file.name, options.model_features);
+      return readerOfHdf5(h5, plan.file.name, options.model_features, options.h5_raw);
     } catch (e) {
       h5.close();
       throw e;
