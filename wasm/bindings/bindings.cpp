@@ -176,12 +176,8 @@ class Predictor {
                      std::uintptr_t probability, std::uintptr_t ids, std::uintptr_t id_offsets,
                      std::uintptr_t decision_csv, std::uintptr_t probability_csv,
                      std::size_t n_threads) {
-        job_.wait();
-        const auto* ip = ptr<const std::int32_t>(indptr);
-        job_indptr_.assign(ip, ip + n_rows + 1);
-        job_in_ = {ptr<float>(data), ptr<const std::int32_t>(indices), job_indptr_.data(), n_rows, normalize};
-        job_out_ = {ptr<double>(decision), ptr<double>(probability), ptr<const char>(ids),
-                    ptr<const std::uint32_t>(id_offsets), ptr<char>(decision_csv), ptr<char>(probability_csv)};
+        set_job(data, indices, indptr, n_rows, normalize, decision, probability, ids, id_offsets,
+                decision_csv, probability_csv);
         // One block per thread, every thread started here (see parallel/background.hpp).
         job_bounds_ = ct::predict::chunk_blocks(n_rows, {n_threads});
         job_blocks_.assign(job_bounds_.size() - 1, {});
@@ -197,12 +193,8 @@ class Predictor {
                    std::uintptr_t probability, std::uintptr_t ids, std::uintptr_t id_offsets,
                    std::uintptr_t decision_csv, std::uintptr_t probability_csv,
                    std::size_t n_threads) {
-        job_.wait();
-        const auto* ip = ptr<const std::int32_t>(indptr);
-        job_indptr_.assign(ip, ip + n_rows + 1);
-        job_in_ = {ptr<float>(data), ptr<const std::int32_t>(indices), job_indptr_.data(), n_rows, normalize};
-        job_out_ = {ptr<double>(decision), ptr<double>(probability), ptr<const char>(ids),
-                    ptr<const std::uint32_t>(id_offsets), ptr<char>(decision_csv), ptr<char>(probability_csv)};
+        set_job(data, indices, indptr, n_rows, normalize, decision, probability, ids, id_offsets,
+                decision_csv, probability_csv);
         job_bounds_.clear();
         job_status_ = ct::predict::score_chunk(*p_, job_in_, job_out_, {n_threads});
     }
@@ -234,6 +226,20 @@ class Predictor {
     }
 
   private:
+    /// Waits for the previous chunk, then records this one's inputs and outputs (heap pointers;
+    /// the row pointers are copied, widened to int64).
+    void set_job(std::uintptr_t data, std::uintptr_t indices, std::uintptr_t indptr,
+                 std::size_t n_rows, bool normalize, std::uintptr_t decision,
+                 std::uintptr_t probability, std::uintptr_t ids, std::uintptr_t id_offsets,
+                 std::uintptr_t decision_csv, std::uintptr_t probability_csv) {
+        job_.wait();
+        const auto* ip = ptr<const std::int32_t>(indptr);
+        job_indptr_.assign(ip, ip + n_rows + 1);
+        job_in_ = {ptr<float>(data), ptr<const std::int32_t>(indices), job_indptr_.data(), n_rows, normalize};
+        job_out_ = {ptr<double>(decision), ptr<double>(probability), ptr<const char>(ids),
+                    ptr<const std::uint32_t>(id_offsets), ptr<char>(decision_csv), ptr<char>(probability_csv)};
+    }
+
     std::unique_ptr<ct::predict::Predictor> p_;
     std::vector<std::int64_t> indptr64_;
     // The chunk being scored in the background (start_chunk .. finish_chunk).

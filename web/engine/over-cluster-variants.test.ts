@@ -7,6 +7,7 @@ import { annotate } from './node.ts';
 import { sharedPath } from './testing/fixtures.ts';
 import { ensurePthreadWorkers, loadCore } from './wasm/load.ts';
 import { HeapBuffer } from './wasm/heap.ts';
+import { seededRandom } from '../../scripts/seeded-random.ts';
 
 describe('automatic over-clustering across wasm builds', () => {
   it('gives identical clusters and layout with the SIMD and the threaded build', async () => {
@@ -26,17 +27,6 @@ describe('automatic over-clustering across wasm builds', () => {
   });
 });
 
-/** mulberry32: seeded uniform numbers in [0, 1). */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('NN-descent and layout across wasm builds', () => {
   it('gives identical clusters and layout on 10,500 points (above the exact-search limit)', async () => {

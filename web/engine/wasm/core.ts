@@ -64,6 +64,25 @@ export interface CoreTrainer {
 }
 
 /** A model matched to the query's genes (free with `.delete()`). */
+/**
+ * A chunk's whole work in the core (NaN/Inf check, normalization when asked, scores, the matrix
+ * tables' CSV rows): heap pointers, any output may be 0.
+ */
+export type ChunkCall = (
+  data: number,
+  indices: number,
+  indptr: number,
+  nRows: number,
+  normalize: boolean,
+  decision: number,
+  probability: number,
+  ids: number,
+  idOffsets: number,
+  decisionCsv: number,
+  probabilityCsv: number,
+  nThreads: number,
+) => void;
+
 export interface CorePredictor {
   n_labels(): number;
   n_features_used(): number;
@@ -74,35 +93,9 @@ export interface CorePredictor {
    * the matrix tables' CSV rows), in the background in the threaded build. Heap pointers; any
    * output may be 0. The buffers stay untouched until finish_chunk() returns.
    */
-  start_chunk(
-    data: number,
-    indices: number,
-    indptr: number,
-    nRows: number,
-    normalize: boolean,
-    decision: number,
-    probability: number,
-    ids: number,
-    idOffsets: number,
-    decisionCsv: number,
-    probabilityCsv: number,
-    nThreads: number,
-  ): void;
+  start_chunk: ChunkCall;
   /** start_chunk's work done at once on the calling thread (+ nThreads - 1 helpers); finish_chunk() reports. */
-  run_chunk(
-    data: number,
-    indices: number,
-    indptr: number,
-    nRows: number,
-    normalize: boolean,
-    decision: number,
-    probability: number,
-    ids: number,
-    idOffsets: number,
-    decisionCsv: number,
-    probabilityCsv: number,
-    nThreads: number,
-  ): void;
+  run_chunk: ChunkCall;
   /** Whether the chunk started last has finished (poll it rather than block in finish_chunk). */
   chunk_done(): boolean;
   /** Waits for the chunk started last. */
