@@ -1,7 +1,7 @@
 // The CLI end to end: spawn it like a user would and compare its files with CellTypist's.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -122,6 +122,17 @@ describe('CLI usage and errors', () => {
     const r = cli([]);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /usage:/);
+  });
+  it("a damaged .h5ad gets one line, without HDF5's own diagnostics", () => {
+    const bytes = readFileSync(sharedPath('fixtures/synthetic/query_1k.h5ad'));
+    bytes.fill(0x5a, 800, 3800); // inside the object headers; the size stays right
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'ctw-cli-')), 'damaged.h5ad');
+    writeFileSync(file, bytes);
+    const r = cli(['annotate', '-i', file, '-m', sharedPath('fixtures/models/toy_lr.pkl'), '-o', path.dirname(file), '--quiet']);
+    assert.equal(r.status, 1);
+    assert.doesNotMatch(r.stderr, /HDF5-DIAG|major:|minor:/);
+    assert.deepEqual(r.stderr.trim().split('\n'), [r.stderr.trim()]);
+    assert.match(r.stderr, /damaged\.h5ad' is damaged: .*export it again/);
   });
   it('rejects unknown options with usage', () => {
     const r = cli(['annotate', '--bogus']);

@@ -3,6 +3,7 @@
  * written to `<out>.partial` and renamed when complete, so a failed or interrupted run never
  * leaves a file that looks complete.
  */
+import { h5wasmNode } from '../h5ad/h5wasm-node.ts';
 import { closeSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { loadModel } from '../annotate.ts';
@@ -15,8 +16,7 @@ import { checkWritten, writeAnnotatedH5ad, type Annotations, type Provenance, ty
 import type { ScoreStream } from './scores.ts';
 
 export async function writeAnnotatedH5adFile(inputPath: string, outPath: string, ann: Annotations, scores: ScoreStream | null, provenance: Provenance, opts: WriteAnnotatedOptions = {}): Promise<{ warnings: string[] }> {
-  const h5 = (await import('h5wasm/node')).default;
-  await h5.ready;
+  const h5 = (await h5wasmNode()).default;
   const input = new h5.File(inputPath, 'r') as unknown as CGroup & { close(): unknown };
   const partial = `${outPath}.partial`;
   try {

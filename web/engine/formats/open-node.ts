@@ -3,6 +3,7 @@
  * folder), plus CellTypist's --gene-file/--cell-file/--transpose-input. Text readers get a
  * temporary-file spill for gene-major matrices.
  */
+import { h5wasmNode } from '../h5ad/h5wasm-node.ts';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { openH5adPath } from '../h5ad/open-node.ts';
@@ -46,8 +47,7 @@ async function openHdf5(file: string, modelFeatures?: string[]): Promise<MatrixR
   const head = src.read(0, 4096);
   src.close();
   checkHdf5Signature(head, src.size, file);
-  const h5wasm = (await import('h5wasm/node')).default;
-  await h5wasm.ready;
+  const h5wasm = (await h5wasmNode()).default;
   let h5;
   try {
     h5 = new h5wasm.File(file, 'r');

@@ -1,4 +1,5 @@
 /** Opens an h5ad file from disk in Node (h5wasm's Node build reads real paths lazily). */
+import { h5wasmNode } from './h5wasm-node.ts';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { CellTypistError } from '../types.ts';
 import { H5adReader, type H5File, type H5Raw } from './read.ts';
@@ -19,9 +20,8 @@ export async function openH5adPath(path: string): Promise<H5adReader> {
     closeSync(fd);
   }
   checkHdf5Signature(head, size, path);
-  const h5 = await import('h5wasm/node');
+  const h5 = await h5wasmNode();
   const h5wasm = h5.default;
-  await h5wasm.ready;
   let file: H5File;
   try {
     file = new h5wasm.File(path, 'r') as unknown as H5File;
