@@ -28,7 +28,7 @@ export async function writeAnnotatedH5adFile(inputPath: string, outPath: string,
     } finally {
       closeSync(fd);
     }
-    checkWritten(head, statSync(partial).size, outPath);
+    checkWritten(head, statSync(partial).size, outPath, 'the disk is probably full. Free some space (the annotated file is about the size of the input) or write it to another disk, and run again.');
     renameSync(partial, outPath);
     return r;
   } catch (e) {

@@ -55,14 +55,12 @@ export interface H5Writer {
  * Checks a written file's first bytes against its size: HDF5 records the end of the file in the
  * superblock when it closes it cleanly, so a write that failed silently (h5wasm does not always
  * throw when the disk or the storage quota is full) is caught here instead of a broken download.
+ * `advice` says what to do (default: the browser's).
  */
-export function checkWritten(head: Uint8Array, size: number, name: string): void {
+export function checkWritten(head: Uint8Array, size: number, name: string, advice = "the disk or the browser's storage is probably full. Free some space and export again."): void {
   const eof = head.length >= 48 ? endOfFile(head, 0) : null;
   if (eof !== size) {
-    throw new CellTypistError(
-      'write_failed',
-      `${name} was not written completely (HDF5 recorded ${eof?.toLocaleString('en-US') ?? 'no'} bytes, the file has ${size.toLocaleString('en-US')}): the disk or the browser's storage is probably full. Free some space and export again.`,
-    );
+    throw new CellTypistError('write_failed', `${name} was not written completely (HDF5 recorded ${eof?.toLocaleString('en-US') ?? 'no'} bytes, the file has ${size.toLocaleString('en-US')}): ${advice}`);
   }
 }
 
