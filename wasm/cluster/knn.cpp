@@ -3,7 +3,6 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -20,25 +19,11 @@ using ConstRowMap = Eigen::Map<const RowMat>;
 }  // namespace
 
 float squared_distance(const float* a, const float* b, std::size_t dim) {
-    // Eight partial sums (two 4-wide vectors: lanes 0-3 and 4-7) added in a fixed order: the
-    // same float on every platform (a library reduction's order depends on the SIMD width).
-    // Explicit vector extensions, since clang's wasm auto-vectorizer left this loop scalar.
-    Float4 lo = {0, 0, 0, 0}, hi = {0, 0, 0, 0};
-    const std::size_t full = dim - dim % 8;
-    for (std::size_t d = 0; d < full; d += 8) {
-        Float4 a0, a1, b0, b1;
-        std::memcpy(&a0, a + d, 16), std::memcpy(&a1, a + d + 4, 16);
-        std::memcpy(&b0, b + d, 16), std::memcpy(&b1, b + d + 4, 16);
-        const Float4 t0 = a0 - b0, t1 = a1 - b1;
-        lo += t0 * t0;
-        hi += t1 * t1;
-    }
-    for (std::size_t d = full; d < dim; ++d) {
-        const float t = a[d] - b[d];
-        lo[0] += t * t;
-    }
-    const Float4 s = lo + hi;  // (0+4, 1+5, 2+6, 3+7)
-    return (s[0] + s[1]) + (s[2] + s[3]);
+    // Explicit vectors, since clang's wasm auto-vectorizer left this loop scalar.
+    return fixed_order_sum(a, b, dim, [](auto x, auto y) {
+        const auto t = x - y;
+        return t * t;
+    });
 }
 
 float euclidean(const float* a, const float* b, std::size_t dim) {

@@ -1,7 +1,6 @@
 #include "cluster/rp_forest.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <stdexcept>
 #include <utility>
 
@@ -12,20 +11,8 @@
 namespace ct::cluster {
 
 float dot_product(const float* a, const float* b, std::size_t dim) {
-    // Eight partial sums (two 4-wide vectors) added in a fixed order, as squared_distance: the
-    // same float natively and in wasm.
-    Float4 lo = {0, 0, 0, 0}, hi = {0, 0, 0, 0};
-    const std::size_t full = dim - dim % 8;
-    for (std::size_t d = 0; d < full; d += 8) {
-        Float4 a0, a1, b0, b1;
-        std::memcpy(&a0, a + d, 16), std::memcpy(&a1, a + d + 4, 16);
-        std::memcpy(&b0, b + d, 16), std::memcpy(&b1, b + d + 4, 16);
-        lo += a0 * b0;
-        hi += a1 * b1;
-    }
-    for (std::size_t d = full; d < dim; ++d) lo[0] += a[d] * b[d];
-    const Float4 s = lo + hi;
-    return (s[0] + s[1]) + (s[2] + s[3]);
+    // In squared_distance's fixed order: the same float natively and in wasm.
+    return fixed_order_sum(a, b, dim, [](auto x, auto y) { return x * y; });
 }
 
 namespace {
