@@ -53,6 +53,13 @@ async function load98(page: Page, file = SMALL) {
   await waitRunnable(page);
 }
 
+/** The real pbmc68k file (it has its own X_umap) with its bulk model. */
+async function loadPbmc68k(page: Page) {
+  await page.setInputFiles('#model-file', sharedPath('fixtures/models/pbmc68k_bulk.pkl'));
+  await page.setInputFiles('#data-file', sharedPath('fixtures/real/pbmc68k_reduced.h5ad'));
+  await waitRunnable(page);
+}
+
 const waitPlot = (page: Page) => page.waitForFunction(() => document.body.dataset.plot === 'ready' || document.getElementById('error')!.textContent !== '', null, { timeout: 90000 });
 
 async function noSidewaysScroll(page: Page, label: string) {
@@ -172,9 +179,7 @@ describe('app at atlas scale: 98 cell types', () => {
 
   it("a file's own embedding is plotted together with the results", async () => {
     const page = await h.openApp();
-    await page.setInputFiles('#model-file', sharedPath('fixtures/models/pbmc68k_bulk.pkl'));
-    await page.setInputFiles('#data-file', sharedPath('fixtures/real/pbmc68k_reduced.h5ad'));
-    await waitRunnable(page);
+    await loadPbmc68k(page);
     assert.equal(await page.inputValue('#embedding'), 'X_umap');
     await recordStates(page);
     await runAndWait(page);
@@ -186,9 +191,7 @@ describe('app at atlas scale: 98 cell types', () => {
 
   it('box selection exports the selected cells; hovering a cell shows it (GPU picking)', async () => {
     const page = await h.openApp();
-    await page.setInputFiles('#model-file', sharedPath('fixtures/models/pbmc68k_bulk.pkl'));
-    await page.setInputFiles('#data-file', sharedPath('fixtures/real/pbmc68k_reduced.h5ad'));
-    await waitRunnable(page);
+    await loadPbmc68k(page);
     await runAndWait(page);
     await page.waitForTimeout(300);
     await page.locator('#plot').scrollIntoViewIfNeeded();
