@@ -102,6 +102,16 @@ TEST(PickleReader, RefusesGlobalsOutsideTheAllowList) {
     EXPECT_NE(error_of(bytes_of(persid)).find("persistent ids"), std::string::npos);
 }
 
+TEST(PickleReader, ObjectsContainingThemselvesAreRefused) {
+    // A dict holding itself (EMPTY_DICT, BINPUT 0, 'a', BINGET 0, SETITEM): shared ownership
+    // could never free it (the fuzzer's leak report).
+    const std::string self = "\x80\x02}q\x00"s + "X\x01\x00\x00\x00"s + "ah\x00s."s;
+    EXPECT_NE(error_of(bytes_of(self)).find("an object contains itself"), std::string::npos);
+    // Through another object: a list holding a dict that holds the list.
+    const std::string loop = "\x80\x02]q\x00}"s + "X\x01\x00\x00\x00"s + "ah\x00sa."s;
+    EXPECT_NE(error_of(bytes_of(loop)).find("an object contains itself"), std::string::npos);
+}
+
 TEST(PickleReader, EveryTruncationFailsCleanly) {
     const auto full = read_bytes(shared_path("fixtures/models/toy_lr_fs.pkl"));
     // Every prefix must raise a ModelError, never crash or succeed.

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace ct::model::pickle {
 
@@ -141,10 +142,70 @@ Dtype parse_dtype(const std::string& s) {
     return d;
 }
 
+/// Children of an object (items, dict entries, BUILD state, object-array elements).
+template <class Fn>
+void for_each_child(const Object& o, const Fn& fn) {
+    for (const auto& i : o.items) fn(i);
+    for (const auto& e : o.entries) fn(e.first), fn(e.second);
+    fn(o.state);
+    if (o.array)
+        for (const auto& x : o.array->objects) fn(x);
+}
+
+/// Whether the graph under `root` has a cycle (hostile input: a container holding itself),
+/// which shared ownership could never free. Iterative depth-first search.
+bool has_cycle(const ObjectPtr& root) {
+    std::unordered_set<const Object*> open, done;
+    std::vector<std::pair<const Object*, bool>> todo{{root.get(), false}};
+    while (!todo.empty()) {
+        auto [o, leaving] = todo.back();
+        todo.pop_back();
+        if (!o) continue;
+        if (leaving) {
+            open.erase(o);
+            done.insert(o);
+            continue;
+        }
+        if (done.count(o)) continue;
+        if (!open.insert(o).second) return true;
+        todo.push_back({o, true});
+        // A child still open when visited is an ancestor: the edge closes a cycle.
+        for_each_child(*o, [&](const ObjectPtr& c) {
+            if (c && !done.count(c.get())) todo.push_back({c.get(), false});
+        });
+    }
+    return false;
+}
+
+/// Cuts every edge among the objects reachable from `roots`, so that cycles built by hostile
+/// input are freed with the rest.
+void cut_edges(std::vector<ObjectPtr> todo) {
+    std::unordered_set<const Object*> seen;
+    while (!todo.empty()) {
+        ObjectPtr o = std::move(todo.back());
+        todo.pop_back();
+        if (!o || !seen.insert(o.get()).second) continue;
+        for_each_child(*o, [&](const ObjectPtr& c) { todo.push_back(c); });
+        o->items.clear();
+        o->entries.clear();
+        o->state.reset();
+        if (o->array) o->array->objects.clear();
+    }
+}
+
 class Machine {
   public:
     Machine(const std::uint8_t* data, std::size_t size, const Limits& limits)
         : p_(data), end_(data + size), begin_(data), limits_(limits) {}
+
+    /// After a failure: frees everything decoded so far, cycles included.
+    void release() {
+        std::vector<ObjectPtr> roots(stack_.begin(), stack_.end());
+        for (auto& kv : memo_) roots.push_back(kv.second);
+        stack_.clear();
+        memo_.clear();
+        cut_edges(std::move(roots));
+    }
 
     ObjectPtr run() {
         if (p_ == end_) throw PickleError("the file is empty");
@@ -922,7 +983,18 @@ ObjectPtr load(const std::uint8_t* data, std::size_t size, const Limits& limits)
             "not a CellTypist model: the file is not a Python pickle (wrong first byte)");
     }
     Machine m(data, size, limits);
-    return m.run();
+    ObjectPtr root;
+    try {
+        root = m.run();
+    } catch (...) {
+        m.release();
+        throw;
+    }
+    if (has_cycle(root)) {
+        m.release();
+        throw PickleError("corrupt pickle: an object contains itself");
+    }
+    return root;
 }
 
 }  // namespace ct::model::pickle
