@@ -36,7 +36,7 @@ struct Problem {
         SlabbedRows rows;
         rows.reset(panels.n_slabs());
         for (std::size_t r = 0; r + 1 < row_start.size(); ++r) {
-            const std::size_t begin = rows.slots.size();
+            const std::size_t begin = rows.size();
             for (std::size_t k = row_start[r]; k < row_start[r + 1]; ++k) rows.add(slots[k], deltas[k]);
             rows.end_row(begin, LabelPanels::kSlabShift);
         }

@@ -57,15 +57,23 @@ PanelFn panel_fn(std::size_t vectors) {
 }  // namespace
 
 void SlabbedRows::reset(std::size_t slabs) {
-    slots.clear();
-    deltas.clear();
+    n_pairs_ = 0;
     starts.clear();
     n_rows = 0;
     n_slabs = std::max<std::size_t>(slabs, 1);
 }
 
+void SlabbedRows::reserve_more(std::size_t n) {
+    if (slots.size() < n_pairs_ + n) {
+        // Grow geometrically: rows arrive one by one.
+        const std::size_t size = std::max(n_pairs_ + n, 2 * slots.size());
+        slots.resize(size);
+        deltas.resize(size);
+    }
+}
+
 void SlabbedRows::end_row(std::size_t row_begin, unsigned slab_shift) {
-    const std::size_t row_end = slots.size();
+    const std::size_t row_end = n_pairs_;
     bool ascending = true;
     for (std::size_t k = row_begin + 1; k < row_end && ascending; ++k) ascending = slots[k - 1] < slots[k];
     // starts[s] = first pair of slab s (or later); unsorted rows: everything in slab 0.

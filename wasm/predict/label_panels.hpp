@@ -18,23 +18,40 @@
 namespace ct::predict {
 
 /// Rows as (slot, delta) pairs, grouped by slab: row r's pairs in slab s are
-/// [starts[r * (n_slabs + 1) + s], starts[r * (n_slabs + 1) + s + 1]).
+/// [starts[r * (n_slabs + 1) + s], starts[r * (n_slabs + 1) + s + 1]). The first size() pairs
+/// of slots/deltas are the rows'; the buffers only grow, so that refilling them block after
+/// block neither frees nor zero-fills memory.
 struct SlabbedRows {
     std::vector<std::int32_t> slots;
     std::vector<double> deltas;
     std::vector<std::size_t> starts;
     std::size_t n_rows = 0;
     std::size_t n_slabs = 1;
+    /// Scratch of the row being gathered (positions of its used nonzeros); not part of the rows.
+    std::vector<std::int32_t> positions;
 
+    /// Pairs of the rows.
+    std::size_t size() const { return n_pairs_; }
     /// Empties the rows (keeps the memory) for slots split in `n_slabs` slabs.
     void reset(std::size_t slabs);
-    /// Appends a row from its pairs in order (they must be appended with add() first).
+    /// Room for `n` more pairs: writable slots and deltas at size(); claim them with commit().
+    void reserve_more(std::size_t n);
+    std::int32_t* next_slots() { return slots.data() + n_pairs_; }
+    double* next_deltas() { return deltas.data() + n_pairs_; }
+    /// Makes the first `n` pairs written at next_slots()/next_deltas() part of the rows.
+    void commit(std::size_t n) { n_pairs_ += n; }
+    /// Appends one pair to the row being built.
     void add(std::int32_t slot, double delta) {
-        slots.push_back(slot);
-        deltas.push_back(delta);
+        reserve_more(1);
+        *next_slots() = slot;
+        *next_deltas() = delta;
+        commit(1);
     }
-    /// Closes the row whose pairs were added since the last end_row(); slab_of(slot) = slot >> shift.
+    /// Closes the row whose pairs start at `row_begin` (the pairs since); slab_of(slot) = slot >> shift.
     void end_row(std::size_t row_begin, unsigned slab_shift);
+
+  private:
+    std::size_t n_pairs_ = 0;
 };
 
 /// A slot-major weight matrix (n_slots x n_labels) rearranged in label panels.

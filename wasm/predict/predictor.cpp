@@ -84,31 +84,53 @@ std::size_t Predictor::n_features_used() const { return n_used_; }
 void Predictor::gather_row(const float* data, const std::int32_t* indices, std::int64_t lo,
                            std::int64_t hi, SlabbedRows& out) const {
     if (hi < lo) throw std::invalid_argument("corrupt sparse matrix: row pointers decrease");
-    // Written through raw pointers into room for every nonzero, then trimmed: this loop runs
-    // once per nonzero, so per-element vector bookkeeping would cost as much as the math.
-    const std::size_t row_begin = out.slots.size();
-    out.slots.resize(row_begin + static_cast<std::size_t>(hi - lo));
-    out.deltas.resize(row_begin + static_cast<std::size_t>(hi - lo));
-    std::int32_t* slots = out.slots.data() + row_begin;
-    double* deltas = out.deltas.data() + row_begin;
-    std::size_t m = 0;
+    // Written through raw pointers into room for every nonzero, then only the used ones are
+    // claimed: these loops run once per nonzero, so per-element bookkeeping would cost as much
+    // as the math.
+    const std::size_t n = static_cast<std::size_t>(hi - lo);
+    const std::size_t row_begin = out.size();
+    out.reserve_more(n);
+    if (out.positions.size() < n) out.positions.resize(n);
+    std::int32_t* slots = out.next_slots();
+    double* deltas = out.next_deltas();
+    std::int32_t* positions = out.positions.data();
+    const std::int32_t* columns = indices + lo;
+    // Pass 1, without branches: about a third of a row's genes are model genes, in an order no
+    // branch predictor learns. An out-of-range column reads slot 0 and is reported after.
     const std::int32_t* slot_of = slot_.data();
-    for (std::int64_t k = lo; k < hi; ++k) {
-        const std::int32_t j = indices[k];
-        if (j < 0 || static_cast<std::size_t>(j) >= n_query_) {
-            throw std::invalid_argument("corrupt sparse matrix: column index " +
-                                        std::to_string(j) + " out of range [0, " +
-                                        std::to_string(n_query_) + ")");
-        }
-        const std::int32_t u = slot_of[j];
-        if (u < 0) continue;
-        const double xs = std::min((static_cast<double>(data[k]) - mean_[u]) / scale_[u], kClip);
+    const auto n_query = static_cast<std::uint32_t>(n_query_);
+    std::uint32_t bad = 0;
+    std::size_t m = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+        const auto j = static_cast<std::uint32_t>(columns[k]);
+        const bool in_range = j < n_query;
+        bad |= !in_range;
+        const std::int32_t u = slot_of[in_range ? j : 0];
         slots[m] = u;
-        deltas[m++] = xs - zero_scaled_[u];
+        positions[m] = static_cast<std::int32_t>(k);
+        m += u >= 0;
     }
-    out.slots.resize(row_begin + m);
-    out.deltas.resize(row_begin + m);
+    if (bad) throw_bad_column(columns, n);
+    // Pass 2: the used nonzeros' deltas from the value of a zero.
+    const float* values = data + lo;
+    for (std::size_t i = 0; i < m; ++i) {
+        const std::int32_t u = slots[i];
+        const double xs = std::min((static_cast<double>(values[positions[i]]) - mean_[u]) / scale_[u], kClip);
+        deltas[i] = xs - zero_scaled_[u];
+    }
+    out.commit(m);
     out.end_row(row_begin, LabelPanels::kSlabShift);
+}
+
+void Predictor::throw_bad_column(const std::int32_t* columns, std::size_t n) const {
+    for (std::size_t k = 0; k < n; ++k) {
+        const std::int32_t j = columns[k];
+        if (j < 0 || static_cast<std::size_t>(j) >= n_query_) {
+            throw std::invalid_argument("corrupt sparse matrix: column index " + std::to_string(j) +
+                                        " out of range [0, " + std::to_string(n_query_) + ")");
+        }
+    }
+    throw std::logic_error("corrupt sparse matrix: a column index is out of range");
 }
 
 void Predictor::score(const float* data, const std::int32_t* indices, const std::int64_t* indptr,
@@ -120,7 +142,7 @@ void Predictor::score(const float* data, const std::int32_t* indices, const std:
     for (std::size_t first = 0, end = 0; first < n_rows; first = end) {
         // Rows in blocks of ~kPairBudget pairs: each slab of weights is used by all of them.
         rows.reset(weights_.n_slabs());
-        for (end = first; end < n_rows && (end == first || rows.slots.size() < kPairBudget); ++end)
+        for (end = first; end < n_rows && (end == first || rows.size() < kPairBudget); ++end)
             gather_row(data, indices, indptr[end] - base, indptr[end + 1] - base, rows);
         const std::size_t count = end - first;
         double* sums = decision && !binary_ ? decision + first * n_labels_ : nullptr;

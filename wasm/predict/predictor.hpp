@@ -52,6 +52,8 @@ class Predictor {
     /// A row's used nonzeros as (slot, delta from the zero value) pairs, checking the CSR.
     void gather_row(const float* data, const std::int32_t* indices, std::int64_t lo,
                     std::int64_t hi, SlabbedRows& out) const;
+    /// Throws the message for the first of `n` columns out of range.
+    [[noreturn]] void throw_bad_column(const std::int32_t* columns, std::size_t n) const;
     /// Decision scores and probabilities of one row from its sums (one per coef row).
     void finish_row(const double* sums, double* decision, double* probability) const;
 
