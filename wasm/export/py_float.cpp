@@ -110,9 +110,16 @@ u128 divide_power_of_two(int n, const Big& d) {
     return q;
 }
 
+/** 128 bits as two halves: the hot path multiplies them without unsigned __int128 (below). */
+struct U128 {
+    std::uint64_t lo, hi;
+};
+
+U128 halves(u128 v) { return {static_cast<std::uint64_t>(v), static_cast<std::uint64_t>(v >> 64)}; }
+
 struct Tables {
-    std::array<u128, pow5_count> pow5{};          // 5^i scaled to exactly 125 bits
-    std::array<u128, pow5_inv_count> pow5_inv{};  // floor(2^(pow5_bits(q) - 1 + 125) / 5^q) + 1
+    std::array<U128, pow5_count> pow5{};          // 5^i scaled to exactly 125 bits
+    std::array<U128, pow5_inv_count> pow5_inv{};  // floor(2^(pow5_bits(q) - 1 + 125) / 5^q) + 1
 };
 
 Tables build_tables() {
@@ -120,8 +127,8 @@ Tables build_tables() {
     Big p;
     p.w = {1};
     for (int i = 0; i < pow5_inv_count; ++i) {
-        if (i < pow5_count) t.pow5[i] = p.bits_from(p.bit_length() - pow5_bits_kept);
-        t.pow5_inv[i] = divide_power_of_two(pow5_bits(i) - 1 + pow5_bits_kept, p) + 1;
+        if (i < pow5_count) t.pow5[i] = halves(p.bits_from(p.bit_length() - pow5_bits_kept));
+        t.pow5_inv[i] = halves(divide_power_of_two(pow5_bits(i) - 1 + pow5_bits_kept, p) + 1);
         p.mul_small(5);
     }
     return t;
@@ -132,11 +139,54 @@ const Tables& tables() {
     return t;
 }
 
-/** floor(m * mul / 2^j) for j >= 64 (the product has up to 192 bits). */
-std::uint64_t mul_shift(std::uint64_t m, u128 mul, int j) {
-    u128 low = static_cast<u128>(m) * static_cast<std::uint64_t>(mul);
-    u128 high = static_cast<u128>(m) * static_cast<std::uint64_t>(mul >> 64);
-    return static_cast<std::uint64_t>(((low >> 64) + high) >> (j - 64));
+/**
+ * a * b exactly from four 32x32->64 products: wasm32 has no widening 64-bit multiply, and a
+ * u128 product there is a call to compiler-rt's __multi3 doing a full 128x128 multiply.
+ */
+U128 mul_64x64(std::uint64_t a, std::uint64_t b) {
+    const std::uint64_t a0 = static_cast<std::uint32_t>(a), a1 = a >> 32;
+    const std::uint64_t b0 = static_cast<std::uint32_t>(b), b1 = b >> 32;
+    const std::uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+    const std::uint64_t mid =
+        (p00 >> 32) + static_cast<std::uint32_t>(p01) + static_cast<std::uint32_t>(p10);
+    const std::uint64_t hi = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+    return {(mid << 32) | static_cast<std::uint32_t>(p00), hi};
+}
+
+/** A 192-bit product m * mul (m < 2^64, mul < 2^128), words low to high. */
+struct U192 {
+    std::uint64_t w0, w1, w2;
+};
+
+U192 mul_64x128(std::uint64_t m, U128 mul) {
+    const U128 low = mul_64x64(m, mul.lo), high = mul_64x64(m, mul.hi);
+    const std::uint64_t w1 = low.hi + high.lo;
+    return {low.lo, w1, high.hi + (w1 < high.lo)};
+}
+
+/** p + k * mul for k in {1, 2} (k * mul < 2^127 here, so no carry out of the top word). */
+U192 add_multiple(U192 p, U128 mul, int k) {
+    const U128 a = k == 1 ? mul : U128{mul.lo << 1, (mul.hi << 1) | (mul.lo >> 63)};
+    const std::uint64_t w0 = p.w0 + a.lo;
+    const std::uint64_t c0 = w0 < a.lo;
+    const std::uint64_t w1 = p.w1 + a.hi + c0;
+    const std::uint64_t c1 = w1 < p.w1 || (c0 && w1 == p.w1);
+    return {w0, w1, p.w2 + c1};
+}
+
+/** p - k * mul for k in {1, 2} (p >= k * mul). */
+U192 sub_multiple(U192 p, U128 mul, int k) {
+    const U128 a = k == 1 ? mul : U128{mul.lo << 1, (mul.hi << 1) | (mul.lo >> 63)};
+    const std::uint64_t b0 = p.w0 < a.lo;
+    const std::uint64_t w1 = p.w1 - a.hi - b0;
+    const std::uint64_t b1 = p.w1 < a.hi || (b0 && p.w1 == a.hi);
+    return {p.w0 - a.lo, w1, p.w2 - b1};
+}
+
+/** floor(p / 2^j) for 118 <= j <= 125 (every scale() call; the quotient fits in 64 bits). */
+std::uint64_t shift_right(U192 p, int j) {
+    const int s = j - 64;
+    return (p.w1 >> s) | (p.w2 << (64 - s));
 }
 
 bool multiple_of_pow5(std::uint64_t v, int q) {
@@ -157,6 +207,17 @@ struct Scaled {
     bool vr_exact = false;  // vr is exactly x * 10^-e10
 };
 
+/**
+ * vr, vp, vm = floor(v * mul / 2^j) for v = mv, mv + 2, mv - 1 - mm_shift: one 192-bit product,
+ * the other two by adding or subtracting multiples of mul (same floors, a third of the multiplies).
+ */
+void scale_bounds(std::uint64_t mv, U128 mul, int j, int mm_shift, Scaled& s) {
+    const U192 r = mul_64x128(mv, mul);
+    s.vr = shift_right(r, j);
+    s.vp = shift_right(add_multiple(r, mul, 2), j);
+    s.vm = shift_right(sub_multiple(r, mul, 1 + mm_shift), j);
+}
+
 Scaled scale(std::uint64_t m2, int e2, bool accept_bounds, int mm_shift) {
     const Tables& t = tables();
     const std::uint64_t mv = 4 * m2, mp = mv + 2, mm = mv - 1 - mm_shift;
@@ -164,7 +225,8 @@ Scaled scale(std::uint64_t m2, int e2, bool accept_bounds, int mm_shift) {
     if (e2 >= 0) {
         const int q = log10_pow2(e2) - (e2 > 3);
         const int j = -e2 + q + pow5_bits_kept + pow5_bits(q) - 1;
-        s = {mul_shift(mv, t.pow5_inv[q], j), mul_shift(mp, t.pow5_inv[q], j), mul_shift(mm, t.pow5_inv[q], j), q};
+        s = {0, 0, 0, q};
+        scale_bounds(mv, t.pow5_inv[q], j, mm_shift, s);
         // x * 10^-q = mv * 2^(e2 - q) / 5^q: exact iff 5^q divides it.
         s.vr_exact = multiple_of_pow5(mv, q);
         if (accept_bounds) s.vm_exact = multiple_of_pow5(mm, q);
@@ -173,7 +235,8 @@ Scaled scale(std::uint64_t m2, int e2, bool accept_bounds, int mm_shift) {
         const int q = log10_pow5(-e2) - (-e2 > 1);
         const int i = -e2 - q;
         const int j = q - (pow5_bits(i) - pow5_bits_kept);
-        s = {mul_shift(mv, t.pow5[i], j), mul_shift(mp, t.pow5[i], j), mul_shift(mm, t.pow5[i], j), q + e2};
+        s = {0, 0, 0, q + e2};
+        scale_bounds(mv, t.pow5[i], j, mm_shift, s);
         // x * 10^-e10 = mv * 5^i / 2^q: exact iff 2^q divides it.
         s.vr_exact = multiple_of_pow2(mv, q);
         if (accept_bounds) s.vm_exact = multiple_of_pow2(mm, q);
