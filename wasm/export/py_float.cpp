@@ -251,9 +251,17 @@ Decimal shorten(Scaled s, bool accept_bounds) {
     unsigned last = 0;
     if (!s.vm_exact && !s.vr_exact) {  // common case: no ties, lower bound excluded or inexact
         bool round_up = false;
-        while (s.vp / 10 > s.vm / 10) {
-            round_up = s.vr % 10 >= 5;
-            s.vr /= 10, s.vp /= 10, s.vm /= 10, ++removed;
+        // Two digits per step while the interval allows it (same digits, half the divisions;
+        // a 64-bit division is a real division instruction in wasm), then at most one more.
+        while (s.vp / 100 > s.vm / 100) {
+            const std::uint64_t vr100 = s.vr / 100;
+            round_up = s.vr - 100 * vr100 >= 50;
+            s.vr = vr100, s.vp /= 100, s.vm /= 100, removed += 2;
+        }
+        if (s.vp / 10 > s.vm / 10) {
+            const std::uint64_t vr10 = s.vr / 10;
+            round_up = s.vr - 10 * vr10 >= 5;
+            s.vr = vr10, s.vp /= 10, s.vm /= 10, ++removed;
         }
         return {s.vr + (s.vr == s.vm || round_up), s.e10 + removed};
     }
@@ -280,22 +288,34 @@ constexpr char two_digits[] =
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
 
+/** 10^i for i < 20. */
+constexpr std::array<std::uint64_t, 20> powers_of_ten() {
+    std::array<std::uint64_t, 20> p{};
+    p[0] = 1;
+    for (std::size_t i = 1; i < p.size(); ++i) p[i] = p[i - 1] * 10;
+    return p;
+}
+constexpr std::array<std::uint64_t, 20> pow10 = powers_of_ten();
+
+/** Digits of v, counted down from 20 (shortest doubles mostly have 15 to 17). */
 int decimal_length(std::uint64_t v) {
-    int n = 1;
-    for (std::uint64_t p = 10; n < 20 && v >= p; p *= 10) ++n;
+    int n = 20;
+    while (n > 1 && v < pow10[n - 1]) --n;
     return n;
 }
 
-/** Writes the n digits of v ending at `end`. */
+/** Writes the n digits of v ending at `end`: 8 at a time in 32-bit arithmetic after one
+ * 64-bit division each (64-bit divisions are the slow part in wasm). */
 void write_digits(std::uint64_t v, int n, char* end) {
-    while (n >= 2) {
-        const unsigned r = static_cast<unsigned>(v % 100);
-        v /= 100;
-        end -= 2;
-        std::memcpy(end, two_digits + 2 * r, 2);
-        n -= 2;
+    while (n > 8) {
+        const std::uint64_t q = v / 100000000;
+        std::uint32_t r = static_cast<std::uint32_t>(v - q * 100000000);
+        for (int k = 0; k < 4; ++k, r /= 100) std::memcpy(end -= 2, two_digits + 2 * (r % 100), 2);
+        v = q, n -= 8;
     }
-    if (n == 1) *--end = static_cast<char>('0' + v);
+    std::uint32_t r = static_cast<std::uint32_t>(v);
+    for (; n >= 2; n -= 2, r /= 100) std::memcpy(end -= 2, two_digits + 2 * (r % 100), 2);
+    if (n == 1) *--end = static_cast<char>('0' + r);
 }
 
 char* write_special(const char* text, char* out) {
