@@ -304,14 +304,28 @@ int decimal_length(std::uint64_t v) {
     return n;
 }
 
-/** Writes the n digits of v ending at `end`: 8 at a time in 32-bit arithmetic after one
- * 64-bit division each (64-bit divisions are the slow part in wasm). */
+/**
+ * The 8 ASCII digits of v < 10^8 as one little-endian word (first digit in the lowest byte): the
+ * halves, quarters and single digits are split in parallel lanes by multiply-and-shift (x * 10486
+ * >> 20 is x / 100 for x < 10^4, x * 103 >> 10 is x / 10 for x < 100), so no division per digit.
+ */
+std::uint64_t eight_digits(std::uint32_t v) {
+    const std::uint32_t high = v / 10000;
+    std::uint64_t w = high | (static_cast<std::uint64_t>(v - high * 10000) << 32);
+    const std::uint64_t hundreds = ((w * 10486) >> 20) & 0x0000007F0000007Fu;
+    w = hundreds | ((w - 100 * hundreds) << 16);
+    const std::uint64_t tens = ((w * 103) >> 10) & 0x000F000F000F000Fu;
+    w = tens | ((w - 10 * tens) << 8);
+    return w | 0x3030303030303030u;
+}
+
+/** Writes the n digits of v ending at `end`: 8 at a time, then the leading ones in pairs. */
 void write_digits(std::uint64_t v, int n, char* end) {
-    while (n > 8) {
+    for (; n > 8; n -= 8) {
         const std::uint64_t q = v / 100000000;
-        std::uint32_t r = static_cast<std::uint32_t>(v - q * 100000000);
-        for (int k = 0; k < 4; ++k, r /= 100) std::memcpy(end -= 2, two_digits + 2 * (r % 100), 2);
-        v = q, n -= 8;
+        const std::uint64_t word = eight_digits(static_cast<std::uint32_t>(v - q * 100000000));
+        std::memcpy(end -= 8, &word, 8);
+        v = q;
     }
     std::uint32_t r = static_cast<std::uint32_t>(v);
     for (; n >= 2; n -= 2, r /= 100) std::memcpy(end -= 2, two_digits + 2 * (r % 100), 2);
@@ -346,24 +360,22 @@ char* write_repr(const Decimal& d, char* out) {
         std::memcpy(out, two_digits + 2 * (a % 100), 2);
         return out + 2;
     }
-    if (d.exponent >= 0) {  // an integer: digits, zeros, ".0"
-        write_digits(d.digits, n, out + n);
-        out += n;
-        std::memset(out, '0', d.exponent);
-        out += d.exponent;
-        std::memcpy(out, ".0", 2);
-        return out + 2;
+    // Fixed-size copies and whole numbers below: variable memset/memmove are libc calls in wasm.
+    if (d.exponent >= 0) {  // an integer below 10^16: its digits and ".0"
+        write_digits(d.digits * pow10[d.exponent], e + 1, out + e + 1);
+        std::memcpy(out + e + 1, ".0", 2);
+        return out + e + 3;
     }
-    if (e >= 0) {  // point inside the digits
-        write_digits(d.digits, n, out + n + 1);
-        std::memmove(out, out + 1, e + 1);
+    if (e >= 0) {  // point inside the digits: the integer part, '.', the fraction
+        const int fraction = n - e - 1;
+        const std::uint64_t integer = d.digits / pow10[fraction];
+        write_digits(d.digits - integer * pow10[fraction], fraction, out + n + 1);
+        write_digits(integer, e + 1, out + e + 1);
         out[e + 1] = '.';
         return out + n + 1;
     }
-    std::memcpy(out, "0.", 2);  // 0.000ddd
-    out += 2;
-    std::memset(out, '0', -e - 1);
-    out += -e - 1;
+    std::memcpy(out, "0.000", 5);  // 0.ddd to 0.000ddd (e >= -4)
+    out += 1 - e;
     write_digits(d.digits, n, out + n);
     return out + n;
 }
