@@ -197,7 +197,9 @@ bool multiple_of_pow5(std::uint64_t v, int q) {
     return true;
 }
 
-bool multiple_of_pow2(std::uint64_t v, int q) { return q < 64 && (v & ((std::uint64_t{1} << q) - 1)) == 0; }
+bool multiple_of_pow2(std::uint64_t v, int q) {  // without branches; q & 63 keeps the shift defined
+    return (q < 64) & ((v & ((std::uint64_t{1} << (q & 63)) - 1)) == 0);
+}
 
 /** The interval of x scaled to integers: vm <= vr <= vp, all times 10^e10. */
 struct Scaled {
@@ -238,9 +240,10 @@ Scaled scale(std::uint64_t m2, int e2, bool accept_bounds, int mm_shift) {
         s = {0, 0, 0, q + e2};
         scale_bounds(mv, t.pow5[i], j, mm_shift, s);
         // x * 10^-e10 = mv * 5^i / 2^q: exact iff 2^q divides it.
+        // accept_bounds is a coin flip (the mantissa's parity): no branch to mispredict on it.
         s.vr_exact = multiple_of_pow2(mv, q);
-        if (accept_bounds) s.vm_exact = multiple_of_pow2(mm, q);
-        else s.vp -= multiple_of_pow2(mp, q);
+        s.vm_exact = accept_bounds & multiple_of_pow2(mm, q);
+        s.vp -= !accept_bounds & multiple_of_pow2(mp, q);
     }
     return s;
 }
@@ -399,10 +402,10 @@ Decimal shortest_decimal(double x) {
 
 char* format_py_float(double x, char* out) {
     if (x != x) return write_special("nan", out);
-    if (std::signbit(x)) {
-        *out++ = '-';
-        x = -x;
-    }
+    // Branch-free sign: decision values are negative or not at random.
+    *out = '-';
+    out += std::signbit(x);
+    x = std::fabs(x);
     if (x == 0) return write_special("0.0", out);
     if (x > 1.7976931348623157e308) return write_special("inf", out);
     return write_repr(shortest_decimal(x), out);
