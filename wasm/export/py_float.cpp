@@ -254,8 +254,8 @@ Decimal shorten(Scaled s, bool accept_bounds) {
     unsigned last = 0;
     if (!s.vm_exact && !s.vr_exact) {  // common case: no ties, lower bound excluded or inexact
         bool round_up = false;
-        // Two digits per step while the interval allows it (same digits, half the divisions;
-        // a 64-bit division is a real division instruction in wasm), then at most one more.
+        // Two digits per step while the interval allows it (same digits as one at a time, half
+        // the steps), then at most one more.
         while (s.vp / 100 > s.vm / 100) {
             const std::uint64_t vr100 = s.vr / 100;
             round_up = s.vr - 100 * vr100 >= 50;
