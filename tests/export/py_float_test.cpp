@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -10,6 +11,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <vector>
 
 namespace ct::csv {
 namespace {
@@ -155,6 +157,90 @@ TEST(PyFloat, PowersAndNeighboursOfPowers) {
         std::memcpy(&x, &m, sizeof x);
         check_shortest_and_closest(x);
     }
+}
+
+/**
+ * Python's repr layout of libstdc++'s shortest round-trip digits (std::to_chars, Ryu-based,
+ * closest with ties to even like Python): an independent reference fast enough for millions.
+ */
+std::string reference_repr(double x) {
+    if (std::isnan(x)) return "nan";
+    if (std::isinf(x)) return x < 0 ? "-inf" : "inf";
+    std::string sign = std::signbit(x) ? "-" : "";
+    if (x == 0) return sign + "0.0";
+    char buf[64];
+    const auto res =
+        std::to_chars(buf, buf + sizeof buf, std::fabs(x), std::chars_format::scientific);
+    const std::string sci(buf, res.ptr);  // "d.ddde+XX"
+    const std::size_t epos = sci.find('e');
+    std::string digits = sci.substr(0, epos);
+    digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
+    const int e = std::atoi(sci.c_str() + epos + 1);
+    const int n = static_cast<int>(digits.size());
+    if (e < -4 || e >= 16) {
+        std::string exp = std::to_string(std::abs(e));
+        if (exp.size() < 2) exp = "0" + exp;
+        return sign + digits.substr(0, 1) + (n > 1 ? "." + digits.substr(1) : "") + "e" +
+               (e < 0 ? "-" : "+") + exp;
+    }
+    if (e >= n - 1) return sign + digits + std::string(e - n + 1, '0') + ".0";
+    if (e >= 0) return sign + digits.substr(0, e + 1) + "." + digits.substr(e + 1);
+    return sign + "0." + std::string(-e - 1, '0') + digits;
+}
+
+double from_bits(std::uint64_t bits) {
+    double x;
+    std::memcpy(&x, &bits, sizeof x);
+    return x;
+}
+
+/** Doubles of every kind the CSV tables and the edge cases of the search produce. */
+std::vector<double> reference_sample() {
+    std::vector<double> xs;
+    std::mt19937_64 rng(2026);
+    std::uniform_real_distribution<double> u(0, 1);
+    std::normal_distribution<double> z(0, 8);
+    for (int i = 0; i < 400'000; ++i) {
+        xs.push_back(from_bits(rng()));                            // all magnitudes, NaN, inf
+        xs.push_back(from_bits(rng() >> 12));                      // subnormals
+        xs.push_back(u(rng));                                      // probabilities
+        xs.push_back(1.0 / (1.0 + std::exp(-z(rng))));             // logistic of a decision
+        xs.push_back(z(rng));                                      // decision values
+        xs.push_back(static_cast<double>(rng() >> (rng() % 64)));  // integers, past 2^53 too
+        xs.push_back(
+            std::ldexp(static_cast<double>(rng() >> 11), static_cast<int>(rng() % 200) - 100));
+        // Short decimals (trailing zeros in the interval, exact ties): k / 10^d and k * 10^d.
+        const double k = static_cast<double>(rng() % 100000);
+        const int d = static_cast<int>(rng() % 30);
+        xs.push_back(k / std::pow(10.0, d));
+        xs.push_back(k * std::pow(10.0, d));
+    }
+    for (int e = -1074; e <= 1023; ++e) {  // powers of two and their neighbours
+        const double p = std::ldexp(1.0, e);
+        xs.insert(xs.end(), {p, std::nextafter(p, 0.0), std::nextafter(p, 2 * p)});
+    }
+    for (std::uint64_t m = 0; m < 100'000; ++m) xs.push_back(from_bits(m));  // tiny subnormals
+    // The layout switches (1e-4, 1e-5, 1e16) and 2^53, each with its 1000 neighbours either side.
+    for (double b : {1e-4, 1e-5, 1e16, 9007199254740992.0, 1.0, 0.1}) {
+        double lo = b, hi = b;
+        for (int i = 0; i < 1000; ++i) {
+            xs.insert(xs.end(), {lo, hi, -lo});
+            lo = std::nextafter(lo, 0.0), hi = std::nextafter(hi, 1e308);
+        }
+    }
+    return xs;
+}
+
+TEST(PyFloat, MatchesShortestToCharsOnMillionsOfDoubles) {
+    const std::vector<double> xs = reference_sample();
+    ASSERT_GT(xs.size(), 3'000'000u);
+    int mismatches = 0;
+    for (double x : xs) {
+        const std::string want = reference_repr(x);
+        if (repr(x) != want && ++mismatches <= 10)
+            ADD_FAILURE() << "repr " << repr(x) << " want " << want;
+    }
+    EXPECT_EQ(mismatches, 0);
 }
 
 TEST(PyFloat, ExponentSwitchesAtMinus4And16) {
