@@ -100,10 +100,11 @@ async function annotateWith(
   onProgress?.({ stage: 'read', fraction: 0, message: 'checking the expression matrix' });
   const choice = chooseInput(reader, { normalize_counts: options.normalize_counts });
   const info = reader.matrix(choice.source);
-  // Several chunks are scored in the background on n_threads pthreads: start the missing ones
-  // now, so they load while genes are matched (awaited before the first chunk).
+  // Several chunks are scored in the background on n_threads pthreads, a single chunk on this
+  // thread and n_threads - 1: start the missing ones now, so that they load while genes are
+  // matched (awaited before the first chunk).
   const nThreads = ctx.n_threads ?? 1;
-  const pool = ctx.variant === 'simd-threads' && info.n_rows > chunkRows ? ensurePthreadWorkers(core, nThreads) : undefined;
+  const pool = ctx.variant === 'simd-threads' ? ensurePthreadWorkers(core, info.n_rows > chunkRows ? nThreads : nThreads - 1) : undefined;
   pool?.catch(() => undefined); // awaited below
 
   const cellIds = reader.obsNames();

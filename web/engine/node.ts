@@ -6,6 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { checkModelSize } from './limits.ts';
 import { type AnnotateContext, annotateReader, loadModel } from './annotate.ts';
 import { openH5adPath } from './h5ad/open-node.ts';
+import { h5wasmNode } from './h5ad/h5wasm-node.ts';
 import { type InputOptions, openInputPath } from './formats/open-node.ts';
 import { type AnnotateOptions, type AnnotationResult, CellTypistError, type ModelInfo, type ProgressCallback } from './types.ts';
 import type { Variant } from './wasm/core.ts';
@@ -100,11 +101,13 @@ export async function annotate(
   options: NodeAnnotateOptions = {},
   onProgress?: ProgressCallback,
 ): Promise<AnnotationResult> {
+  // h5wasm (a 4 MB module) compiles while the core and the model load; opening the input awaits it.
+  if (/\.(h5ad|h5|hdf5)$/i.test(input)) h5wasmNode().catch(() => undefined);
   const { core, variant } = await loadCore({ variant: options.variant });
   const nThreads = variant === 'simd-threads' ? (options.n_threads ?? 2) : 1;
-  // Workers load (~0.1 s each) while the model and the input are read; awaited before scoring.
-  const pool = ensurePthreadWorkers(core, nThreads - 1);
-  pool.catch(() => undefined); // awaited below; not an unhandled rejection if reading fails first
+  // Workers load (~0.1 s each) while the model and the input are read; annotateReader awaits
+  // the ones it needs before scoring (a failure to start one surfaces there).
+  ensurePthreadWorkers(core, nThreads - 1).catch(() => undefined);
   onProgress?.({ stage: 'load_model', fraction: 0 });
   const m = loadModel(core, readModelBytes(model));
   try {
@@ -116,7 +119,7 @@ export async function annotate(
       onProgress: (fraction, message) => onProgress?.({ stage: 'read', fraction, message }),
     });
     try {
-      await pool;
+      // annotateReader waits for the workers it needs (they load meanwhile).
       return await annotateReader(reader, m, options, {
         core,
         variant,

@@ -87,8 +87,11 @@ export async function ensurePthreadWorkers(core: CoreModule, n: number): Promise
     loading.push(new Promise<void>((resolve) => pt.loadWasmModuleToWorker(w, resolve)));
   }
   if (loading.length > (inFlight ? 1 : 0)) poolLoading.set(core, Promise.all(loading).then(() => undefined));
-  await poolLoading.get(core);
-  unrefPthreadWorkers(core);
+  const awaited = poolLoading.get(core);
+  await awaited;
+  // Idle workers must not keep Node alive, but a worker still loading must (else the event loop
+  // may run empty while a caller waits for it): only the last call in flight unrefs.
+  if (poolLoading.get(core) === awaited) unrefPthreadWorkers(core);
 }
 
 /** The pthread workers being loaded, per core. */
