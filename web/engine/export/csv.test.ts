@@ -20,6 +20,13 @@ describe('CSV export', () => {
       [0.99092780432749816, '0.9909278043274982'],
       [0, '0.0'],
       [NaN, 'nan'],
+      // Either side of Python's switches to exponents (1e-4 and 1e16), and negatives.
+      [9.999999999999999e-5, '9.999999999999999e-05'],
+      [-0.00012, '-0.00012'],
+      [9999999999999998, '9999999999999998.0'],
+      [1e15, '1000000000000000.0'],
+      [-1.5e16, '-1.5e+16'],
+      [-0, '-0.0'],
     ];
     for (const [x, want] of cases) assert.equal(pyFloat(x), want, String(x));
     // Round trip is exact.

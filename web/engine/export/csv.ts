@@ -9,13 +9,17 @@ export function pyFloat(x: number): string {
   if (Number.isNaN(x)) return 'nan';
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const a = Math.abs(x);
+  if (a >= 1e-4 && a < 1e16) {
+    // Python writes these positionally, as JS's String() does (it switches to exponents only
+    // beyond this range), with the same shortest round-trip digits: one conversion.
+    const s = String(x);
+    return s.includes('.') ? s : `${s}.0`;
+  }
   // toExponential() without digits gives the shortest round-trip digits, like Python's repr.
   const [mant, expStr] = x.toExponential().split('e');
   const exp = Number(expStr);
-  if (exp < -4 || exp >= 16) return `${mant}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  // In this range JS's String() is positional too (it switches to exponents only beyond it).
-  const s = String(x);
-  return s.includes('.') ? s : `${s}.0`;
+  return `${mant}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
 }
 
 /** A CSV field quoted as pandas does (only when needed). */
