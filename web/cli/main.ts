@@ -213,7 +213,7 @@ async function annotateCommand(args: string[]): Promise<number> {
     const engineOptions = confFromSpill ? { ...annotateOptions, insert_conf_by: 'predicted_labels' as const } : annotateOptions;
     result = await annotate(input, model, engineOptions, progressPrinter(process.stderr, quiet));
     if (confFromSpill) result.conf_score = await confScores(spill!.stream(), result.labels, result.cell_ids.length, result.majority_voting);
-    tables.finish(result);
+    await tables.finish(result);
   } catch (e) {
     tables.discard();
     spill?.remove();

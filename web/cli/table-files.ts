@@ -11,6 +11,9 @@ import { embeddingCsv } from '../engine/export/csv.ts';
 import { type MatrixTable, type MatrixTableSink, predictedLabelsCsvChunks } from '../engine/export/csv-stream.ts';
 import type { AnnotationResult } from '../engine/node.ts';
 
+/** Bytes of a matrix table that may wait for the disk (a few chunks' rows). */
+const BACKLOG_BYTES = 16 << 20;
+
 export interface TableFilesOptions {
   prefix: string;
   /** decision_matrix.csv and probability_matrix.csv (CellTypist always writes them). */
@@ -38,7 +41,18 @@ export class TableFiles {
     try {
       const tables: MatrixTable[] = options.matrices ? ['decision_matrix', 'probability_matrix'] : [];
       for (const name of ['predicted_labels', ...tables, ...(options.umap ? ['umap'] : [])]) this.open(name);
-      if (tables.length > 0) this.sink = { tables, write: (t, bytes) => this.files.get(t)!.write(bytes) };
+      if (tables.length > 0) {
+        // The matrices are written in the background while cells are scored, at most
+        // BACKLOG_BYTES per table waiting for the disk.
+        const file = (t: string) => this.files.get(t)!;
+        this.sink = {
+          tables,
+          write: (t, bytes) => file(t).writeInBackground(bytes),
+          drain: async () => {
+            for (const t of tables) await file(t).drain(BACKLOG_BYTES);
+          },
+        };
+      }
     } catch (e) {
       this.discard();
       throw e;
@@ -55,10 +69,12 @@ export class TableFiles {
   }
 
   /** Writes the per-cell tables of a finished run, then gives every file its real name. */
-  finish(r: AnnotationResult): void {
+  async finish(r: AnnotationResult): Promise<void> {
     const labels = this.files.get('predicted_labels')!;
     for (const text of predictedLabelsCsvChunks(r)) labels.write(text);
     if (this.files.has('umap') && r.umap) this.files.get('umap')!.write(embeddingCsv(r.cell_ids, r.umap, ['UMAP1', 'UMAP2']));
+    // Everything on disk first, then the real names: a failure leaves no file that looks complete.
+    for (const f of this.files.values()) await f.drain();
     for (const f of this.files.values()) f.commit();
     this.stopListening();
   }

@@ -226,7 +226,10 @@ async function annotateWith(
           const pm = core.prob_match(ptr.probability, rows, labels, pThres);
           for (let r = 0; r < rows; r++) predicted[start + r] = pm[r];
         }
-        if (sink) for (const t of sink.tables) sink.write(t, scorer.tableBytes(slot, t));
+        if (sink) {
+          for (const t of sink.tables) sink.write(t, scorer.tableBytes(slot, t));
+          await sink.drain?.();
+        }
         const { decision: dView, probability: pView } = scorer.scores(slot, rows);
         if (decision) decision.set(dView, start * L);
         if (probability) probability.set(pView, start * L);

@@ -4,7 +4,8 @@
  * File-system failures become one clear CellTypistError saying what to do (disk full, no
  * permission, read-only disk, a file in the way of the output folder).
  */
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, write as writeCallback, writeSync } from 'node:fs';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { CellTypistError } from '../types.ts';
 
@@ -66,12 +67,23 @@ function makeFolder(dir: string): void {
   mkdirSync(dir);
 }
 
+const writeAsync = promisify(writeCallback);
+
+/** All of `b` at the file's current position, in libuv's threads. */
+async function writeAll(fd: number, b: Uint8Array): Promise<void> {
+  for (let off = 0; off < b.length; ) off += (await writeAsync(fd, b, off, b.length - off)).bytesWritten;
+}
+
 export class AtomicFile {
   /** Where the bytes go until commit. */
   readonly partial: string;
   private fd: number | null;
-  /** Bytes written so far. */
+  /** Bytes written so far (queued ones included). */
   bytes = 0;
+  /** Background writes, in order (see writeInBackground). */
+  private queue: Promise<void> = Promise.resolve();
+  private queued = 0;
+  private failure: unknown = null;
 
   constructor(readonly target: string) {
     this.partial = `${target}.partial`;
@@ -93,9 +105,44 @@ export class AtomicFile {
     this.bytes += b.length;
   }
 
-  /** Closes and gives the file its real name (replacing an older one). */
+  /**
+   * write(), but the disk work happens in the background (libuv's threads): a disk that stalls
+   * for a moment (a journal commit, writeback) no longer stalls the computation. The bytes are
+   * copied first (callers pass views that change). Bound the memory with drain(); a failed write
+   * is thrown by the next call or by drain(); drain() before commit().
+   */
+  writeInBackground(data: Uint8Array): void {
+    this.throwFailure();
+    const fd = this.fd;
+    if (fd === null) throw new CellTypistError('write_failed', `${this.target} is already closed`);
+    const copy = Buffer.from(data);
+    this.queued += copy.length;
+    this.bytes += copy.length;
+    this.queue = this.queue
+      // Not after a failure, nor once the file was discarded (its descriptor closed).
+      .then(() => (this.failure === null && this.fd === fd ? writeAll(fd, copy) : undefined))
+      .catch((e: unknown) => {
+        this.failure ??= e;
+      })
+      .finally(() => {
+        this.queued -= copy.length;
+      });
+  }
+
+  /** Waits for the background writes when more than `limit` bytes wait (all of them with 0). */
+  async drain(limit = 0): Promise<void> {
+    if (this.queued > limit) await this.queue;
+    this.throwFailure();
+  }
+
+  private throwFailure(): void {
+    if (this.failure !== null) throw fileError(this.failure, this.target);
+  }
+
+  /** Closes and gives the file its real name (replacing an older one); after background writes, drain() first. */
   commit(): void {
     if (this.fd === null) return;
+    if (this.queued > 0) throw new CellTypistError('write_failed', `${this.target}: background writes are still running (drain() first)`);
     try {
       closeSync(this.fd);
       this.fd = null;
@@ -108,15 +155,32 @@ export class AtomicFile {
 
   /** Closes and removes the partial file (safe to call more than once). */
   discard(): void {
-    if (this.fd !== null) {
+    const fd = this.fd;
+    this.fd = null;
+    const close = () => {
+      if (fd === null) return;
       try {
-        closeSync(this.fd);
+        closeSync(fd);
       } catch {
         // closing a file on a full disk can fail too; removing it is what matters
       }
-      this.fd = null;
+    };
+    if (this.queued === 0) {
+      close();
+      rmSync(this.partial, { force: true });
+      return;
     }
-    rmSync(this.partial, { force: true });
+    // A background write may be in flight: close its descriptor only after it (a number closed
+    // under it could be reused by another file), and remove the file now and again then.
+    this.queue = this.queue.finally(() => {
+      close();
+      rmSync(this.partial, { force: true });
+    });
+    try {
+      rmSync(this.partial, { force: true });
+    } catch {
+      // removed after the write instead
+    }
   }
 }
 

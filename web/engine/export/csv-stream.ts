@@ -152,6 +152,8 @@ export type MatrixTable = 'decision_matrix' | 'probability_matrix';
 export interface MatrixTableSink {
   tables: readonly MatrixTable[];
   write(table: MatrixTable, bytes: Uint8Array): void;
+  /** Awaited after each chunk's writes, when given: a sink that writes in the background bounds its backlog here. */
+  drain?(): Promise<void>;
 }
 
 /** Streams scored chunks (decision and probability still in the heap) to a sink as CSV; the header goes at construction. */
