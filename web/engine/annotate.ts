@@ -100,11 +100,16 @@ async function annotateWith(
   onProgress?.({ stage: 'read', fraction: 0, message: 'checking the expression matrix' });
   const choice = chooseInput(reader, { normalize_counts: options.normalize_counts });
   const info = reader.matrix(choice.source);
-  // Several chunks are scored in the background on n_threads pthreads, a single chunk on this
-  // thread and n_threads - 1: start the missing ones now, so that they load while genes are
-  // matched (awaited before the first chunk).
   const nThreads = ctx.n_threads ?? 1;
-  const pool = ctx.variant === 'simd-threads' ? ensurePthreadWorkers(core, info.n_rows > chunkRows ? nThreads : nThreads - 1) : undefined;
+  // Several chunks are scored in the background on n_threads pthreads. A single chunk is scored
+  // here on this thread: it takes tens of milliseconds, less than starting a worker. Over-
+  // clustering runs on this thread and n_threads - 1 workers. The missing workers start now, so
+  // that they load while genes are matched (awaited before the first chunk).
+  const singleChunk = reader.chunkEnd(choice.source, 0, chunkRows, nnzBudget) >= info.n_rows;
+  const scoreThreads = singleChunk ? 1 : nThreads;
+  const needGraph = (!!options.majority_voting && !options.over_clustering) || !!options.compute_umap;
+  const workers = Math.max(singleChunk ? 0 : nThreads, needGraph ? nThreads - 1 : 0);
+  const pool = ctx.variant === 'simd-threads' && workers > 0 ? ensurePthreadWorkers(core, workers) : undefined;
   pool?.catch(() => undefined); // awaited below
 
   const cellIds = reader.obsNames();
@@ -184,7 +189,6 @@ async function annotateWith(
   // Automatic over-clustering (and the UMAP layout) need a graph; the expression pipeline's
   // first pass rides along with prediction.
   const autoCluster = !!options.majority_voting && !options.over_clustering;
-  const needGraph = autoCluster || !!options.compute_umap;
   const source = needGraph ? clusterSource(reader) : null;
   let expression: ExpressionClusterer | undefined;
   if (source === 'expression') {
@@ -202,7 +206,7 @@ async function annotateWith(
   await pool;
   const sink = ctx.table_sink;
   if (sink) for (const t of sink.tables) sink.write(t, matrixHeader(labels));
-  const scorer = new ChunkScorer(core, predictor, { n_labels: L, cell_ids: cellIds, tables: sink?.tables ?? [], normalize: choice.normalize, n_threads: nThreads, n_rows: n });
+  const scorer = new ChunkScorer(core, predictor, { n_labels: L, cell_ids: cellIds, tables: sink?.tables ?? [], normalize: choice.normalize, n_threads: scoreThreads, n_rows: n });
   timings.load = (performance.now() - t0) / 1000;
   const tPredict = performance.now();
   try {

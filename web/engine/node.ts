@@ -105,9 +105,10 @@ export async function annotate(
   if (/\.(h5ad|h5|hdf5)$/i.test(input)) h5wasmNode().catch(() => undefined);
   const { core, variant } = await loadCore({ variant: options.variant });
   const nThreads = variant === 'simd-threads' ? (options.n_threads ?? 2) : 1;
-  // Workers load (~0.1 s each) while the model and the input are read; annotateReader awaits
-  // the ones it needs before scoring (a failure to start one surfaces there).
-  ensurePthreadWorkers(core, nThreads - 1).catch(() => undefined);
+  // An input of more than one chunk (over ~32 MB) is scored on n_threads workers: they load
+  // (~0.1 s each) while the model and the input are read. annotateReader starts the ones it
+  // needs otherwise, and awaits them before scoring (a failure to start one surfaces there).
+  if (variant === 'simd-threads' && inputBytes(input) > 32e6) ensurePthreadWorkers(core, nThreads).catch(() => undefined);
   onProgress?.({ stage: 'load_model', fraction: 0 });
   const m = loadModel(core, readModelBytes(model));
   try {
@@ -136,6 +137,16 @@ export async function annotate(
     }
   } finally {
     m.delete();
+  }
+}
+
+/** Size of an input file (0 for a folder or a missing file: the reader says what is wrong). */
+function inputBytes(input: string): number {
+  try {
+    const st = statSync(input);
+    return st.isFile() ? st.size : 0;
+  } catch {
+    return 0;
   }
 }
 
