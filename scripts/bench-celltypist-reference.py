@@ -42,7 +42,7 @@ try:
     import sklearn
     from scipy.special import expit
 except ImportError as e:  # one line, so that bench-cli.ts can print it and skip the reference
-    print(f"reference skipped: {e} (needs Debian's python3-numpy, python3-pandas, python3-scipy, python3-sklearn, python3-anndata)", file=sys.stderr)
+    print(f"{e} (needs Debian's python3-numpy, python3-pandas, python3-scipy, python3-sklearn, python3-anndata)", file=sys.stderr)
     sys.exit(3)
 T_IMPORTS = time.perf_counter() - T_START
 
