@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,20 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SCRIPT = path.join(repo, 'scripts/bench-celltypist-reference.py');
 /** Debian's interpreter: a pyenv `python3` earlier on PATH lacks numpy/sklearn/anndata. */
 const PYTHON = process.env.CT_PYTHON ?? '/usr/bin/python3';
+
+/**
+ * The 20k query CellTypist itself annotated (../shared/bench/README.md), remade by its Python
+ * generator: the only input on which our labels can be checked against CellTypist's recorded
+ * output and our time against its recorded timings. Not generated here (~75 s and ~15 GB of RAM).
+ */
+export function celltypistQuery(): { file: string } | { missing: string } {
+  const name = 'bench_query_20k.h5ad';
+  const dirs = [process.env.CT_DATA, path.join(repo, 'build-bench')].filter((d): d is string => !!d);
+  const file = dirs.map((d) => path.join(d, name)).find((f) => existsSync(f));
+  if (file) return { file };
+  const flags = '--cells 20000 --genes 6639 --types 98 --seed 22 --world-seed 4242 --extra-pool 13000 --extra-genes 13000 --shuffle-genes --drop-genes-frac 0.05';
+  return { missing: `no ${name} in ${dirs.join(' or ')}; make it (~75 s, ~15 GB of RAM) with: /usr/bin/python3 ../shared/bench/make_synthetic.py ${flags} --out build-bench/${name}` };
+}
 
 export interface ReferenceRun {
   /** load + predict as CellTypist's timings.json counts it (imports and CSV writing excluded). */
@@ -64,7 +79,8 @@ function fields(line: string): string[] {
 
 /** cell -> [label, conf_score] of a predicted_labels.csv (header: ,predicted_labels,...,conf_score). */
 function readLabels(file: string): Map<string, [string, number]> {
-  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0);
+  const bytes = readFileSync(file);
+  const lines = (file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8').split('\n').filter((l) => l.length > 0);
   const head = fields(lines[0]);
   const lab = head.indexOf('predicted_labels');
   const conf = head.indexOf('conf_score');
@@ -76,7 +92,7 @@ function readLabels(file: string): Map<string, [string, number]> {
   return m;
 }
 
-/** How far our predicted_labels.csv agrees with the reference's, cell by cell (by name). */
+/** How far two predicted_labels CSVs (plain or .gz) agree, cell by cell (matched by name). */
 export function compareLabels(ours: string, reference: string): string {
   if (!existsSync(ours)) return 'our predicted_labels.csv is missing';
   const a = readLabels(ours);
@@ -91,6 +107,6 @@ export function compareLabels(ours: string, reference: string): string {
     if (other[0] === label) same++;
     if (Number.isFinite(conf) && Number.isFinite(other[1])) maxDiff = Math.max(maxDiff, Math.abs(conf - other[1]));
   }
-  if (common === 0) return `no cells in common between our ${a.size} and the reference's ${b.size}`;
-  return `${same}/${common} identical to ours (${((100 * same) / common).toFixed(2)}%), conf_score max diff ${maxDiff.toExponential(1)}`;
+  if (common === 0) return `not comparable: no cell names in common (${a.size} and ${b.size} cells)`;
+  return `${same}/${common} identical (${((100 * same) / common).toFixed(2)}%), conf_score max diff ${maxDiff.toExponential(1)}`;
 }
