@@ -136,7 +136,7 @@ function printReference(r: ReferenceRun | string, agreement: string) {
     return;
   }
   console.log(`  CellTypist-equivalent reference, run just before ours (scripts/bench-celltypist-reference.py, BLAS ${r.blas}, load average ${r.load1.toFixed(1)}):`);
-  console.log(`    load ${r.load.toFixed(2)} s + predict ${r.predict.toFixed(2)} s = ${r.pipeline.toFixed(2)} s (imports ${r.importSeconds.toFixed(2)} s); whole process ${r.wall.toFixed(2)} s wall, ${r.cpu.toFixed(2)} s CPU, peak RSS ${r.rssMb.toFixed(0)} MB`);
+  console.log(`    load ${r.load.toFixed(2)} s + predict ${r.predict.toFixed(2)} s (decision_function ${r.decision.toFixed(2)} s) = ${r.pipeline.toFixed(2)} s (imports ${r.importSeconds.toFixed(2)} s); whole process ${r.wall.toFixed(2)} s wall, ${r.cpu.toFixed(2)} s CPU, peak RSS ${r.rssMb.toFixed(0)} MB`);
   console.log(`    its labels vs ours: ${agreement}; vs CellTypist's recorded output: ${r.vsCellTypist}`);
 }
 

@@ -34,6 +34,8 @@ export interface ReferenceRun {
   /** load + predict as CellTypist's timings.json counts it (imports and CSV writing excluded). */
   load: number;
   predict: number;
+  /** decision_function's part of predict (a dense product: the BLAS numpy loaded matters). */
+  decision: number;
   pipeline: number;
   importSeconds: number;
   /** The whole python process (GNU time): wall, user + sys, peak RSS. */
@@ -58,7 +60,7 @@ export function runReference(input: string, model: string, labelsOut: string): R
   const j = JSON.parse(r.stdout.trim().split('\n').pop()!);
   const a = j.agreement;
   const vsCellTypist = !a ? 'no CellTypist output to compare with' : a.error ? `not comparable: ${a.error}` : `${a.identical_labels}/${a.cells} identical (${(100 * a.fraction).toFixed(2)}%), conf_score max diff ${a.max_conf_score_diff.toExponential(1)}`;
-  return { load: j.load, predict: j.predict, pipeline: j.total_pipeline, importSeconds: j.import_seconds, wall, cpu: user + sys, rssMb: kb / 1024, blas: j.blas, load1, vsCellTypist };
+  return { load: j.load, predict: j.predict, decision: j.decision_function, pipeline: j.total_pipeline, importSeconds: j.import_seconds, wall, cpu: user + sys, rssMb: kb / 1024, blas: j.blas, load1, vsCellTypist };
 }
 
 /** First fields of a CSV line, honouring Python's quoting of fields that hold commas or quotes. */
