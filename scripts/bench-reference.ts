@@ -13,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SCRIPT = path.join(repo, 'scripts/bench-celltypist-reference.py');
-/** Debian's interpreter: a pyenv `python3` earlier on PATH lacks numpy/sklearn/anndata. */
-const PYTHON = process.env.CT_PYTHON ?? '/usr/bin/python3';
+/** Debian's interpreter (a pyenv `python3` earlier on PATH lacks numpy/sklearn/anndata); CT_PYTHON overrides. */
+const python = () => process.env.CT_PYTHON ?? '/usr/bin/python3';
 
 /**
  * The 20k query CellTypist itself annotated (../shared/bench/README.md), remade by its Python
@@ -51,6 +51,7 @@ export interface ReferenceRun {
 
 /** Runs the reference on `input` and saves its labels to `labelsOut`; a string says why not. */
 export function runReference(input: string, model: string, labelsOut: string): ReferenceRun | string {
+  const PYTHON = python();
   if (!existsSync(PYTHON)) return `no ${PYTHON} (set CT_PYTHON to a python3 with numpy, pandas, scipy, scikit-learn, anndata)`;
   const stats = `${labelsOut}.time`;
   const load1 = loadavg()[0];
