@@ -23,7 +23,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchQuery, MODEL98 } from './bench-data.ts';
-import { celltypistQuery, compareLabels, runReference, type ReferenceRun } from './bench-reference.ts';
+import { celltypistQuery, compareLabels, OPENBLAS_HINT, runReference, type ReferenceRun } from './bench-reference.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const shared = process.env.CT_SHARED ?? path.join(repo, '..', 'shared');
@@ -137,6 +137,7 @@ function printReference(r: ReferenceRun | string, agreement: string) {
   }
   console.log(`  CellTypist-equivalent reference, run just before ours (scripts/bench-celltypist-reference.py, BLAS ${r.blas}, load average ${r.load1.toFixed(1)}):`);
   console.log(`    load ${r.load.toFixed(2)} s + predict ${r.predict.toFixed(2)} s (decision_function ${r.decision.toFixed(2)} s) = ${r.pipeline.toFixed(2)} s (imports ${r.importSeconds.toFixed(2)} s); whole process ${r.wall.toFixed(2)} s wall, ${r.cpu.toFixed(2)} s CPU, peak RSS ${r.rssMb.toFixed(0)} MB`);
+  if (!r.openblas) console.log(`    (netlib BLAS, slower than the OpenBLAS of pip's numpy that CellTypist users get; unpack OpenBLAS for the reference only: ${OPENBLAS_HINT})`);
   console.log(`    its labels vs ours: ${agreement}; vs CellTypist's recorded output: ${r.vsCellTypist}`);
 }
 

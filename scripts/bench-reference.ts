@@ -17,6 +17,15 @@ const SCRIPT = path.join(repo, 'scripts/bench-celltypist-reference.py');
 const python = () => process.env.CT_PYTHON ?? '/usr/bin/python3';
 
 /**
+ * OpenBLAS unpacked (not installed) into build-bench/: pip's numpy 1.24 wheels, which a
+ * CellTypist user gets, bundle OpenBLAS 0.3.21, while Debian's numpy here goes through netlib's
+ * single-threaded reference BLAS (decision_function ~4 s instead of ~0.9 s at 20k x 98). Put on
+ * LD_LIBRARY_PATH it replaces libblas.so.3 for the reference process only.
+ */
+const OPENBLAS = path.join(repo, 'build-bench/openblas/usr/lib/x86_64-linux-gnu/openblas-pthread');
+export const OPENBLAS_HINT = 'cd build-bench && apt-get download libopenblas0-pthread && dpkg -x libopenblas0-pthread_*.deb openblas';
+
+/**
  * The 20k query CellTypist itself annotated (../shared/bench/README.md), remade by its Python
  * generator: the only input on which our labels can be checked against CellTypist's recorded
  * output and our time against its recorded timings. Not generated here (~75 s and ~15 GB of RAM).
@@ -43,6 +52,8 @@ export interface ReferenceRun {
   cpu: number;
   rssMb: number;
   blas: string;
+  /** Whether the unpacked OpenBLAS (pip numpy's kind) was used instead of the system BLAS. */
+  openblas: boolean;
   /** Load average when it started. */
   load1: number;
   /** Its agreement with CellTypist's recorded labels, or why there is none (different query). */
@@ -55,13 +66,15 @@ export function runReference(input: string, model: string, labelsOut: string): R
   if (!existsSync(PYTHON)) return `no ${PYTHON} (set CT_PYTHON to a python3 with numpy, pandas, scipy, scikit-learn, anndata)`;
   const stats = `${labelsOut}.time`;
   const load1 = loadavg()[0];
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', '-o', stats, PYTHON, SCRIPT, '--input', input, '--model', model, '--save-labels', labelsOut, '--json'], { encoding: 'utf8' });
+  const openblas = existsSync(path.join(OPENBLAS, 'libblas.so.3'));
+  const env = openblas ? { ...process.env, LD_LIBRARY_PATH: [OPENBLAS, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') } : process.env;
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', '-o', stats, PYTHON, SCRIPT, '--input', input, '--model', model, '--save-labels', labelsOut, '--json'], { encoding: 'utf8', env });
   if (r.status !== 0) return r.stderr.trim().split('\n').pop() || `exit ${r.status}`;
   const [wall, user, sys, kb] = readFileSync(stats, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
   const j = JSON.parse(r.stdout.trim().split('\n').pop()!);
   const a = j.agreement;
   const vsCellTypist = !a ? 'no CellTypist output to compare with' : a.error ? `not comparable: ${a.error}` : `${a.identical_labels}/${a.cells} identical (${(100 * a.fraction).toFixed(2)}%), conf_score max diff ${a.max_conf_score_diff.toExponential(1)}`;
-  return { load: j.load, predict: j.predict, decision: j.decision_function, pipeline: j.total_pipeline, importSeconds: j.import_seconds, wall, cpu: user + sys, rssMb: kb / 1024, blas: j.blas, load1, vsCellTypist };
+  return { load: j.load, predict: j.predict, decision: j.decision_function, pipeline: j.total_pipeline, importSeconds: j.import_seconds, wall, cpu: user + sys, rssMb: kb / 1024, blas: j.blas, openblas, load1, vsCellTypist };
 }
 
 /** First fields of a CSV line, honouring Python's quoting of fields that hold commas or quotes. */
