@@ -58,7 +58,11 @@ constexpr char kSeparator = '\x1f';  // ASCII unit separator
 std::vector<std::string> strings_from(const val& array) {
     const auto n = array["length"].as<std::size_t>();
     if (n == 0) return {};
-    const auto joined = array.call<std::string>("join", std::string(1, kSeparator));
+    // UTF-8 by the engine's TextEncoder and one copy into the heap: Embind's own std::string
+    // conversion writes the heap byte by byte from JS (slow with shared, growable memory).
+    const val bytes = val::global("TextEncoder").new_().call<val>("encode", array.call<val>("join", std::string(1, kSeparator)));
+    std::string joined(bytes["length"].as<std::size_t>(), '\0');
+    val(emscripten::typed_memory_view(joined.size(), reinterpret_cast<unsigned char*>(joined.data()))).call<void>("set", bytes);
     std::vector<std::string> out;
     out.reserve(n);
     for (std::size_t start = 0;;) {
@@ -90,7 +94,10 @@ val strings_to(const std::vector<std::string>& v) {
         if (i > 0) joined += kSeparator;
         joined += v[i];
     }
-    return val(joined).call<val>("split", std::string(1, kSeparator));
+    // Decoded by the engine's TextDecoder from a copy (it refuses shared memory), not by Embind's
+    // byte-by-byte std::string conversion.
+    const val copy = val::global("Uint8Array").new_(val(emscripten::typed_memory_view(joined.size(), reinterpret_cast<const unsigned char*>(joined.data()))));
+    return val::global("TextDecoder").new_().call<val>("decode", copy).call<val>("split", std::string(1, kSeparator));
 }
 
 val f64(const std::vector<double>& v) {
