@@ -96,6 +96,8 @@ export class AtomicFile {
 
   write(data: Uint8Array | string): void {
     if (this.fd === null) throw new CellTypistError('write_failed', `${this.target} is already closed`);
+    // Bytes written now would overtake the ones still queued.
+    if (this.queued > 0) throw new CellTypistError('write_failed', `${this.target}: background writes are still running (drain() first)`);
     const b = typeof data === 'string' ? encoder.encode(data) : data;
     try {
       for (let off = 0; off < b.length; ) off += writeSync(this.fd, b, off, b.length - off);
@@ -174,7 +176,11 @@ export class AtomicFile {
     // under it could be reused by another file), and remove the file now and again then.
     this.queue = this.queue.finally(() => {
       close();
-      rmSync(this.partial, { force: true });
+      try {
+        rmSync(this.partial, { force: true });
+      } catch {
+        // nothing more to do for a file that cannot be removed (its failure was reported)
+      }
     });
     try {
       rmSync(this.partial, { force: true });
