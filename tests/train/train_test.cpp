@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <ostream>
 #include <set>
 
 #include "model/pickle_reader.hpp"
@@ -56,6 +57,10 @@ struct Case {
     TrainOptions options;
     double min_identical;
 };
+
+// How gtest and ctest name a case (else the struct's bytes, pointers included: names that
+// change from build to build).
+std::ostream& operator<<(std::ostream& os, const Case& c) { return os << c.reference; }
 
 class TrainParity : public ::testing::TestWithParam<Case> {};
 
