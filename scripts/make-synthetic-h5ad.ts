@@ -40,7 +40,10 @@ export async function makeSynthetic(opts: { out: string; cells: number; genes: n
   const markerList = markers.map((m) => m.reduce<number[]>((acc, v, g) => (v ? (acc.push(g), acc) : acc), []));
   const types: string[] = [];
   const chunk = 2048;
-  const w = new CsrWriter(root, 'X', nG);
+  // int32 row pointers when the nonzeros surely fit, as scipy and anndata write them: CellTypist
+  // 1.7.1 with scipy 1.10 fails on int64 row pointers next to int32 column indices.
+  const maxNnz = opts.cells * nG * opts.density * 1.3 + (opts.cells / chunk + 1) * (nG + 1);
+  const w = new CsrWriter(root, 'X', nG, 'float32', maxNnz < 0x7fffffff ? 'int32' : 'int64');
   const cellIds: string[] = [];
   const samples: string[] = [];
   const t0 = performance.now();

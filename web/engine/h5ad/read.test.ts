@@ -68,6 +68,24 @@ before(async () => {
 });
 
 describe('h5ad reader: X storage variants', () => {
+  it('CSR with int32 row pointers (as scipy and anndata write them)', async () => {
+    const p = write('csr32.h5ad', (f) => {
+      base(f);
+      const w = new CsrWriter(f, 'X', 4, 'float32', 'int32');
+      const a = csr(M.slice(0, 3));
+      const b = csr(M.slice(3));
+      w.append(Float32Array.from(a.data), Int32Array.from(a.indices), a.indptr);
+      w.append(Float32Array.from(b.data), Int32Array.from(b.indices), b.indptr);
+      w.finish();
+    });
+    const raw = new h5.File(p, 'r');
+    assert.equal((raw.get('X/indptr') as unknown as { metadata: { size: number } }).metadata.size, 4, 'int32 row pointers');
+    raw.close();
+    const r = await openH5adPath(p);
+    assert.deepEqual(dense(r.readRows('X', 0, 5)), M);
+    assert.deepEqual(dense(r.readRowsView('X', 2, 5)), M.slice(2));
+    r.close();
+  });
   it('CSR float32 written in two chunks', async () => {
     const p = write('csr.h5ad', (f) => {
       base(f);

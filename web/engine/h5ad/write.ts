@@ -58,7 +58,11 @@ export function writeDataframe(parent: WGroup, name: string, index: string[], co
   }
 }
 
-/** Streams CSR rows into `parent/name` (encoding csr_matrix). Call append() per chunk, then finish(). */
+/**
+ * Streams CSR rows into `parent/name` (encoding csr_matrix). Call append() per chunk, then
+ * finish(). `indptr` int64 holds any number of nonzeros; int32 (what scipy and anndata write below
+ * 2^31 nonzeros, and what some readers need to match the int32 indices) is refused past it.
+ */
 export class CsrWriter {
   private nnz = 0;
   private rows = 0;
@@ -67,28 +71,39 @@ export class CsrWriter {
   private readonly indptr: WDataset;
   private readonly group: WGroup;
 
-  constructor(parent: WGroup, name: string, private readonly nCols: number, dtype: 'float32' | 'float64' | 'int32' = 'float32') {
+  constructor(
+    parent: WGroup,
+    name: string,
+    private readonly nCols: number,
+    dtype: 'float32' | 'float64' | 'int32' = 'float32',
+    private readonly indptrType: 'int32' | 'int64' = 'int64',
+  ) {
     this.group = parent.create_group(name);
     enc(this.group, 'csr_matrix', '0.1.0');
     const chunk = [1 << 16];
     const empty = dtype === 'float64' ? new Float64Array(0) : dtype === 'int32' ? new Int32Array(0) : new Float32Array(0);
     this.data = this.group.create_dataset({ name: 'data', data: empty, shape: [0], maxshape: [null], chunks: chunk });
     this.indices = this.group.create_dataset({ name: 'indices', data: new Int32Array(0), shape: [0], maxshape: [null], chunks: chunk });
-    this.indptr = this.group.create_dataset({ name: 'indptr', data: new BigInt64Array([0n]), shape: [1], maxshape: [null], chunks: [1 << 14] });
+    const zero = indptrType === 'int32' ? new Int32Array([0]) : new BigInt64Array([0n]);
+    this.indptr = this.group.create_dataset({ name: 'indptr', data: zero, shape: [1], maxshape: [null], chunks: [1 << 14] });
   }
 
   /** Appends rows given as CSR with chunk-relative indptr. */
   append(data: Float32Array | Float64Array | Int32Array, indices: Int32Array, indptr: ArrayLike<number>): void {
     const nRows = indptr.length - 1;
     const n = data.length;
+    if (this.indptrType === 'int32' && this.nnz + n > 0x7fffffff) {
+      throw new Error(`more than 2^31 - 1 nonzeros do not fit an int32 indptr: write it as int64`);
+    }
     if (n > 0) {
       this.data.resize([this.nnz + n]);
       this.data.write_slice([[this.nnz, this.nnz + n]], data);
       this.indices.resize([this.nnz + n]);
       this.indices.write_slice([[this.nnz, this.nnz + n]], indices);
     }
-    const ptr = new BigInt64Array(nRows);
-    for (let r = 0; r < nRows; r++) ptr[r] = BigInt(this.nnz + indptr[r + 1]);
+    const ptr = this.indptrType === 'int32' ? new Int32Array(nRows) : new BigInt64Array(nRows);
+    if (ptr instanceof Int32Array) for (let r = 0; r < nRows; r++) ptr[r] = this.nnz + indptr[r + 1];
+    else for (let r = 0; r < nRows; r++) ptr[r] = BigInt(this.nnz + indptr[r + 1]);
     this.indptr.resize([this.rows + nRows + 1]);
     this.indptr.write_slice([[this.rows + 1, this.rows + nRows + 1]], ptr);
     this.nnz += n;
