@@ -10,6 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { splitLine } from '../web/engine/testing/fixtures.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SCRIPT = path.join(repo, 'scripts/bench-celltypist-reference.py');
@@ -77,32 +78,16 @@ export function runReference(input: string, model: string, labelsOut: string): R
   return { load: j.load, predict: j.predict, decision: j.decision_function, pipeline: j.total_pipeline, importSeconds: j.import_seconds, wall, cpu: user + sys, rssMb: kb / 1024, blas: j.blas, openblas, load1, vsCellTypist };
 }
 
-/** First fields of a CSV line, honouring Python's quoting of fields that hold commas or quotes. */
-function fields(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted && c === '"' && line[i + 1] === '"') (cur += '"'), i++;
-    else if (c === '"') quoted = !quoted;
-    else if (c === ',' && !quoted) out.push(cur), (cur = '');
-    else cur += c;
-  }
-  out.push(cur);
-  return out;
-}
-
 /** cell -> [label, conf_score] of a predicted_labels.csv (header: ,predicted_labels,...,conf_score). */
 function readLabels(file: string): Map<string, [string, number]> {
   const bytes = readFileSync(file);
   const lines = (file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8').split('\n').filter((l) => l.length > 0);
-  const head = fields(lines[0]);
+  const head = splitLine(lines[0]);
   const lab = head.indexOf('predicted_labels');
   const conf = head.indexOf('conf_score');
   const m = new Map<string, [string, number]>();
   for (const line of lines.slice(1)) {
-    const f = fields(line);
+    const f = splitLine(line);
     m.set(f[0], [f[lab], conf >= 0 ? Number(f[conf]) : NaN]);
   }
   return m;

@@ -20,7 +20,8 @@ export interface Csv {
   rows: string[][];
 }
 
-function splitLine(line: string): string[] {
+/** The fields of one CSV line as pandas writes it (quoted fields, doubled quotes, CRLF tolerated). */
+export function splitLine(line: string): string[] {
   const out: string[] = [];
   let cur = '';
   let q = false;
