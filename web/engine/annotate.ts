@@ -107,6 +107,7 @@ async function annotateWith(
   // that they load while genes are matched (awaited before the first chunk).
   const singleChunk = reader.chunkEnd(choice.source, 0, chunkRows, nnzBudget) >= info.n_rows;
   const scoreThreads = singleChunk ? 1 : nThreads;
+  // Automatic over-clustering (and the UMAP layout) need a graph.
   const needGraph = (!!options.majority_voting && !options.over_clustering) || !!options.compute_umap;
   const workers = Math.max(singleChunk ? 0 : nThreads, needGraph ? nThreads - 1 : 0);
   const pool = ctx.variant === 'simd-threads' && workers > 0 ? ensurePthreadWorkers(core, workers) : undefined;
@@ -186,9 +187,7 @@ async function annotateWith(
   if (nUsed < 0.5 * nModel) {
     warnings.push(`${explainOverlap(genes, model.features(), nUsed)} Predictions may be unreliable.`);
   }
-  // Automatic over-clustering (and the UMAP layout) need a graph; the expression pipeline's
-  // first pass rides along with prediction.
-  const autoCluster = !!options.majority_voting && !options.over_clustering;
+  // The expression pipeline's first pass (for the graph) rides along with prediction.
   const source = needGraph ? clusterSource(reader) : null;
   let expression: ExpressionClusterer | undefined;
   if (source === 'expression') {
