@@ -18,7 +18,7 @@
  * (~10 s and ~600 MB more: not what users run). The 1M-cell file (2% nonzero, ~3 GB) is generated
  * once into build-bench/ (git-ignored).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
