@@ -93,7 +93,8 @@ annotate options (as CellTypist's command line):
   --plot FILE.png|FILE.svg     the results figure: majority voting, predicted labels, confidence on obsm X_umap
                                (else another 2-D obsm, else a UMAP computed from the over-clustering graph)
   --variant auto|simd|simd-threads   WebAssembly build (default auto)
-  --threads N                  scoring threads for the threaded build (default 2)
+  --threads N                  scoring threads for the threaded build (default 2; with --variant auto, inputs
+                               up to 64 MB run on the single-threaded SIMD build unless --threads is given)
   --quiet                      no progress output
 `;
 

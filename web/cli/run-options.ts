@@ -62,6 +62,7 @@ export function runOptions(values: RunValues) {
     ortholog_unique_only: !values['all-orthologs'],
     normalize_counts: values.normalize ?? false,
     variant,
-    n_threads: number(values.threads, 'threads', 2),
+    // Unset unless given: with --variant auto, small inputs then run on the SIMD build (node.ts chooseVariant).
+    n_threads: values.threads === undefined ? undefined : number(values.threads, 'threads', 2),
   } satisfies NodeAnnotateOptions;
 }
