@@ -30,6 +30,22 @@ describe('AtomicFile background writes', () => {
     assert.deepEqual(readdirSync(dir), ['t.csv']);
   });
 
+  it('reuses its copy buffers for later writes of other sizes without mixing bytes', async () => {
+    const dir = tmp();
+    const f = new AtomicFile(path.join(dir, 'r.csv'));
+    const parts: Buffer[] = [];
+    for (let i = 0; i < 60; i++) {
+      // Sizes go up and down, so that a later write lands in a larger spare buffer.
+      const part = Buffer.alloc(1 + ((i * 7919) % 5000), 65 + (i % 26));
+      f.writeInBackground(part);
+      parts.push(part);
+      if (i % 3 === 2) await f.drain();
+    }
+    await f.drain();
+    f.commit();
+    assert.deepEqual(readFileSync(path.join(dir, 'r.csv')), Buffer.concat(parts));
+  });
+
   it('a failed background write is thrown by drain() and the next write; discard removes the file', async () => {
     const dir = tmp();
     const target = path.join(dir, 'full.csv');
