@@ -44,9 +44,11 @@ export function inspectMatrix(reader: MatrixReader, source: MatrixSource): Matri
   let max = -Infinity;
   let integers = true;
   let hasNan = false;
-  for (let i = 0; i < chunk.data.length; i++) {
-    const v = chunk.data[i];
-    if (Number.isNaN(v) || !Number.isFinite(v)) {
+  const data = chunk.data;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    // v - v is NaN for NaN and ±Infinity: one test for both.
+    if (v - v !== 0) {
       hasNan = true;
       continue;
     }
