@@ -193,6 +193,11 @@ void cut_edges(std::vector<ObjectPtr> todo) {
     }
 }
 
+// The rarely taken or large steps stay out of line: step() runs once per opcode, so V8 soon
+// optimizes it, and with everything inlined it was an 80 KB function whose optimizing compile
+// (~0.1-0.2 s of CPU, once per process) cost more than the whole parse.
+#define NOINLINE __attribute__((noinline))
+
 class Machine {
   public:
     Machine(const std::uint8_t* data, std::size_t size, const Limits& limits)
@@ -230,11 +235,11 @@ class Machine {
     std::vector<std::size_t> marks_;
     std::unordered_map<std::uint64_t, ObjectPtr> memo_;
 
-    std::string truncated() const {
+    NOINLINE std::string truncated() const {
         return "the file is truncated or corrupt (pickle data ended unexpectedly at byte " +
                std::to_string(p_ - begin_) + ")";
     }
-    std::string where() const { return " at byte " + std::to_string(p_ - begin_ - 1); }
+    NOINLINE std::string where() const { return " at byte " + std::to_string(p_ - begin_ - 1); }
 
     const std::uint8_t* take(std::uint64_t n) {
         if (n > static_cast<std::uint64_t>(end_ - p_)) throw PickleError(truncated());
@@ -248,7 +253,7 @@ class Machine {
         for (int i = bytes - 1; i >= 0; --i) v = (v << 8) | q[i];
         return v;
     }
-    std::string line() {
+    NOINLINE std::string line() {
         const std::uint8_t* q = p_;
         while (q < end_ && *q != '\n') ++q;
         if (q >= end_) throw PickleError(truncated());
@@ -274,7 +279,7 @@ class Machine {
         if (stack_.size() <= floor) throw PickleError("corrupt pickle: stack underflow" + where());
         return stack_.back();
     }
-    std::vector<ObjectPtr> pop_mark() {
+    NOINLINE std::vector<ObjectPtr> pop_mark() {
         if (marks_.empty()) throw PickleError("corrupt pickle: missing MARK" + where());
         const std::size_t m = marks_.back();
         marks_.pop_back();
@@ -283,13 +288,13 @@ class Machine {
         stack_.resize(m);
         return items;
     }
-    void memo_put(std::uint64_t key) {
+    NOINLINE void memo_put(std::uint64_t key) {
         if (stack_.empty()) throw PickleError("corrupt pickle: memo of empty stack" + where());
         if (memo_.size() + stack_.size() >= limits_.max_objects)
             throw PickleError("pickle too large: object limit exceeded");
         memo_[key] = stack_.back();
     }
-    void memo_get(std::uint64_t key) {
+    NOINLINE void memo_get(std::uint64_t key) {
         auto it = memo_.find(key);
         if (it == memo_.end())
             throw PickleError("corrupt pickle: unknown memo key " + std::to_string(key) + where());
@@ -307,7 +312,7 @@ class Machine {
         return o;
     }
 
-    ObjectPtr long_bytes(std::uint64_t n) {
+    NOINLINE ObjectPtr long_bytes(std::uint64_t n) {
         const std::uint8_t* q = take(n);
         if (n > 8) throw PickleError("integer too large in pickle" + where());
         std::uint64_t v = 0;
@@ -316,7 +321,7 @@ class Machine {
         return integer(static_cast<std::int64_t>(v));
     }
 
-    ObjectPtr global(const std::string& module, const std::string& name) {
+    NOINLINE ObjectPtr global(const std::string& module, const std::string& name) {
         if (!is_allowed_global(module, name)) {
             throw PickleError("refused to load: the file references '" + module + "." + name +
                               "', which is not part of a CellTypist model (only numpy arrays and "
@@ -334,7 +339,7 @@ class Machine {
     }
 
     // Applies an allow-listed callable (REDUCE) to its argument tuple.
-    ObjectPtr call(const ObjectPtr& fn, const ObjectPtr& args) {
+    NOINLINE ObjectPtr call(const ObjectPtr& fn, const ObjectPtr& args) {
         if (fn->kind != Kind::Global)
             throw PickleError("corrupt pickle: REDUCE on a " + kind_name(fn->kind) + where());
         if (args->kind != Kind::Tuple)
@@ -388,7 +393,7 @@ class Machine {
         throw PickleError("refused to load: cannot call '" + m + "." + n + "'");
     }
 
-    static ObjectPtr instance(const ObjectPtr& cls) {
+    NOINLINE static ObjectPtr instance(const ObjectPtr& cls) {
         auto o = make(Kind::Instance);
         o->module = cls->module;
         o->name = cls->name;
@@ -396,7 +401,7 @@ class Machine {
     }
 
     // Protocol 2 pickles bytes as _codecs.encode(text, 'latin1').
-    ObjectPtr bytes_from_latin1(const std::vector<ObjectPtr>& a) {
+    NOINLINE ObjectPtr bytes_from_latin1(const std::vector<ObjectPtr>& a) {
         if (a.empty() || a[0]->kind != Kind::Str)
             throw PickleError("corrupt pickle: bad bytes encoding" + where());
         const std::string& s = a[0]->text;
@@ -420,7 +425,7 @@ class Machine {
         return str(std::move(out), Kind::Bytes);
     }
 
-    ObjectPtr scalar(const std::vector<ObjectPtr>& a) {
+    NOINLINE ObjectPtr scalar(const std::vector<ObjectPtr>& a) {
         if (a.size() < 2 || a[0]->kind != Kind::Dtype || a[1]->kind != Kind::Bytes)
             throw PickleError("corrupt numpy scalar" + where());
         Array arr;
@@ -432,7 +437,7 @@ class Machine {
         return scalar_value(arr);
     }
 
-    static ObjectPtr scalar_value(const Array& arr) {
+    NOINLINE static ObjectPtr scalar_value(const Array& arr) {
         const Dtype& d = arr.dtype;
         const bool swap = d.byteorder == '>';
         auto read = [&](void* dst) {
@@ -477,7 +482,7 @@ class Machine {
         throw PickleError("unsupported numpy scalar type");
     }
 
-    ObjectPtr frombuffer(const std::vector<ObjectPtr>& a) {
+    NOINLINE ObjectPtr frombuffer(const std::vector<ObjectPtr>& a) {
         // _frombuffer(buffer, dtype, shape, order)
         if (a.size() < 4 || a[0]->kind != Kind::Bytes || a[1]->kind != Kind::Dtype ||
             a[2]->kind != Kind::Tuple)
@@ -492,7 +497,7 @@ class Machine {
         return o;
     }
 
-    void set_shape(Array& arr, const ObjectPtr& shape) {
+    NOINLINE void set_shape(Array& arr, const ObjectPtr& shape) {
         arr.shape.clear();
         std::uint64_t total = 1;
         for (const auto& s : shape->items) {
@@ -505,7 +510,7 @@ class Machine {
         }
     }
 
-    void check_array_bytes(const Array& arr) {
+    NOINLINE void check_array_bytes(const Array& arr) {
         if (arr.dtype.kind == 'O') {
             if (arr.objects.size() != arr.size())
                 throw PickleError("corrupt numpy object array: size does not match shape" +
@@ -517,7 +522,7 @@ class Machine {
         }
     }
 
-    void build(const ObjectPtr& obj, const ObjectPtr& state) {
+    NOINLINE void build(const ObjectPtr& obj, const ObjectPtr& state) {
         switch (obj->kind) {
             case Kind::Array: {
                 // (version, shape, dtype, is_fortran, data) or without version.
@@ -581,7 +586,7 @@ class Machine {
         throw PickleError("corrupt pickle: BUILD on a " + kind_name(obj->kind) + where());
     }
 
-    void set_item(const ObjectPtr& dict, ObjectPtr key, ObjectPtr value) {
+    NOINLINE void set_item(const ObjectPtr& dict, ObjectPtr key, ObjectPtr value) {
         if (dict->kind != Kind::Dict)
             throw PickleError("corrupt pickle: SETITEM on a " + kind_name(dict->kind) + where());
         if (key->kind == Kind::Str) {
@@ -593,6 +598,49 @@ class Machine {
             }
         }
         dict->entries.emplace_back(std::move(key), std::move(value));
+    }
+
+    // Protocol-0 text arguments (INT, LONG, FLOAT, PUT, GET): rare in model files.
+    NOINLINE ObjectPtr text_integer() {
+        std::string s = line();
+        if (!s.empty() && s.back() == 'L') s.pop_back();
+        if (s == "00" || s == "01") {
+            auto o = make(Kind::Bool);
+            o->boolean = s == "01";
+            return o;
+        }
+        try {
+            std::size_t used = 0;
+            const long long v = std::stoll(s, &used);
+            if (used != s.size()) throw std::invalid_argument("x");
+            return integer(v);
+        } catch (const std::exception&) {
+            throw PickleError("corrupt pickle: bad integer" + where());
+        }
+    }
+    NOINLINE ObjectPtr text_float() {
+        const std::string s = line();
+        auto o = make(Kind::Float);
+        try {
+            o->real = std::stod(s);
+        } catch (const std::exception&) {
+            throw PickleError("corrupt pickle: bad float" + where());
+        }
+        return o;
+    }
+    NOINLINE std::uint64_t text_key(const char* op) {
+        const std::string s = line();
+        try {
+            return std::stoull(s);
+        } catch (const std::exception&) {
+            throw PickleError(std::string("corrupt pickle: bad ") + op + where());
+        }
+    }
+    [[noreturn]] NOINLINE void unknown_opcode(std::uint8_t op) const {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "0x%02x", op);
+        throw PickleError(std::string("not a valid pickle: unknown opcode ") + buf + where() +
+                          " (the file is corrupt or not a model .pkl)");
     }
 
     void step(std::uint8_t op) {
@@ -649,25 +697,9 @@ class Machine {
                 push(long_bytes(le(4)));
                 return;
             case 'I':
-            case 'L': {
-                std::string s = line();
-                if (!s.empty() && s.back() == 'L') s.pop_back();
-                if (s == "00" || s == "01") {
-                    auto o = make(Kind::Bool);
-                    o->boolean = s == "01";
-                    push(o);
-                    return;
-                }
-                try {
-                    std::size_t used = 0;
-                    const long long v = std::stoll(s, &used);
-                    if (used != s.size()) throw std::invalid_argument("x");
-                    push(integer(v));
-                } catch (const std::exception&) {
-                    throw PickleError("corrupt pickle: bad integer" + where());
-                }
+            case 'L':
+                push(text_integer());
                 return;
-            }
             case 'G': {
                 const std::uint8_t* q = take(8);
                 std::uint64_t u = 0;
@@ -677,17 +709,9 @@ class Machine {
                 push(o);
                 return;
             }
-            case 'F': {
-                const std::string s = line();
-                auto o = make(Kind::Float);
-                try {
-                    o->real = std::stod(s);
-                } catch (const std::exception&) {
-                    throw PickleError("corrupt pickle: bad float" + where());
-                }
-                push(o);
+            case 'F':
+                push(text_float());
                 return;
-            }
             case 'X': {
                 const auto n = le(4);
                 push(str(std::string(reinterpret_cast<const char*>(take(n)), n)));
@@ -855,17 +879,9 @@ class Machine {
                 build(top(), state);
                 return;
             }
-            case 'p': {
-                const std::string s = line();
-                try {
-                    memo_put(std::stoull(s));
-                } catch (const PickleError&) {
-                    throw;
-                } catch (const std::exception&) {
-                    throw PickleError("corrupt pickle: bad PUT" + where());
-                }
+            case 'p':
+                memo_put(text_key("PUT"));
                 return;
-            }
             case 'q':
                 memo_put(le(1));
                 return;
@@ -875,17 +891,9 @@ class Machine {
             case 0x94:
                 memo_put(memo_.size());
                 return;
-            case 'g': {
-                const std::string s = line();
-                std::uint64_t k = 0;
-                try {
-                    k = std::stoull(s);
-                } catch (const std::exception&) {
-                    throw PickleError("corrupt pickle: bad GET" + where());
-                }
-                memo_get(k);
+            case 'g':
+                memo_get(text_key("GET"));
                 return;
-            }
             case 'h':
                 memo_get(le(1));
                 return;
@@ -913,12 +921,8 @@ class Machine {
                 throw PickleError(
                     "refused to load: protocol-0/1 object construction (INST/OBJ) is not supported "
                     "in model files");
-            default: {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "0x%02x", op);
-                throw PickleError(std::string("not a valid pickle: unknown opcode ") + buf +
-                                  where() + " (the file is corrupt or not a model .pkl)");
-            }
+            default:
+                unknown_opcode(op);
         }
     }
 };
