@@ -134,6 +134,21 @@ describe('CLI usage and errors', () => {
     assert.deepEqual(r.stderr.trim().split('\n'), [r.stderr.trim()]);
     assert.match(r.stderr, /damaged\.h5ad' is damaged: .*export it again/);
   });
+  it('prints the usage of a command asked with --help or -h, and exits 0', () => {
+    for (const [args, want] of [
+      [['annotate', '--help'], /annotate options/],
+      [['models', '-h'], /models --show/],
+      [['train', '--help'], /train options/],
+      [['compare', '--help'], /compare options/],
+      [['dotplot', '-h'], /dotplot options/],
+    ] as const) {
+      const r = cli([...args]);
+      assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stdout, want);
+      assert.equal(r.stderr, '');
+    }
+  });
+
   it('rejects unknown options with usage', () => {
     const r = cli(['annotate', '--bogus']);
     assert.equal(r.status, 2);

@@ -118,6 +118,10 @@ train options (as celltypist.train):
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    if (COMMANDS.has(command) && (rest.includes('--help') || rest.includes('-h'))) {
+      process.stdout.write(await commandUsage(command));
+      return 0;
+    }
     if (command === 'annotate') return await annotateCommand(rest);
     if (command === 'models') return await modelsCommand(rest);
     if (command === 'train') return await trainCommand(rest);
@@ -142,6 +146,20 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`\nerror: ${(memoryError(e) ?? (e as Error)).message}\n`);
     return 1;
   }
+}
+
+const COMMANDS = new Set(['annotate', 'models', 'train', 'compare', 'dotplot', 'subset', 'convert']);
+
+/** The usage text of one command (`celltypist-wasm COMMAND --help`). */
+async function commandUsage(command: string): Promise<string> {
+  if (command === 'train') return `usage: celltypist-wasm train -i REF.h5ad --labels OBS_COL -o MODEL.pkl [train options]\n${TRAIN_USAGE}`;
+  if (command === 'dotplot') {
+    return `usage: celltypist-wasm dotplot -i DATA.h5ad --groupby COL --genes A,B,C | -m MODEL [options]\n${(await import('./dotplot.ts')).DOTPLOT_USAGE}`;
+  }
+  if (command === 'compare') {
+    return `usage: celltypist-wasm compare -i DATA.h5ad -m A.pkl -m B.pkl [-m ...] [-o OUTDIR] [options]\n${(await import('./compare.ts')).COMPARE_USAGE}`;
+  }
+  return USAGE;
 }
 
 async function annotateCommand(args: string[]): Promise<number> {
