@@ -4,12 +4,36 @@
  * h5wasm's file system; every failure still reaches the caller as an error, which the engine
  * turns into one clear message.
  */
+import { pathToFileURL } from 'node:url';
+import { slimH5wasmEntry } from './h5wasm-slim.ts';
+
 /** h5wasm's Node module after `ready`, with HDF5's stderr silenced (once). */
 export async function h5wasmNode() {
-  const h5 = await import('h5wasm/node');
+  const h5 = await importH5wasm();
   const module = await h5.default.ready;
   silenceStderr((module as unknown as { FS: EmFs }).FS);
   return h5;
+}
+
+type H5wasmNode = typeof import('h5wasm/node');
+let loading: Promise<H5wasmNode> | null = null;
+
+/** h5wasm's Node build, from the faster-loading copy in the cache when there is one (h5wasm-slim.ts). */
+function importH5wasm(): Promise<H5wasmNode> {
+  loading ??= (async () => {
+    const slim = slimH5wasmEntry();
+    if (slim) {
+      try {
+        const h5 = (await import(pathToFileURL(slim).href)) as H5wasmNode;
+        await h5.default.ready;
+        return h5;
+      } catch {
+        // a damaged copy: h5wasm as installed
+      }
+    }
+    return import('h5wasm/node');
+  })();
+  return loading;
 }
 
 interface EmFs {

@@ -1,0 +1,56 @@
+// The cached, faster-loading copy of h5wasm's Node build: same binary, a loader that reads it from
+// a file, written once, and h5wasm as installed whenever anything is unexpected.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, it } from 'node:test';
+import { slimH5wasmEntry, slimSources } from './h5wasm-slim.ts';
+import { sharedPath } from '../testing/fixtures.ts';
+
+const original = path.join(path.dirname(fileURLToPath(import.meta.resolve('h5wasm/node'))), 'hdf5_util.js');
+const tmp = () => mkdtempSync(path.join(tmpdir(), 'ct-h5slim-'));
+
+describe('h5wasm slim copy', () => {
+  it('splits the script into a loader without the binary and the valid binary', () => {
+    const script = readFileSync(original, 'utf8');
+    const slim = slimSources(script);
+    assert.ok(slim, "h5wasm's script has the expected layout");
+    assert.deepEqual([...slim.wasm.subarray(0, 4)], [0, 0x61, 0x73, 0x6d]); // \0asm
+    assert.ok(slim.wasm.length > 1_000_000);
+    assert.ok(slim.script.length < script.length / 10);
+    assert.ok(slim.script.includes('readFileSync(new URL("./hdf5_util.wasm",import.meta.url))'));
+  });
+
+  it('refuses a script of another layout', () => {
+    assert.equal(slimSources('function Module(){}'), null);
+    assert.equal(slimSources("function findWasmBinary(){return binaryDecode('abc')}"), null); // no decoder
+    const twice = "function binaryDecode(b){return b}function findWasmBinary(){return binaryDecode('a')}function findWasmBinary(){return binaryDecode('a')}";
+    assert.equal(slimSources(twice), null);
+  });
+
+  it('is written once and reads files like h5wasm', async () => {
+    const dir = tmp();
+    const entry = slimH5wasmEntry(dir);
+    assert.ok(entry && entry.startsWith(dir));
+    const written = statSync(entry).mtimeMs;
+    assert.equal(slimH5wasmEntry(dir), entry);
+    assert.equal(statSync(entry).mtimeMs, written);
+    const h5 = (await import(pathToFileURL(entry).href)) as typeof import('h5wasm/node');
+    await h5.default.ready;
+    const f = new h5.default.File(sharedPath('fixtures/synthetic/query_1k.h5ad'), 'r');
+    try {
+      assert.equal((f.get('X/indptr') as unknown as { shape: number[] }).shape[0], 1001);
+    } finally {
+      f.close();
+    }
+  });
+
+  it('gives up quietly when the cache cannot be written', () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'file'), 'x');
+    assert.equal(slimH5wasmEntry(path.join(dir, 'file', 'cache')), null);
+    assert.equal(slimH5wasmEntry('/proc/no/such/cache'), null); // returns (mkdir -p never does there)
+  });
+});
