@@ -27,4 +27,6 @@ export type MatrixReader = Pick<
   readonly format?: InputFormat;
   /** readRows whose arrays may be views reused by the next read (the h5ad reader's one-copy path). */
   readRowsView?: H5adReader['readRowsView'];
+  /** Values and row pointers of rows, without column indices (views as readRowsView). */
+  readRowValues?: H5adReader['readRowValues'];
 };

@@ -39,7 +39,7 @@ export function inspectMatrix(reader: MatrixReader, source: MatrixSource): Matri
   const m = reader.matrix(source);
   // A view is enough (nothing else is read meanwhile): one copy of 1,000 rows less.
   const rows = Math.min(CHECK_ROWS, m.n_rows);
-  const chunk = reader.readRowsView ? reader.readRowsView(source, 0, rows) : reader.readRows(source, 0, rows);
+  const chunk = reader.readRowValues ? reader.readRowValues(source, 0, rows) : reader.readRowsView ? reader.readRowsView(source, 0, rows) : reader.readRows(source, 0, rows);
   let min = Infinity;
   let max = -Infinity;
   let integers = true;

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { sharedPath } from '../testing/fixtures.ts';
+import { h5wasmNode } from './h5wasm-node.ts';
 import { openH5adPath } from './open-node.ts';
 import type { CsrChunk } from './read.ts';
 import { endOfFile } from './signature.ts';
@@ -104,12 +105,20 @@ describe('h5ad reader: X storage variants', () => {
     // The one-copy read: same rows, as views of a buffer that the next read reuses.
     const view = r.readRowsView('X', 1, 4);
     assert.deepEqual(dense(view), M.slice(1, 4));
-    const { Module } = await import('h5wasm/node');
+    const { Module } = await h5wasmNode(); // the engine's h5wasm (its cached copy)
     assert.equal(view.data.buffer, (Module as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer, 'a view into h5wasm memory');
     const kept = dense(view);
     assert.deepEqual(dense(r.readRowsView('X', 3, 5)), M.slice(3));
     assert.deepEqual(dense(r.readRowsView('X', 2, 3)), [M[2]]); // a row without nonzeros
     assert.deepEqual(kept, M.slice(1, 4));
+    // The input check's read: values and row pointers only, the same as readRows'.
+    for (const [a, b] of [[0, 5], [1, 4], [2, 3]]) {
+      const full = r.readRows('X', a, b);
+      const values = r.readRowValues('X', a, b);
+      assert.deepEqual([...values.data], [...full.data]);
+      assert.deepEqual([...values.indptr], [...full.indptr]);
+      assert.deepEqual([values.n_rows, values.n_cols], [b - a, 4]);
+    }
     assert.deepEqual(r.varNames(), GENES);
     assert.deepEqual(r.obsNames(), CELLS);
     assert.deepEqual(r.readObsColumn('sample'), ['S1', 'S1', 'S2', 'S2', 'S2']);
@@ -134,6 +143,7 @@ describe('h5ad reader: X storage variants', () => {
     assert.deepEqual(dense(r.readRows('X', 0, 5)), M);
     assert.deepEqual(dense(r.readRows('X', 3, 5)), M.slice(3));
     assert.deepEqual(dense(r.readRowsView('X', 3, 5)), M.slice(3)); // not CSR: readRows
+    assert.deepEqual([...r.readRowValues('X', 3, 5).data], [...r.readRows('X', 3, 5).data]);
     r.close();
   });
 
