@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <vector>
 #include <stdexcept>
 
 namespace ct::cluster {
@@ -29,6 +32,54 @@ TEST(GeneStats, CountsExpressingCellsAndExpm1Moments) {
     const double var0 =
         ((e1 - m0) * (e1 - m0) + (e05 - m0) * (e05 - m0) + (e3 - m0) * (e3 - m0)) / 2;  // ddof 1
     EXPECT_NEAR(s.expm1_variance()[0], var0, 1e-5);
+}
+
+// The cache of expm1 results must give the bits of one expm1f call per value, whatever the
+// mix of repeated values (hits), colliding ones and fresh ones (misses), NaN bit patterns included.
+TEST(GeneStats, SameBitsAsOneExpm1CallPerValue) {
+    const std::size_t genes = 50, cells = 400;
+    std::vector<float> data;
+    std::vector<std::int32_t> indices;
+    std::vector<std::int64_t> indptr{0};
+    std::uint32_t r = 12345;
+    auto next = [&r] { return r = r * 1664525u + 1013904223u; };
+    for (std::size_t c = 0; c < cells; ++c) {
+        const float total = 500.0f + static_cast<float>(next() % 5000);
+        for (std::size_t g = 0; g < genes; ++g) {
+            if (next() % 3 == 0) continue;
+            const auto count = static_cast<float>(1 + next() % 7);
+            // Mostly few distinct values per cell (counts), sometimes arbitrary bit patterns.
+            float x = std::log1p(count * 1e4f / total);
+            if (next() % 1000 == 0) {
+                const std::uint32_t bits = next();
+                std::memcpy(&x, &bits, sizeof x);
+            }
+            data.push_back(x);
+            indices.push_back(static_cast<std::int32_t>(g));
+        }
+        indptr.push_back(static_cast<std::int64_t>(data.size()));
+    }
+    GeneStats s(genes);
+    s.add(data.data(), indices.data(), indptr.data(), cells);
+    std::vector<double> sum(genes, 0.0), sum_sq(genes, 0.0);
+    for (std::size_t p = 0; p < data.size(); ++p) {
+        const double e = static_cast<double>(std::expm1(data[p]));
+        sum[indices[p]] += e;
+        sum_sq[indices[p]] += e * e;
+    }
+    const auto mean = s.expm1_mean();
+    const auto var = s.expm1_variance();
+    const double n = static_cast<double>(cells);
+    // Identical values, NaN where a NaN (or Inf - Inf) came from the random bit patterns.
+    auto same = [](double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; };
+    std::size_t finite = 0;
+    for (std::size_t g = 0; g < genes; ++g) {
+        const double m = sum[g] / n;
+        EXPECT_TRUE(same(mean[g], m)) << g << ": " << mean[g] << " vs " << m;
+        EXPECT_TRUE(same(var[g], (sum_sq[g] / n - m * m) * (n / (n - 1.0)))) << g;
+        finite += std::isfinite(var[g]);
+    }
+    EXPECT_GT(finite, genes / 2);  // most genes saw no odd bit pattern
 }
 
 TEST(GeneStats, ChunkedEqualsWhole) {

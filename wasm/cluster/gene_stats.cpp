@@ -1,9 +1,40 @@
 #include "cluster/gene_stats.hpp"
 
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 
 namespace ct::cluster {
+
+namespace {
+
+/// expm1 of float32 values through a small cache of recent results. A cell's log1p-normalized
+/// values take one value per distinct count (most are 1, 2, 3), so most lookups hit, and a hit
+/// returns the very bits expm1f gives: 61M values of a 20k-cell file took 1.5 s with one call each.
+class Expm1Cache {
+  public:
+    Expm1Cache() {
+        for (auto& k : keys_) k = 0;  // the bits of 0.0f, whose expm1 is 0
+        for (auto& v : values_) v = 0.0f;
+    }
+    float operator()(float x) {
+        std::uint32_t bits;
+        std::memcpy(&bits, &x, sizeof bits);
+        const std::uint32_t slot = (bits * 2654435761u) >> (32 - kShift);
+        if (keys_[slot] != bits) {
+            keys_[slot] = bits;
+            values_[slot] = std::expm1(x);
+        }
+        return values_[slot];
+    }
+
+  private:
+    static constexpr unsigned kShift = 8;
+    std::uint32_t keys_[1u << kShift];
+    float values_[1u << kShift];
+};
+
+}  // namespace
 
 GeneStats::GeneStats(std::size_t n_genes)
     : cells_(n_genes, 0), sum_(n_genes, 0.0), sum_sq_(n_genes, 0.0) {}
@@ -13,6 +44,7 @@ void GeneStats::add(const float* data, const std::int32_t* indices, const std::i
     const std::int64_t base = indptr[0];
     const std::int64_t end = indptr[n_rows] - base;
     const auto n_genes = static_cast<std::int64_t>(cells_.size());
+    Expm1Cache expm1f;
     for (std::int64_t p = 0; p < end; ++p) {
         const std::int32_t g = indices[p];
         if (g < 0 || g >= n_genes)
@@ -20,7 +52,7 @@ void GeneStats::add(const float* data, const std::int32_t* indices, const std::i
         const float x = data[p];
         if (x > 0.0f) ++cells_[g];
         // scanpy computes expm1 on the float32 copy, then accumulates in float64.
-        const double e = static_cast<double>(std::expm1(x));
+        const double e = static_cast<double>(expm1f(x));
         sum_[g] += e;
         sum_sq_[g] += e * e;
     }
