@@ -4,6 +4,8 @@
  * h5wasm's file system; every failure still reaches the caller as an error, which the engine
  * turns into one clear message.
  */
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { slimH5wasmEntry } from './h5wasm-slim.ts';
 
@@ -28,7 +30,12 @@ function importH5wasm(): Promise<H5wasmNode> {
         await h5.default.ready;
         return h5;
       } catch {
-        // a damaged copy: h5wasm as installed
+        // A damaged copy: h5wasm as installed now, a fresh copy next time.
+        try {
+          rmSync(path.dirname(slim), { recursive: true, force: true });
+        } catch {
+          // left as is: the next run tries it again
+        }
       }
     }
     return import('h5wasm/node');

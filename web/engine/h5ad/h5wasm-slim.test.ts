@@ -1,7 +1,8 @@
 // The cached, faster-loading copy of h5wasm's Node build: same binary, a loader that reads it from
 // a file, written once, and h5wasm as installed whenever anything is unexpected.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -45,6 +46,21 @@ describe('h5wasm slim copy', () => {
     } finally {
       f.close();
     }
+  });
+
+  it('a damaged copy gives way to h5wasm as installed, and is removed', () => {
+    const models = tmp();
+    const entry = slimH5wasmEntry(path.join(models, '.h5wasm'))!; // where the engine looks with this cache
+    writeFileSync(path.join(path.dirname(entry), 'hdf5_util.wasm'), 'not wasm');
+    const engine = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), 'h5wasm-node.ts')).href;
+    const script = `const { h5wasmNode } = await import(${JSON.stringify(engine)});
+const h5 = await h5wasmNode();
+const f = new h5.default.File(${JSON.stringify(sharedPath('fixtures/synthetic/query_1k.h5ad'))}, 'r');
+console.log(f.get('X/indptr').shape[0]);`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, CELLTYPIST_WASM_CACHE: models } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), '1001');
+    assert.equal(existsSync(entry), false); // rewritten by the next run
   });
 
   it('gives up quietly when the cache cannot be written', () => {
