@@ -99,22 +99,25 @@ describe('npm package', () => {
       path.join(project, 'annotate.mjs'),
       `import { annotate, annotateInWorker, modelInfo, CellTypistError } from 'celltypist-wasm';
 const [input, model] = process.argv.slice(2);
-const r = await annotate(input, model, { mode: 'best_match' });
+const r = await annotate(input, model, { mode: 'best_match', n_threads: 2 });
+const small = await annotate(input, model);
 const w = await annotateInWorker(input, model, { variant: 'simd' });
 const info = await modelInfo(model);
 let error = '';
 try { await annotate('missing.h5ad', model); } catch (e) { error = e instanceof CellTypistError ? e.code + ': ' + e.message : 'not a CellTypistError'; }
-console.log(JSON.stringify({ cells: r.cell_ids, labels: r.predicted_labels, worker: w.predicted_labels, variant: r.stats.engine_variant, n_types: info.labels.length, error }));
+console.log(JSON.stringify({ cells: r.cell_ids, labels: r.predicted_labels, worker: w.predicted_labels, variant: r.stats.engine_variant, small: small.predicted_labels, smallVariant: small.stats.engine_variant, n_types: info.labels.length, error }));
 `,
     );
     const r = nodeRun(['annotate.mjs', QUERY, MODEL]);
     assert.equal(r.status, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { cells: string[]; labels: string[]; worker: string[]; variant: string; n_types: number; error: string };
+    const out = JSON.parse(r.stdout) as { cells: string[]; labels: string[]; worker: string[]; variant: string; small: string[]; smallVariant: string; n_types: number; error: string };
     const want = readCsv(EXPECTED);
     assert.deepEqual(out.cells, want.index);
     assert.deepEqual(out.labels, column(want, 'predicted_labels'));
     assert.deepEqual(out.worker, out.labels);
-    assert.equal(out.variant, 'simd-threads');
+    assert.equal(out.variant, 'simd-threads'); // a thread count asks for the threaded build
+    assert.deepEqual(out.small, out.labels);
+    assert.equal(out.smallVariant, 'simd'); // by default, a small input runs on the SIMD build
     assert.equal(out.n_types, 6);
     assert.match(out.error, /missing\.h5ad/);
   });
