@@ -101,16 +101,19 @@ describe('npm package', () => {
 const [input, model] = process.argv.slice(2);
 const r = await annotate(input, model, { mode: 'best_match', n_threads: 2 });
 const small = await annotate(input, model);
+// 50 chunks on the threaded build: between chunks only the wait for the core's wake-up keeps the
+// event loop busy (its workers are unref'd); Node would exit with 13 if that wait were not held.
+const chunked = await annotate(input, model, { n_threads: 2, chunk_rows: 20 });
 const w = await annotateInWorker(input, model, { variant: 'simd' });
 const info = await modelInfo(model);
 let error = '';
 try { await annotate('missing.h5ad', model); } catch (e) { error = e instanceof CellTypistError ? e.code + ': ' + e.message : 'not a CellTypistError'; }
-console.log(JSON.stringify({ cells: r.cell_ids, labels: r.predicted_labels, worker: w.predicted_labels, variant: r.stats.engine_variant, small: small.predicted_labels, smallVariant: small.stats.engine_variant, n_types: info.labels.length, error }));
+console.log(JSON.stringify({ cells: r.cell_ids, labels: r.predicted_labels, worker: w.predicted_labels, variant: r.stats.engine_variant, small: small.predicted_labels, smallVariant: small.stats.engine_variant, chunked: chunked.predicted_labels, n_types: info.labels.length, error }));
 `,
     );
     const r = nodeRun(['annotate.mjs', QUERY, MODEL]);
     assert.equal(r.status, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { cells: string[]; labels: string[]; worker: string[]; variant: string; small: string[]; smallVariant: string; n_types: number; error: string };
+    const out = JSON.parse(r.stdout) as { cells: string[]; labels: string[]; worker: string[]; variant: string; small: string[]; smallVariant: string; chunked: string[]; n_types: number; error: string };
     const want = readCsv(EXPECTED);
     assert.deepEqual(out.cells, want.index);
     assert.deepEqual(out.labels, column(want, 'predicted_labels'));
@@ -118,6 +121,7 @@ console.log(JSON.stringify({ cells: r.cell_ids, labels: r.predicted_labels, work
     assert.equal(out.variant, 'simd-threads'); // a thread count asks for the threaded build
     assert.deepEqual(out.small, out.labels);
     assert.equal(out.smallVariant, 'simd'); // by default, a small input runs on the SIMD build
+    assert.deepEqual(out.chunked, out.labels);
     assert.equal(out.n_types, 6);
     assert.match(out.error, /missing\.h5ad/);
   });

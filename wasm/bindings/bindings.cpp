@@ -244,6 +244,12 @@ class Predictor {
     /// this instead of blocking its thread, which would take a core from the work it waits for.
     bool chunk_done() const { return job_.done(); }
 
+    /// Heap address of the chunk's count of finished blocks (an int32 that changes, with a wake-up,
+    /// as blocks finish): JS awaits Atomics.waitAsync on it instead of polling on a timer.
+    std::uintptr_t chunk_progress_address() const {
+        return reinterpret_cast<std::uintptr_t>(job_.finished_address());
+    }
+
     /// Waits for the chunk; {error: '' | 'non_finite' | 'bad_counts' | 'failed', row, message,
     /// decision_bytes, probability_bytes}.
     val finish_chunk() {
@@ -673,6 +679,7 @@ EMSCRIPTEN_BINDINGS(celltypist) {
         .function("n_features_used", &Predictor::n_features_used)
         .function("score", &Predictor::score)
         .function("start_chunk", &Predictor::start_chunk)
+        .function("chunk_progress_address", &Predictor::chunk_progress_address)
         .function("run_chunk", &Predictor::run_chunk)
         .function("chunk_done", &Predictor::chunk_done)
         .function("finish_chunk", &Predictor::finish_chunk);

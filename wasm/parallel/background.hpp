@@ -6,8 +6,14 @@
 
 #include <thread>
 #include <atomic>
+#include <climits>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
+
+#ifdef __EMSCRIPTEN_PTHREADS__
+#include <emscripten/threading.h>
+#endif
 
 namespace ct::parallel {
 
@@ -39,6 +45,7 @@ class Background {
                 threads_.emplace_back([this, task, t] {
                     task(t);
                     ++finished_;
+                    wake();
                 });
             } else {
                 task(t);
@@ -51,6 +58,11 @@ class Background {
     /// a caller that must not block (a JS event loop) poll instead of waiting.
     bool done() const { return finished_ == started_; }
 
+    /// The address of the count of finished tasks (a 32-bit word in wasm): a JS event loop can
+    /// wait for it to change (Atomics.waitAsync) instead of polling done() on a timer; every
+    /// finished task wakes such waiters.
+    const void* finished_address() const { return &finished_; }
+
     /// Returns once the last batch has finished (at once when none runs).
     void wait() {
         for (auto& th : threads_) th.join();
@@ -58,9 +70,18 @@ class Background {
     }
 
   private:
+    void wake() {
+#ifdef __EMSCRIPTEN_PTHREADS__
+        emscripten_futex_wake(&finished_, INT_MAX);
+#endif
+    }
+
     std::vector<std::thread> threads_;
     std::size_t started_ = 0;
     std::atomic<std::size_t> finished_{0};
+#ifdef __EMSCRIPTEN__
+    static_assert(sizeof(std::atomic<std::size_t>) == 4, "JS waits on finished_ as an int32");
+#endif
 };
 
 }  // namespace ct::parallel

@@ -42,3 +42,4 @@ describe('build choice', () => {
     assert.deepEqual(small.decision_matrix, threaded.decision_matrix);
   });
 });
+

@@ -98,6 +98,8 @@ export interface CorePredictor {
   run_chunk: ChunkCall;
   /** Whether the chunk started last has finished (poll it rather than block in finish_chunk). */
   chunk_done(): boolean;
+  /** Heap address of an int32 that changes, with a wake-up (Atomics.waitAsync), as the chunk's blocks finish. */
+  chunk_progress_address(): number;
   /** Waits for the chunk started last. */
   finish_chunk(): ChunkStatus;
   delete(): void;
