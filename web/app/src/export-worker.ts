@@ -15,6 +15,7 @@ import type { MatrixReader } from '../../engine/formats/reader.ts';
 import { checkWritten, writeAnnotatedH5ad } from '../../engine/export/h5ad-stream.ts';
 import { provenanceOf } from '../../engine/export/provenance.ts';
 import { rescoreStream } from '../../engine/export/rescore.ts';
+import { yieldToEventLoop } from '../../engine/wasm/yield.ts';
 import { confScores } from '../../engine/export/conf-score.ts';
 import { readAheadBlob } from './read-ahead.ts';
 import type { ScoreStream } from '../../engine/export/scores.ts';
@@ -335,7 +336,7 @@ async function runH5ad(req: ExportRequest, job: Job): Promise<{ bytes: number; w
         light: req.kind === 'h5ad-light',
         signal: job.ac.signal,
         onProgress: (fraction, message) => post({ type: 'progress', id: req.id, fraction, message: `writing: ${message}` }),
-        tick: () => new Promise((r) => setTimeout(r, 0)),
+        tick: yieldToEventLoop,
       }));
     } catch (e) {
       throw fs.state.lastError ?? e;

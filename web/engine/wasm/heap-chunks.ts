@@ -10,6 +10,7 @@ import type { MatrixReader } from '../formats/reader.ts';
 import { CellTypistError } from '../types.ts';
 import type { CoreModule } from './core.ts';
 import { HeapBuffer } from './heap.ts';
+import { yieldToEventLoop } from './yield.ts';
 
 export interface HeapChunk {
   /** First and one-past-last row. */
@@ -37,7 +38,7 @@ export interface HeapChunkOptions {
 }
 
 /** Yields to the event loop so that progress events and cancellation get through. */
-const tick = () => new Promise<void>((r) => setTimeout(r, 0));
+const tick = yieldToEventLoop;
 
 /** One chunk's heap buffers (float32 data, int32 indices, int32 chunk-relative indptr), reused chunk after chunk. */
 export class ChunkBuffers {
