@@ -142,6 +142,8 @@ export class H5adReader {
   private readonly legacy: boolean;
 
   private obsIndex?: string[];
+  /** Datasets looked up so far, by path. */
+  private readonly datasets = new Map<string, H5Dataset>();
   /** The row pointers read last (chunkEnd reads them, the chunk's read reuses them). */
   private ptrWindow: { path: string; start: number; values: Int32Array | Float64Array } | null = null;
   /** Reused h5wasm heap buffers of readRowsView (data, indices). */
@@ -199,8 +201,13 @@ export class H5adReader {
   }
 
   private dataset(path: string): H5Dataset {
+    // Kept: the file is read-only, and h5wasm's get() looks the path up in the file and fetches
+    // the dataset's metadata again for every new object (three per chunk otherwise).
+    const known = this.datasets.get(path);
+    if (known) return known;
     const n = this.node(path);
     if (n.type !== DATASET) throw new CellTypistError('corrupt_h5ad', `'${path}' in the h5ad file is not a dataset`);
+    this.datasets.set(path, n as H5Dataset);
     return n as H5Dataset;
   }
 
