@@ -44,6 +44,9 @@ export interface H5Raw {
 // h5wasm's H5T classes of the metadata (H5T_INTEGER = 0, H5T_FLOAT = 1).
 const H5T_INTEGER = 0;
 const H5T_FLOAT = 1;
+/** Element types the one-copy reads take as they are (little-endian float32 values, int32 indices). */
+const float32 = (md: H5Dataset['metadata']) => md?.type === H5T_FLOAT && md.size === 4 && md.littleEndian !== false;
+const int32 = (md: H5Dataset['metadata']) => md?.type === H5T_INTEGER && md.size === 4 && md.signed !== false && md.littleEndian !== false;
 export interface H5Group extends H5Node {
   keys(): string[];
   get(path: string): H5Dataset | H5Group | null;
@@ -269,8 +272,6 @@ export class H5adReader {
     if (m.encoding !== 'csr' || !this.h5) return this.readRows(source, start, end);
     const data = this.dataset(`${m.path}/data`);
     const indices = this.dataset(`${m.path}/indices`);
-    const float32 = (md: H5Dataset['metadata']) => md?.type === H5T_FLOAT && md.size === 4 && md.littleEndian !== false;
-    const int32 = (md: H5Dataset['metadata']) => md?.type === H5T_INTEGER && md.size === 4 && md.signed !== false && md.littleEndian !== false;
     if (data.file_id === undefined || !float32(data.metadata) || !int32(indices.metadata)) return this.readRows(source, start, end);
     const { indptr, lo, hi } = this.rowPointers(m, start, end);
     if (hi === lo) return { n_rows: end - start, n_cols: m.n_cols, data: new Float32Array(0), indices: new Int32Array(0), indptr };
@@ -295,8 +296,7 @@ export class H5adReader {
     end = Math.min(end, m.n_rows);
     if (m.encoding !== 'csr' || !this.h5) return this.readRowsView(source, start, end);
     const data = this.dataset(`${m.path}/data`);
-    const md = data.metadata;
-    if (data.file_id === undefined || !(md?.type === H5T_FLOAT && md.size === 4 && md.littleEndian !== false)) return this.readRowsView(source, start, end);
+    if (data.file_id === undefined || !float32(data.metadata)) return this.readRowsView(source, start, end);
     const { indptr, lo, hi } = this.rowPointers(m, start, end);
     const n = hi - lo;
     if (n === 0) return { n_rows: end - start, n_cols: m.n_cols, data: new Float32Array(0), indptr };
