@@ -100,12 +100,14 @@ export class ChunkScorer {
    * chunk. Polls where the memory is not shared or waitAsync is missing; 50 ms at most either way.
    */
   private async nextProgress(): Promise<void> {
+    refreshHeapViews(this.core); // the memory may have grown since the views were made
     const buffer = this.core.HEAPU8.buffer;
-    if (!waitAsync || typeof SharedArrayBuffer === 'undefined' || !(buffer instanceof SharedArrayBuffer)) {
+    const address = this.predictor.chunk_progress_address();
+    if (!waitAsync || typeof SharedArrayBuffer === 'undefined' || !(buffer instanceof SharedArrayBuffer) || address + 4 > buffer.byteLength) {
       await new Promise((r) => setTimeout(r, 1));
       return;
     }
-    const at = this.predictor.chunk_progress_address() >> 2;
+    const at = address >> 2;
     const heap = new Int32Array(buffer);
     const seen = Atomics.load(heap, at);
     if (this.predictor.chunk_done()) return;
