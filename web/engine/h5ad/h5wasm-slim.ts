@@ -26,18 +26,21 @@ export function slimH5wasmEntry(cacheDir = path.join(defaultCacheDir(), '.h5wasm
     const dir = path.join(cacheDir, `${st.size}-${Math.round(st.mtimeMs)}`);
     const entry = path.join(dir, 'hdf5_hl.js');
     if (existsSync(entry)) return entry;
+    const hl = readFileSync(path.join(source, 'hdf5_hl.js'), 'utf8');
+    // The copy holds these two scripts only: an entry that imports anything else stays as installed.
+    if ([...hl.matchAll(/\bfrom\s+['"]([^'"]+)['"]/g)].some((m) => m[1] !== './hdf5_util.js')) return null;
     const slim = slimSources(readFileSync(util, 'utf8'));
     if (!slim) return null;
     // Written under a temporary name, then renamed: a concurrent run sees all of it or nothing.
     makeOutputFolder(cacheDir); // not mkdirSync(recursive): it never returns under /proc
     const tmp = mkdtempSync(path.join(cacheDir, 'tmp-'));
-    writeFileSync(path.join(tmp, 'hdf5_util.wasm'), slim.wasm);
-    writeFileSync(path.join(tmp, 'hdf5_util.js'), slim.script);
-    writeFileSync(path.join(tmp, 'hdf5_hl.js'), readFileSync(path.join(source, 'hdf5_hl.js')));
     try {
+      writeFileSync(path.join(tmp, 'hdf5_util.wasm'), slim.wasm);
+      writeFileSync(path.join(tmp, 'hdf5_util.js'), slim.script);
+      writeFileSync(path.join(tmp, 'hdf5_hl.js'), hl);
       renameSync(tmp, dir);
     } catch {
-      rmSync(tmp, { recursive: true, force: true }); // another run was first
+      rmSync(tmp, { recursive: true, force: true }); // a full disk, or another run was first
     }
     return existsSync(entry) ? entry : null;
   } catch {
