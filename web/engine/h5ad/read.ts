@@ -267,24 +267,8 @@ export class H5adReader {
    * reading again): one copy less for callers that copy anyway, e.g. into the wasm core.
    */
   readRowsView(source: MatrixSource, start: number, end: number): CsrChunk {
-    const m = this.matrix(source);
-    end = Math.min(end, m.n_rows);
-    if (m.encoding !== 'csr' || !this.h5) return this.readRows(source, start, end);
-    const data = this.dataset(`${m.path}/data`);
-    const indices = this.dataset(`${m.path}/indices`);
-    if (data.file_id === undefined || !float32(data.metadata) || !int32(indices.metadata)) return this.readRows(source, start, end);
-    const { indptr, lo, hi } = this.rowPointers(m, start, end);
-    if (hi === lo) return { n_rows: end - start, n_cols: m.n_cols, data: new Float32Array(0), indices: new Int32Array(0), indptr };
-    const n = hi - lo;
-    // Allocate both first: a malloc may grow h5wasm's memory and detach earlier views.
-    const pData = this.scratchBuffer(0, n * 4);
-    const pIdx = this.scratchBuffer(1, n * 4);
-    const h5 = this.h5;
-    const read = (ds: H5Dataset, ptr: number) => h5.get_dataset_data(ds.file_id!, ds.path!, [BigInt(n)], [BigInt(lo)], [1n], BigInt(ptr));
-    read(data, pData);
-    read(indices, pIdx);
-    const buf = h5.HEAPU8.buffer;
-    return { n_rows: end - start, n_cols: m.n_cols, data: new Float32Array(buf, pData, n), indices: new Int32Array(buf, pIdx, n), indptr };
+    const v = this.viewCsr(source, start, end, true);
+    return v ? { ...v, indices: v.indices! } : this.readRows(source, start, end);
   }
 
   /**
@@ -292,17 +276,34 @@ export class H5adReader {
    * indices (the input check needs no more): half the reading of readRowsView, views as there.
    */
   readRowValues(source: MatrixSource, start: number, end: number): Pick<CsrChunk, 'n_rows' | 'n_cols' | 'data' | 'indptr'> {
+    return this.viewCsr(source, start, end, false) ?? this.readRowsView(source, start, end);
+  }
+
+  /**
+   * Rows of a CSR matrix read into the reused h5wasm buffers and handed out as views: float32
+   * values, and int32 column indices when `withIndices`; null where that read does not apply
+   * (another encoding or element type, no low-level h5wasm).
+   */
+  private viewCsr(source: MatrixSource, start: number, end: number, withIndices: boolean): (Omit<CsrChunk, 'indices'> & { indices: Int32Array | null }) | null {
     const m = this.matrix(source);
+    const h5 = this.h5;
+    if (m.encoding !== 'csr' || !h5) return null;
     end = Math.min(end, m.n_rows);
-    if (m.encoding !== 'csr' || !this.h5) return this.readRowsView(source, start, end);
     const data = this.dataset(`${m.path}/data`);
-    if (data.file_id === undefined || !float32(data.metadata)) return this.readRowsView(source, start, end);
+    const indices = withIndices ? this.dataset(`${m.path}/indices`) : null;
+    if (data.file_id === undefined || !float32(data.metadata) || (indices && !int32(indices.metadata))) return null;
     const { indptr, lo, hi } = this.rowPointers(m, start, end);
     const n = hi - lo;
-    if (n === 0) return { n_rows: end - start, n_cols: m.n_cols, data: new Float32Array(0), indptr };
-    const ptr = this.scratchBuffer(0, n * 4);
-    this.h5.get_dataset_data(data.file_id, data.path!, [BigInt(n)], [BigInt(lo)], [1n], BigInt(ptr));
-    return { n_rows: end - start, n_cols: m.n_cols, data: new Float32Array(this.h5.HEAPU8.buffer, ptr, n), indptr };
+    const rows = { n_rows: end - start, n_cols: m.n_cols, indptr };
+    if (n === 0) return { ...rows, data: new Float32Array(0), indices: indices && new Int32Array(0) };
+    // Allocate both first: a malloc may grow h5wasm's memory and detach earlier views.
+    const pData = this.scratchBuffer(0, n * 4);
+    const pIdx = indices ? this.scratchBuffer(1, n * 4) : 0;
+    const read = (ds: H5Dataset, ptr: number) => h5.get_dataset_data(ds.file_id!, ds.path!, [BigInt(n)], [BigInt(lo)], [1n], BigInt(ptr));
+    read(data, pData);
+    if (indices) read(indices, pIdx);
+    const buf = h5.HEAPU8.buffer;
+    return { ...rows, data: new Float32Array(buf, pData, n), indices: indices && new Int32Array(buf, pIdx, n) };
   }
 
   private scratchBuffer(i: number, bytes: number): number {

@@ -37,8 +37,6 @@ export interface HeapChunkOptions {
   cancelled_message?: string;
 }
 
-/** Yields to the event loop so that progress events and cancellation get through. */
-const tick = yieldToEventLoop;
 
 /** One chunk's heap buffers (float32 data, int32 indices, int32 chunk-relative indptr), reused chunk after chunk. */
 export class ChunkBuffers {
@@ -115,7 +113,7 @@ export async function forEachHeapChunk(
         }
       }
       await fn(c);
-      await tick();
+      await yieldToEventLoop(); // progress events and cancellation get through
     }
   } finally {
     buffers.free();
@@ -162,7 +160,7 @@ export async function pipelineHeapChunks(
       steps.begin(c, k % 2);
       running = { c, slot: k % 2 };
       if (prev) await steps.finish(prev.c, prev.slot);
-      await tick();
+      await yieldToEventLoop(); // progress events and cancellation get through
     }
     if (running) {
       const last = await settle();
