@@ -101,8 +101,9 @@ export async function annotate(
   options: NodeAnnotateOptions = {},
   onProgress?: ProgressCallback,
 ): Promise<AnnotationResult> {
-  // h5wasm (a 4 MB module) compiles while the core and the model load; opening the input awaits it.
-  if (/\.(h5ad|h5|hdf5)$/i.test(input)) h5wasmNode().catch(() => undefined);
+  // h5wasm (a 4 MB module) starts while the core and the model load; opening a Cell Ranger .h5
+  // awaits it. An .h5ad is read without it (h5ad/direct/) unless it needs the HDF5 library.
+  if (/\.(h5|hdf5)$/i.test(input)) h5wasmNode().catch(() => undefined);
   const { core, variant } = await loadCore({ variant: chooseVariant(input, options) });
   const nThreads = variant === 'simd-threads' ? (options.n_threads ?? 2) : 1;
   // An input of more than one chunk (over ~32 MB) is scored on n_threads workers: they load

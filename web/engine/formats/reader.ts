@@ -27,6 +27,8 @@ export type MatrixReader = Pick<
   readonly format?: InputFormat;
   /** readRows whose arrays may be views reused by the next read (the h5ad reader's one-copy path). */
   readRowsView?: H5adReader['readRowsView'];
+  /** Rows read straight into caller memory (the direct h5ad reader); null when it does not apply. */
+  readRowsInto?: H5adReader['readRowsInto'];
   /** Values and row pointers of rows, without column indices (views as readRowsView). */
   readRowValues?: H5adReader['readRowValues'];
 };

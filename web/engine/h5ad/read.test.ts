@@ -68,164 +68,169 @@ before(async () => {
   await h5.ready;
 });
 
-describe('h5ad reader: X storage variants', () => {
-  it('CSR with int32 row pointers (as scipy and anndata write them)', async () => {
-    const p = write('csr32.h5ad', (f) => {
-      base(f);
-      const w = new CsrWriter(f, 'X', 4, 'float32', 'int32');
-      const a = csr(M.slice(0, 3));
-      const b = csr(M.slice(3));
-      w.append(Float32Array.from(a.data), Int32Array.from(a.indices), a.indptr);
-      w.append(Float32Array.from(b.data), Int32Array.from(b.indices), b.indptr);
-      w.finish();
-    });
-    const raw = new h5.File(p, 'r');
-    assert.equal((raw.get('X/indptr') as unknown as { metadata: { size: number } }).metadata.size, 4, 'int32 row pointers');
-    raw.close();
-    const r = await openH5adPath(p);
-    assert.deepEqual(dense(r.readRows('X', 0, 5)), M);
-    assert.deepEqual(dense(r.readRowsView('X', 2, 5)), M.slice(2));
-    r.close();
-  });
-  it('CSR float32 written in two chunks', async () => {
-    const p = write('csr.h5ad', (f) => {
-      base(f);
-      const w = new CsrWriter(f, 'X', 4);
-      const a = csr(M.slice(0, 2));
-      const b = csr(M.slice(2));
-      w.append(Float32Array.from(a.data), Int32Array.from(a.indices), a.indptr);
-      w.append(Float32Array.from(b.data), Int32Array.from(b.indices), b.indptr);
-      w.finish();
-    });
-    const r = await openH5adPath(p);
-    assert.equal(r.summary.x.encoding, 'csr');
-    assert.deepEqual([r.summary.n_obs, r.summary.n_vars], [5, 4]);
-    assert.deepEqual(dense(r.readRows('X', 0, 5)), M);
-    assert.deepEqual(dense(r.readRows('X', 1, 4)), M.slice(1, 4));
-    // The one-copy read: same rows, as views of a buffer that the next read reuses.
-    const view = r.readRowsView('X', 1, 4);
-    assert.deepEqual(dense(view), M.slice(1, 4));
-    const { Module } = await h5wasmNode(); // the engine's h5wasm (its cached copy)
-    assert.equal(view.data.buffer, (Module as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer, 'a view into h5wasm memory');
-    const kept = dense(view);
-    assert.deepEqual(dense(r.readRowsView('X', 3, 5)), M.slice(3));
-    assert.deepEqual(dense(r.readRowsView('X', 2, 3)), [M[2]]); // a row without nonzeros
-    assert.deepEqual(kept, M.slice(1, 4));
-    // The input check's read: values and row pointers only, the same as readRows'.
-    for (const [a, b] of [[0, 5], [1, 4], [2, 3]]) {
-      const full = r.readRows('X', a, b);
-      const values = r.readRowValues('X', a, b);
-      assert.deepEqual([...values.data], [...full.data]);
-      assert.deepEqual([...values.indptr], [...full.indptr]);
-      assert.deepEqual([values.n_rows, values.n_cols], [b - a, 4]);
-    }
-    assert.deepEqual(r.varNames(), GENES);
-    assert.deepEqual(r.obsNames(), CELLS);
-    assert.deepEqual(r.readObsColumn('sample'), ['S1', 'S1', 'S2', 'S2', 'S2']);
-    assert.deepEqual(r.summary.obs_columns, [{ name: 'sample', kind: 'string' }]);
-    r.close();
-  });
-
-  it('CSC is converted to row chunks', async () => {
-    const p = write('csc.h5ad', (f) => {
-      base(f);
-      const t = csr(GENES.map((_, c) => M.map((row) => row[c]))); // CSR of the transpose = CSC
-      const g = f.create_group('X');
-      g.create_attribute('encoding-type', 'csc_matrix');
-      g.create_attribute('encoding-version', '0.1.0');
-      g.create_attribute('shape', new BigInt64Array([5n, 4n]));
-      g.create_dataset({ name: 'data', data: Float32Array.from(t.data) });
-      g.create_dataset({ name: 'indices', data: Int32Array.from(t.indices) });
-      g.create_dataset({ name: 'indptr', data: Int32Array.from(t.indptr) });
-    });
-    const r = await openH5adPath(p);
-    assert.equal(r.summary.x.encoding, 'csc');
-    assert.deepEqual(dense(r.readRows('X', 0, 5)), M);
-    assert.deepEqual(dense(r.readRows('X', 3, 5)), M.slice(3));
-    assert.deepEqual(dense(r.readRowsView('X', 3, 5)), M.slice(3)); // not CSR: readRows
-    assert.deepEqual([...r.readRowValues('X', 3, 5).data], [...r.readRows('X', 3, 5).data]);
-    r.close();
-  });
-
-  it('dense float64 and dense integer X', async () => {
-    for (const [name, arr] of [
-      ['dense64.h5ad', Float64Array.from(M.flat())],
-      ['denseint.h5ad', Int32Array.from(M.flat().map((v) => Math.round(v * 4)))],
-    ] as const) {
-      const p = write(name, (f) => {
+// Each test runs on h5wasm and on the default opener (the direct reader where it reads the file).
+for (const via of ['h5wasm', 'auto'] as const) {
+  describe(`h5ad reader (${via}): X storage variants`, () => {
+    it('CSR with int32 row pointers (as scipy and anndata write them)', async () => {
+      const p = write('csr32.h5ad', (f) => {
         base(f);
-        f.create_dataset({ name: 'X', data: arr, shape: [5, 4] });
+        const w = new CsrWriter(f, 'X', 4, 'float32', 'int32');
+        const a = csr(M.slice(0, 3));
+        const b = csr(M.slice(3));
+        w.append(Float32Array.from(a.data), Int32Array.from(a.indices), a.indptr);
+        w.append(Float32Array.from(b.data), Int32Array.from(b.indices), b.indptr);
+        w.finish();
       });
-      const r = await openH5adPath(p);
-      assert.equal(r.summary.x.encoding, 'dense');
-      const want = arr instanceof Int32Array ? M.map((row) => row.map((v) => Math.round(v * 4))) : M;
-      assert.deepEqual(dense(r.readRows('X', 0, 5)), want);
-      assert.deepEqual(dense(r.readRowsView('X', 0, 5)), want);
+      const raw = new h5.File(p, 'r');
+      assert.equal((raw.get('X/indptr') as unknown as { metadata: { size: number } }).metadata.size, 4, 'int32 row pointers');
+      raw.close();
+      const r = await openH5adPath(p, via);
+      assert.deepEqual(dense(r.readRows('X', 0, 5)), M);
+      assert.deepEqual(dense(r.readRowsView('X', 2, 5)), M.slice(2));
       r.close();
-    }
-  });
-
-  it('raw/X with raw/var, and gene names from a var column', async () => {
-    const p = write('raw.h5ad', (f) => {
-      base(f, { feature_name: ['cd3d', 'ms4a1', 'lyz', 'nkg7'] });
-      f.create_dataset({ name: 'X', data: Float32Array.from(M.flat().map((v) => v - 1)), shape: [5, 4] });
-      const raw = f.create_group('raw');
-      raw.create_attribute('encoding-type', 'raw');
-      raw.create_attribute('encoding-version', '0.1.0');
-      const w = new CsrWriter(raw, 'X', 4);
-      const a = csr(M);
-      w.append(Float32Array.from(a.data), Int32Array.from(a.indices), a.indptr);
-      w.finish();
-      writeDataframe(raw, 'var', GENES, {});
     });
-    const r = await openH5adPath(p);
-    assert.ok(r.summary.raw);
-    assert.deepEqual(dense(r.readRows('raw', 0, 5)), M);
-    assert.deepEqual(r.varNames('raw'), GENES);
-    assert.deepEqual(r.varNames('X', 'feature_name'), ['cd3d', 'ms4a1', 'lyz', 'nkg7']);
-    assert.deepEqual(r.varColumns('X'), ['feature_name']);
-    r.close();
-  });
-});
+    it('CSR float32 written in two chunks', async () => {
+      const p = write('csr.h5ad', (f) => {
+        base(f);
+        const w = new CsrWriter(f, 'X', 4);
+        const a = csr(M.slice(0, 2));
+        const b = csr(M.slice(2));
+        w.append(Float32Array.from(a.data), Int32Array.from(a.indices), a.indptr);
+        w.append(Float32Array.from(b.data), Int32Array.from(b.indices), b.indptr);
+        w.finish();
+      });
+      const r = await openH5adPath(p, via);
+      assert.equal(r.summary.x.encoding, 'csr');
+      assert.deepEqual([r.summary.n_obs, r.summary.n_vars], [5, 4]);
+      assert.deepEqual(dense(r.readRows('X', 0, 5)), M);
+      assert.deepEqual(dense(r.readRows('X', 1, 4)), M.slice(1, 4));
+      // The one-copy read: same rows, as views of a buffer that the next read reuses.
+      const view = r.readRowsView('X', 1, 4);
+      assert.deepEqual(dense(view), M.slice(1, 4));
+      if (via === 'h5wasm') {
+        const { Module } = await h5wasmNode(); // the engine's h5wasm (its cached copy)
+        assert.equal(view.data.buffer, (Module as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer, 'a view into h5wasm memory');
+      }
+      const kept = dense(view);
+      assert.deepEqual(dense(r.readRowsView('X', 3, 5)), M.slice(3));
+      assert.deepEqual(dense(r.readRowsView('X', 2, 3)), [M[2]]); // a row without nonzeros
+      assert.deepEqual(kept, M.slice(1, 4));
+      // The input check's read: values and row pointers only, the same as readRows'.
+      for (const [a, b] of [[0, 5], [1, 4], [2, 3]]) {
+        const full = r.readRows('X', a, b);
+        const values = r.readRowValues('X', a, b);
+        assert.deepEqual([...values.data], [...full.data]);
+        assert.deepEqual([...values.indptr], [...full.indptr]);
+        assert.deepEqual([values.n_rows, values.n_cols], [b - a, 4]);
+      }
+      assert.deepEqual(r.varNames(), GENES);
+      assert.deepEqual(r.obsNames(), CELLS);
+      assert.deepEqual(r.readObsColumn('sample'), ['S1', 'S1', 'S2', 'S2', 'S2']);
+      assert.deepEqual(r.summary.obs_columns, [{ name: 'sample', kind: 'string' }]);
+      r.close();
+    });
 
-describe('h5ad reader: shared fixtures', () => {
-  it('current encoding: query_1k (values checked against h5py)', async () => {
-    const r = await openH5adPath(sharedPath('fixtures/synthetic/query_1k.h5ad'));
-    assert.equal(r.summary.encoding, 'current');
-    assert.deepEqual([r.summary.n_obs, r.summary.n_vars], [1000, 1550]);
-    const c = r.readRows('X', 0, 1);
-    // h5py: X/data[:5] and indptr[1] of query_1k.h5ad
-    assert.deepEqual(Array.from(c.data.subarray(0, 3), (v) => Number(v.toFixed(6))), [3.345632, 2.059829, 3.069628]);
-    assert.deepEqual(r.varNames().slice(0, 3), ['GENE0820', 'GENE1354', 'GENE0920']);
-    assert.equal(r.summary.obs_columns.find((o) => o.name === 'given_clusters')?.n_categories, 28);
-    r.close();
+    it('CSC is converted to row chunks', async () => {
+      const p = write('csc.h5ad', (f) => {
+        base(f);
+        const t = csr(GENES.map((_, c) => M.map((row) => row[c]))); // CSR of the transpose = CSC
+        const g = f.create_group('X');
+        g.create_attribute('encoding-type', 'csc_matrix');
+        g.create_attribute('encoding-version', '0.1.0');
+        g.create_attribute('shape', new BigInt64Array([5n, 4n]));
+        g.create_dataset({ name: 'data', data: Float32Array.from(t.data) });
+        g.create_dataset({ name: 'indices', data: Int32Array.from(t.indices) });
+        g.create_dataset({ name: 'indptr', data: Int32Array.from(t.indptr) });
+      });
+      const r = await openH5adPath(p, via);
+      assert.equal(r.summary.x.encoding, 'csc');
+      assert.deepEqual(dense(r.readRows('X', 0, 5)), M);
+      assert.deepEqual(dense(r.readRows('X', 3, 5)), M.slice(3));
+      assert.deepEqual(dense(r.readRowsView('X', 3, 5)), M.slice(3)); // not CSR: readRows
+      assert.deepEqual([...r.readRowValues('X', 3, 5).data], [...r.readRows('X', 3, 5).data]);
+      r.close();
+    });
+
+    it('dense float64 and dense integer X', async () => {
+      for (const [name, arr] of [
+        ['dense64.h5ad', Float64Array.from(M.flat())],
+        ['denseint.h5ad', Int32Array.from(M.flat().map((v) => Math.round(v * 4)))],
+      ] as const) {
+        const p = write(name, (f) => {
+          base(f);
+          f.create_dataset({ name: 'X', data: arr, shape: [5, 4] });
+        });
+        const r = await openH5adPath(p, via);
+        assert.equal(r.summary.x.encoding, 'dense');
+        const want = arr instanceof Int32Array ? M.map((row) => row.map((v) => Math.round(v * 4))) : M;
+        assert.deepEqual(dense(r.readRows('X', 0, 5)), want);
+        assert.deepEqual(dense(r.readRowsView('X', 0, 5)), want);
+        r.close();
+      }
+    });
+
+    it('raw/X with raw/var, and gene names from a var column', async () => {
+      const p = write('raw.h5ad', (f) => {
+        base(f, { feature_name: ['cd3d', 'ms4a1', 'lyz', 'nkg7'] });
+        f.create_dataset({ name: 'X', data: Float32Array.from(M.flat().map((v) => v - 1)), shape: [5, 4] });
+        const raw = f.create_group('raw');
+        raw.create_attribute('encoding-type', 'raw');
+        raw.create_attribute('encoding-version', '0.1.0');
+        const w = new CsrWriter(raw, 'X', 4);
+        const a = csr(M);
+        w.append(Float32Array.from(a.data), Int32Array.from(a.indices), a.indptr);
+        w.finish();
+        writeDataframe(raw, 'var', GENES, {});
+      });
+      const r = await openH5adPath(p, via);
+      assert.ok(r.summary.raw);
+      assert.deepEqual(dense(r.readRows('raw', 0, 5)), M);
+      assert.deepEqual(r.varNames('raw'), GENES);
+      assert.deepEqual(r.varNames('X', 'feature_name'), ['cd3d', 'ms4a1', 'lyz', 'nkg7']);
+      assert.deepEqual(r.varColumns('X'), ['feature_name']);
+      r.close();
+    });
   });
 
-  it('gzip-compressed datasets: train_2k', async () => {
-    const r = await openH5adPath(sharedPath('fixtures/synthetic/train_2k.h5ad'));
-    assert.deepEqual([r.summary.n_obs, r.summary.n_vars], [2000, 1500]);
-    const c = r.readRows('X', 1990, 2000);
-    assert.equal(c.n_rows, 10);
-    assert.ok(c.data.length > 0);
-    r.close();
-  });
+  describe(`h5ad reader (${via}): shared fixtures`, () => {
+    it('current encoding: query_1k (values checked against h5py)', async () => {
+      const r = await openH5adPath(sharedPath('fixtures/synthetic/query_1k.h5ad'), via);
+      assert.equal(r.summary.encoding, 'current');
+      assert.deepEqual([r.summary.n_obs, r.summary.n_vars], [1000, 1550]);
+      const c = r.readRows('X', 0, 1);
+      // h5py: X/data[:5] and indptr[1] of query_1k.h5ad
+      assert.deepEqual(Array.from(c.data.subarray(0, 3), (v) => Number(v.toFixed(6))), [3.345632, 2.059829, 3.069628]);
+      assert.deepEqual(r.varNames().slice(0, 3), ['GENE0820', 'GENE1354', 'GENE0920']);
+      assert.equal(r.summary.obs_columns.find((o) => o.name === 'given_clusters')?.n_categories, 28);
+      r.close();
+    });
 
-  it('legacy encoding: pbmc68k_reduced (compound obs/var, raw.X, uns categories, obsm)', async () => {
-    const r = await openH5adPath(sharedPath('fixtures/real/pbmc68k_reduced.h5ad'));
-    assert.equal(r.summary.encoding, 'legacy');
-    assert.equal(r.summary.x.encoding, 'dense');
-    assert.equal(r.summary.raw?.encoding, 'csr');
-    assert.equal(r.obsNames()[0], 'AAAGCCTGGCTAAC-1');
-    assert.equal(r.varNames('raw').length, 765);
-    assert.equal((r.readObsColumn('bulk_labels') as string[])[0], 'CD14+ Monocyte');
-    assert.deepEqual(r.summary.obsm.map((o) => o.name).sort(), ['X_pca', 'X_umap']);
-    const umap = r.readObsm('X_umap');
-    assert.equal(umap.dims, 2);
-    assert.equal(Number(umap.data[0].toFixed(4)), -1.9919);
-    assert.ok(r.summary.has_graph);
-    r.close();
+    it('gzip-compressed datasets: train_2k', async () => {
+      const r = await openH5adPath(sharedPath('fixtures/synthetic/train_2k.h5ad'), via);
+      assert.deepEqual([r.summary.n_obs, r.summary.n_vars], [2000, 1500]);
+      const c = r.readRows('X', 1990, 2000);
+      assert.equal(c.n_rows, 10);
+      assert.ok(c.data.length > 0);
+      r.close();
+    });
+
+    it('legacy encoding: pbmc68k_reduced (compound obs/var, raw.X, uns categories, obsm)', async () => {
+      const r = await openH5adPath(sharedPath('fixtures/real/pbmc68k_reduced.h5ad'), via);
+      assert.equal(r.summary.encoding, 'legacy');
+      assert.equal(r.summary.x.encoding, 'dense');
+      assert.equal(r.summary.raw?.encoding, 'csr');
+      assert.equal(r.obsNames()[0], 'AAAGCCTGGCTAAC-1');
+      assert.equal(r.varNames('raw').length, 765);
+      assert.equal((r.readObsColumn('bulk_labels') as string[])[0], 'CD14+ Monocyte');
+      assert.deepEqual(r.summary.obsm.map((o) => o.name).sort(), ['X_pca', 'X_umap']);
+      const umap = r.readObsm('X_umap');
+      assert.equal(umap.dims, 2);
+      assert.equal(Number(umap.data[0].toFixed(4)), -1.9919);
+      assert.ok(r.summary.has_graph);
+      r.close();
+    });
   });
-});
+}
 
 describe('h5ad reader: bad files', () => {
   it('not HDF5, empty, truncated, not AnnData', async () => {

@@ -26,6 +26,11 @@ export interface H5Dataset extends H5Node {
   file_id?: bigint;
   path?: string;
   metadata?: { type: number; size: number; signed?: boolean; littleEndian?: boolean; vlen?: boolean };
+  /**
+   * Elements [lo, hi) of the flattened dataset as raw bytes into `dest` (the direct reader,
+   * direct/file.ts; h5wasm's datasets lack it).
+   */
+  readElementsInto?(lo: number, hi: number, dest: Uint8Array): void;
 }
 
 /**
@@ -280,6 +285,27 @@ export class H5adReader {
   }
 
   /**
+   * Rows [start, end) of a CSR matrix of float32 values and int32 indices read straight into
+   * caller memory: `into(nnz)` returns the destinations of the values and the indices (nnz * 4
+   * bytes each). Returns the chunk-relative row pointers, or null when this read does not apply
+   * (h5wasm, another encoding or element type): use readRowsView then.
+   */
+  readRowsInto(source: MatrixSource, start: number, end: number, into: (nnz: number) => { data: Uint8Array; indices: Uint8Array }): Int32Array | null {
+    const m = this.matrix(source);
+    if (m.encoding !== 'csr') return null;
+    const data = this.dataset(`${m.path}/data`);
+    const indices = this.dataset(`${m.path}/indices`);
+    if (!data.readElementsInto || !indices.readElementsInto || !float32(data.metadata) || !int32(indices.metadata)) return null;
+    const { indptr, lo, hi } = this.rowPointers(m, start, Math.min(end, m.n_rows));
+    const dest = into(hi - lo);
+    if (hi > lo) {
+      data.readElementsInto(lo, hi, dest.data);
+      indices.readElementsInto(lo, hi, dest.indices);
+    }
+    return indptr;
+  }
+
+  /**
    * Rows of a CSR matrix read into the reused h5wasm buffers and handed out as views: float32
    * values, and int32 column indices when `withIndices`; null where that read does not apply
    * (another encoding or element type, no low-level h5wasm).
@@ -287,10 +313,11 @@ export class H5adReader {
   private viewCsr(source: MatrixSource, start: number, end: number, withIndices: boolean): (Omit<CsrChunk, 'indices'> & { indices: Int32Array | null }) | null {
     const m = this.matrix(source);
     const h5 = this.h5;
-    if (m.encoding !== 'csr' || !h5) return null;
+    if (m.encoding !== 'csr') return null;
     end = Math.min(end, m.n_rows);
     const data = this.dataset(`${m.path}/data`);
     const indices = withIndices ? this.dataset(`${m.path}/indices`) : null;
+    if (!h5) return this.directCsr(m, data, indices, start, end);
     if (data.file_id === undefined || !float32(data.metadata) || (indices && !int32(indices.metadata))) return null;
     const { indptr, lo, hi } = this.rowPointers(m, start, end);
     const n = hi - lo;
@@ -304,6 +331,19 @@ export class H5adReader {
     if (indices) read(indices, pIdx);
     const buf = h5.HEAPU8.buffer;
     return { ...rows, data: new Float32Array(buf, pData, n), indices: indices && new Int32Array(buf, pIdx, n) };
+  }
+
+  /** viewCsr for the direct reader: one read per array, into fresh arrays. */
+  private directCsr(m: MatrixInfo, data: H5Dataset, indices: H5Dataset | null, start: number, end: number): (Omit<CsrChunk, 'indices'> & { indices: Int32Array | null }) | null {
+    if (!data.readElementsInto || !float32(data.metadata) || (indices && (!indices.readElementsInto || !int32(indices.metadata)))) return null;
+    const { indptr, lo, hi } = this.rowPointers(m, start, end);
+    const values = new Float32Array(hi - lo);
+    const columns = indices ? new Int32Array(hi - lo) : null;
+    if (hi > lo) {
+      data.readElementsInto(lo, hi, new Uint8Array(values.buffer));
+      if (columns) indices!.readElementsInto!(lo, hi, new Uint8Array(columns.buffer));
+    }
+    return { n_rows: end - start, n_cols: m.n_cols, indptr, data: values, indices: columns };
   }
 
   private scratchBuffer(i: number, bytes: number): number {

@@ -53,6 +53,8 @@ export class ChunkBuffers {
   /** Reads rows [start, end) into the heap (no checks, no normalization). */
   load(reader: MatrixReader, source: MatrixSource, start: number, end: number): HeapChunk {
     const rows = end - start;
+    const direct = this.loadDirect(reader, source, start, end);
+    if (direct) return direct;
     // Views are fine: copied into the heap below before anything else is read.
     const chunk = reader.readRowsView ? reader.readRowsView(source, start, end) : reader.readRows(source, start, end);
     // Allocate first: malloc may grow memory and detach earlier views.
@@ -63,6 +65,31 @@ export class ChunkBuffers {
     (this.indices.view(chunk.indices.length) as Int32Array).set(chunk.indices);
     (this.indptr.view(rows + 1) as Int32Array).set(chunk.indptr);
     return { start, end, rows, nnz: chunk.data.length, data: pData, indices: pIdx, indptr: pPtr };
+  }
+
+  /** Rows read from the file straight into the heap, when the reader can (the direct h5ad reader). */
+  private loadDirect(reader: MatrixReader, source: MatrixSource, start: number, end: number): HeapChunk | null {
+    if (!reader.readRowsInto) return null;
+    const rows = end - start;
+    let nnz = 0;
+    const indptr = reader.readRowsInto(source, start, end, (n) => {
+      nnz = n;
+      // Allocate all three first: malloc may grow memory and detach earlier views.
+      this.data.ensure(n);
+      this.indices.ensure(n);
+      this.indptr.ensure(rows + 1);
+      const bytes = (b: HeapBuffer) => {
+        const v = b.view(n);
+        return new Uint8Array(v.buffer, v.byteOffset, n * 4);
+      };
+      return { data: bytes(this.data), indices: bytes(this.indices) };
+    });
+    if (!indptr) return null;
+    const pData = this.data.ensure(nnz);
+    const pIdx = this.indices.ensure(nnz);
+    const pPtr = this.indptr.ensure(rows + 1);
+    (this.indptr.view(rows + 1) as Int32Array).set(indptr);
+    return { start, end, rows, nnz, data: pData, indices: pIdx, indptr: pPtr };
   }
 
   /** The chunk row holding nonzero `k` (for messages). */

@@ -1,0 +1,126 @@
+// The direct HDF5 reader against h5wasm: every fixture it accepts reads the same through both
+// (summary, names, every column, embeddings, graph, rows); the files it cannot read (compressed
+// chunks, compound dataframes) are left to h5wasm; a damaged file never yields wrong data.
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { sharedPath } from '../../testing/fixtures.ts';
+import { writeTestH5ad } from '../../testing/write-h5ad.ts';
+import { openH5adPath } from '../open-node.ts';
+import type { H5adReader, MatrixSource } from '../read.ts';
+
+/** The result of `f`, or the error code / message it throws (so that both readers' failures compare too). */
+function outcome<T>(f: () => T): T | string {
+  try {
+    return f();
+  } catch (e) {
+    return `error: ${(e as { code?: string }).code ?? (e as Error).message}`;
+  }
+}
+
+function sameReads(a: H5adReader, b: H5adReader): void {
+  assert.deepEqual(b.summary, a.summary);
+  assert.deepEqual(b.obsNames(), a.obsNames());
+  const sources: MatrixSource[] = a.summary.raw ? ['X', 'raw'] : ['X'];
+  for (const s of sources) {
+    assert.deepEqual(b.varNames(s), a.varNames(s));
+    assert.deepEqual(b.varColumns(s), a.varColumns(s));
+    for (const c of a.varColumns(s)) assert.deepEqual(outcome(() => b.varNames(s, c)), outcome(() => a.varNames(s, c)), `var column ${c}`);
+    assert.deepEqual(outcome(() => b.highlyVariableGenes(s)), outcome(() => a.highlyVariableGenes(s)));
+    const m = a.matrix(s);
+    for (let start = 0; start < m.n_rows; ) {
+      const end = a.chunkEnd(s, start, 333, 50_000);
+      assert.equal(b.chunkEnd(s, start, 333, 50_000), end);
+      const rows = a.readRows(s, start, end);
+      assert.deepEqual(b.readRows(s, start, end), rows);
+      const values = b.readRowValues(s, start, end);
+      assert.deepEqual([...values.data], [...rows.data]);
+      assert.deepEqual([...values.indptr], [...rows.indptr]);
+      if (m.encoding === 'csr') {
+        const dest = { data: new Uint8Array(0), indices: new Uint8Array(0) };
+        const indptr = b.readRowsInto(s, start, end, (n) => (dest.data = new Uint8Array(n * 4), dest.indices = new Uint8Array(n * 4), dest));
+        assert.ok(indptr, 'the direct reader reads float32/int32 CSR rows into caller memory');
+        assert.deepEqual([...indptr], [...rows.indptr]);
+        assert.deepEqual(new Float32Array(dest.data.buffer), rows.data);
+        assert.deepEqual(new Int32Array(dest.indices.buffer), rows.indices);
+      }
+      start = end;
+    }
+  }
+  for (const c of a.summary.obs_columns) {
+    assert.deepEqual(outcome(() => b.readObsColumn(c.name)), outcome(() => a.readObsColumn(c.name)), `obs column ${c.name}`);
+    assert.deepEqual(b.obsCategories(c.name), a.obsCategories(c.name));
+  }
+  for (const k of a.summary.obsm) assert.deepEqual(b.readObsm(k.name), a.readObsm(k.name));
+  assert.deepEqual(outcome(() => b.readGraph()), outcome(() => a.readGraph()));
+}
+
+async function compare(file: string): Promise<void> {
+  const a = await openH5adPath(file, 'h5wasm');
+  const b = await openH5adPath(file, 'direct');
+  try {
+    sameReads(a, b);
+  } finally {
+    a.close();
+    b.close();
+  }
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), 'ctw-direct-'));
+
+describe('direct HDF5 reader', () => {
+  it('reads the fixtures written by anndata/h5py exactly as h5wasm does', async () => {
+    await compare(sharedPath('fixtures/synthetic/query_1k.h5ad'));
+    await compare(sharedPath('fixtures/real/pbmc68k_mouse_genes.h5ad'));
+  });
+
+  it('reads files written by h5wasm (ours: v2 object headers, compact links) as h5wasm does', async () => {
+    const x = { data: Float32Array.from([1, 2, 3, 4.5]), indices: Int32Array.from([0, 2, 1, 2]), indptr: [0, 2, 2, 4], n_cols: 3 };
+    const file = await writeTestH5ad('ours.h5ad', x, ['a', 'b', 'c'], ['G1', 'G2', 'Ǵ3'], { symbol: ['S1', 'S2', 'S3'], score: Float64Array.from([1, 2, 3]) });
+    await compare(file);
+  });
+
+  it('leaves compressed and legacy files to h5wasm, which reads them', async () => {
+    for (const rel of ['fixtures/synthetic/train_2k.h5ad', 'fixtures/real/pbmc68k_reduced.h5ad']) {
+      await assert.rejects(openH5adPath(sharedPath(rel), 'direct'), { code: 'unsupported_h5ad' });
+      const r = await openH5adPath(sharedPath(rel));
+      assert.ok(r.summary.n_obs > 0);
+      r.close();
+    }
+  });
+
+  it('leaves a truncated file to h5wasm, which says what is wrong', () => {
+    const full = readFileSync(sharedPath('fixtures/synthetic/query_1k.h5ad'));
+    const cut = path.join(dir, 'cut.h5ad');
+    writeFileSync(cut, full.subarray(0, Math.floor(full.length / 2)));
+    return assert.rejects(openH5adPath(cut), /truncated/);
+  });
+
+  it('files in HDF5\'s latest format (superblock v3, v4 layouts): read the same, or left to h5wasm', async () => {
+    const h5 = (await import('h5wasm/node')).default;
+    await h5.ready;
+    const file = path.join(dir, 'latest.h5ad');
+    const src = new h5.File(sharedPath('fixtures/synthetic/query_1k.h5ad'), 'r');
+    const f = new h5.File(file, 'w', { libver: 'latest' } as never);
+    const x = f.create_group('X');
+    for (const k of ['data', 'indices', 'indptr']) x.create_dataset({ name: k, data: (src.get(`X/${k}`) as unknown as { value: never }).value });
+    x.create_attribute('encoding-type', 'csr_matrix');
+    x.create_attribute('encoding-version', '0.1.0');
+    x.create_attribute('shape', new BigInt64Array([1000n, BigInt((src.get('var/_index') as unknown as { shape: number[] }).shape[0])]));
+    for (const g of ['obs', 'var']) {
+      const d = f.create_group(g);
+      d.create_attribute('_index', '_index');
+      d.create_attribute('encoding-type', 'dataframe');
+      d.create_dataset({ name: '_index', data: (src.get(`${g}/_index`) as unknown as { value: never }).value });
+    }
+    f.close();
+    src.close();
+    const a = await openH5adPath(file, 'h5wasm');
+    const direct = await openH5adPath(file, 'direct').catch((e: { code?: string }) => String(e.code));
+    if (typeof direct === 'string') assert.equal(direct, 'unsupported_h5ad');
+    else sameReads(a, direct);
+    a.close();
+  });
+});

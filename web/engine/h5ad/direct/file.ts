@@ -1,0 +1,517 @@
+/**
+ * An HDF5 file read without the HDF5 library, as the structural `H5File` of ../read.ts: groups,
+ * datasets and attributes of the kinds AnnData writes (format.ts). Datasets read their elements
+ * straight into caller memory (`readElementsInto`): the rows of a chunk go from the file into the
+ * wasm heap in one copy, and opening a file costs no 4 MB HDF5 module.
+ *
+ * Anything it does not understand raises `Unsupported` (format.ts), at open time for the parts
+ * an annotation reads (see `checkReadable`), so the caller can read the file with h5wasm instead.
+ */
+import { CellTypistError } from '../../types.ts';
+import type { H5Attr, H5Dataset, H5File, H5Group } from '../read.ts';
+import {
+  Cursor,
+  type Datatype,
+  denseAttributes,
+  denseLinks,
+  isUndefined,
+  type Layout,
+  type Message,
+  MSG,
+  parseAttribute,
+  parseDatatype,
+  parseDataspace,
+  parseLayout,
+  parseLink,
+  type PositionalReader,
+  type RawAttribute,
+  readObjectHeader,
+  readSuperblock,
+  Unsupported,
+} from './format.ts';
+
+/** Most bytes of metadata kept in memory (pages of the file read for headers, B-trees and heaps). */
+const PAGE = 64 * 1024;
+const MAX_PAGES = 256;
+
+/** The file and its decoded structures, shared by every object of one file. */
+class Context {
+  private readonly pages = new Map<number, Uint8Array>();
+  private readonly heaps = new Map<number, Uint8Array[]>();
+  readonly root: number;
+
+  constructor(readonly file: PositionalReader) {
+    const sb = readSuperblock(file, (at, n) => this.read(at, n));
+    // Addresses are relative to the base; files with a user block before the superblock are rare
+    // enough to leave to h5wasm, and then every address here is an absolute file offset.
+    if (sb.base !== 0) throw new Unsupported('a user block before the superblock');
+    this.root = sb.root;
+  }
+
+  /** Bytes [at, at + n) of the file, through a small page cache (metadata reads are small and clustered). */
+  read(at: number, n: number): Uint8Array {
+    if (at < 0 || at + n > this.file.size || isUndefined(at)) throw new Unsupported('an address beyond the end of the file');
+    const first = Math.floor(at / PAGE);
+    if (Math.floor((at + n - 1) / PAGE) !== first || n > PAGE) {
+      const out = new Uint8Array(n);
+      this.file.readInto(at, out);
+      return out;
+    }
+    let page = this.pages.get(first);
+    if (!page) {
+      if (this.pages.size >= MAX_PAGES) this.pages.clear();
+      page = new Uint8Array(Math.min(PAGE, this.file.size - first * PAGE));
+      this.file.readInto(first * PAGE, page);
+      this.pages.set(first, page);
+    }
+    return page.subarray(at - first * PAGE, at - first * PAGE + n);
+  }
+
+  /**
+   * The objects of a global heap collection (spec III.E), by index: the variable-length strings
+   * of datasets and attributes. Indexed once per collection (a collection holds thousands of names).
+   */
+  private globalHeap(address: number): Uint8Array[] {
+    let objects = this.heaps.get(address);
+    if (!objects) {
+      const head = new Cursor(this.read(address, 16));
+      head.signature('GCOL');
+      head.skip(4);
+      const heap = this.read(address, head.u64());
+      objects = [];
+      const c = new Cursor(heap, 16);
+      while (c.pos + 16 <= heap.length) {
+        const index = c.u16();
+        c.skip(6);
+        const size = c.u64();
+        // Index 0 is the free space at the end; an object past the end is missing (looked up: an error).
+        if (index === 0 || size > heap.length - c.pos) break;
+        objects[index] = heap.subarray(c.pos, c.pos + size);
+        c.pos += Math.ceil(size / 8) * 8; // objects are padded to 8 bytes
+      }
+      if (this.heaps.size >= 64) this.heaps.clear();
+      this.heaps.set(address, objects);
+    }
+    return objects;
+  }
+
+  /** Object `index` of the global heap collection at `address`. */
+  heapObject(address: number, index: number): Uint8Array {
+    const object = this.globalHeap(address)[index];
+    if (!object) throw new CellTypistError('corrupt_h5ad', 'the h5ad file lacks some of its text (names): it is truncated or corrupt; export it again');
+    return object;
+  }
+
+  /** Names and object header addresses of a group's members, sorted by name as h5wasm lists them. */
+  members(messages: Message[]): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const m of messages) {
+      if (m.type === MSG.symbolTable) {
+        const btree = m.body.u64();
+        const heap = m.body.u64();
+        this.symbolTable(btree, this.localHeap(heap), out);
+      } else if (m.type === MSG.link) {
+        const link = parseLink(m.body);
+        if (link.address !== null) out.set(link.name, link.address);
+      } else if (m.type === MSG.linkInfo && denseLinks(m.body)) {
+        throw new Unsupported('dense link storage');
+      }
+    }
+    return new Map([...out].sort(([a], [b]) => compareBytes(a, b)));
+  }
+
+  /** The data segment of a local heap (spec III.D). */
+  private localHeap(address: number): Uint8Array {
+    const c = new Cursor(this.read(address, 32));
+    c.signature('HEAP');
+    c.skip(4);
+    const size = c.u64();
+    c.skip(8);
+    return this.read(c.u64(), size);
+  }
+
+  /** Walks a group's v1 B-tree (type 0) down to its symbol table nodes. */
+  private symbolTable(address: number, names: Uint8Array, out: Map<string, number>, depth = 0): void {
+    if (depth > 32) throw new Unsupported('a group B-tree deeper than 32 levels');
+    const head = new Cursor(this.read(address, 24));
+    head.signature('TREE');
+    if (head.u8() !== 0) throw new Unsupported('a group B-tree of another type');
+    const level = head.u8();
+    const entries = head.u16();
+    const body = new Cursor(this.read(address + 24, entries * 16 + 8));
+    for (let i = 0; i < entries; i++) {
+      body.skip(8); // key: a name's heap offset
+      const child = body.u64();
+      if (level > 0) this.symbolTable(child, names, out, depth + 1);
+      else this.symbolNode(child, names, out);
+    }
+  }
+
+  private symbolNode(address: number, names: Uint8Array, out: Map<string, number>): void {
+    const head = new Cursor(this.read(address, 8));
+    head.signature('SNOD');
+    head.skip(2);
+    const n = head.u16();
+    const c = new Cursor(this.read(address + 8, n * 40));
+    for (let i = 0; i < n; i++) {
+      const nameAt = c.u64();
+      const header = c.u64();
+      c.skip(24);
+      let end = nameAt;
+      while (end < names.length && names[end] !== 0) end++;
+      out.set(new TextDecoder().decode(names.subarray(nameAt, end)), header);
+    }
+  }
+
+  /** Addresses of a chunked dataset's chunks by chunk index (1-D), from its v1 B-tree (type 1). */
+  chunks(address: number, rank: number, chunk: number[], out: Map<number, { address: number; size: number }>, depth = 0): void {
+    if (depth > 32) throw new Unsupported('a chunk B-tree deeper than 32 levels');
+    const head = new Cursor(this.read(address, 24));
+    head.signature('TREE');
+    if (head.u8() !== 1) throw new Unsupported('a chunk B-tree of another type');
+    const level = head.u8();
+    const entries = head.u16();
+    const keySize = 8 + 8 * (rank + 1);
+    const body = new Cursor(this.read(address + 24, entries * (keySize + 8) + keySize));
+    for (let i = 0; i < entries; i++) {
+      const size = body.u32();
+      const mask = body.u32();
+      const offsets: number[] = [];
+      for (let d = 0; d <= rank; d++) offsets.push(body.u64());
+      const child = body.u64();
+      if (level > 0) {
+        this.chunks(child, rank, chunk, out, depth + 1);
+        continue;
+      }
+      if (mask !== 0) throw new Unsupported('filtered chunks');
+      if (rank !== 1) throw new Unsupported('chunked datasets of more than one dimension');
+      out.set(offsets[0] / chunk[0], { address: child, size });
+    }
+  }
+}
+
+function compareBytes(a: string, b: string): number {
+  // HDF5 orders names by strcmp (UTF-8 bytes); for ASCII names this is code unit order.
+  const ea = new TextEncoder().encode(a);
+  const eb = new TextEncoder().encode(b);
+  for (let i = 0; i < Math.min(ea.length, eb.length); i++) if (ea[i] !== eb[i]) return ea[i] - eb[i];
+  return ea.length - eb.length;
+}
+
+/** numpy-style type strings as h5wasm gives them (`<f`, `<i`, `S`, ...). */
+function dtypeString(t: Datatype): string {
+  if (t.kind === 'float') return t.size === 4 ? '<f' : '<d';
+  if (t.kind === 'string') return 'S';
+  const int = t.kind === 'enum' ? t.base : t;
+  const code = { 1: 'b', 2: 'h', 4: 'i', 8: 'q' }[int.size as 1 | 2 | 4 | 8];
+  return `<${int.signed ? code : code.toUpperCase()}`;
+}
+
+/** h5wasm's metadata fields that ../read.ts looks at (type class, size, sign, byte order). */
+function metadataOf(t: Datatype): NonNullable<H5Dataset['metadata']> {
+  if (t.kind === 'float') return { type: 1, size: t.size, littleEndian: true };
+  if (t.kind === 'string') return { type: 3, size: t.size, vlen: t.vlen };
+  if (t.kind === 'enum') return { type: 8, size: t.size, signed: t.base.signed, littleEndian: true };
+  return { type: 0, size: t.size, signed: t.signed, littleEndian: true };
+}
+
+type Typed = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array | Float32Array | Float64Array;
+
+/** A typed array over `bytes` (copied: the bytes may be a view into a cache) for a numeric type. */
+function typedArray(t: Datatype, bytes: Uint8Array): Typed {
+  const copy = bytes.slice();
+  const int = t.kind === 'enum' ? t.base : t;
+  const n = copy.length / t.size;
+  if (int.kind === 'float') return int.size === 4 ? new Float32Array(copy.buffer, 0, n) : new Float64Array(copy.buffer, 0, n);
+  if (int.kind !== 'int') throw new Unsupported('not a number type');
+  switch (int.size) {
+    case 1:
+      return int.signed ? new Int8Array(copy.buffer, 0, n) : new Uint8Array(copy.buffer, 0, n);
+    case 2:
+      return int.signed ? new Int16Array(copy.buffer, 0, n) : new Uint16Array(copy.buffer, 0, n);
+    case 4:
+      return int.signed ? new Int32Array(copy.buffer, 0, n) : new Uint32Array(copy.buffer, 0, n);
+    default:
+      return int.signed ? new BigInt64Array(copy.buffer, 0, n) : new BigUint64Array(copy.buffer, 0, n);
+  }
+}
+
+/** Decodes elements of `t` (strings or numbers) as h5wasm's `value` does. */
+function decodeValue(ctx: Context, t: Datatype, shape: number[] | null, bytes: Uint8Array): unknown {
+  if (shape === null) return null;
+  const scalar = shape.length === 0;
+  if (t.kind === 'string') {
+    const n = bytes.length / t.size;
+    const out: string[] = new Array(n);
+    const decoder = new TextDecoder();
+    if (t.vlen) {
+      const c = new Cursor(bytes);
+      for (let i = 0; i < n; i++) {
+        const length = c.u32();
+        const heap = c.u64();
+        const index = c.u32();
+        out[i] = length === 0 ? '' : decoder.decode(ctx.heapObject(heap, index).subarray(0, length));
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const s = bytes.subarray(i * t.size, (i + 1) * t.size);
+        let end = s.indexOf(0);
+        if (end < 0) end = s.length;
+        const text = decoder.decode(s.subarray(0, end));
+        out[i] = t.spacePadded ? text.replace(/ +$/, '') : text;
+      }
+    }
+    return scalar ? out[0] : out;
+  }
+  const typed = typedArray(t, bytes);
+  return scalar ? (typeof typed[0] === 'bigint' ? typed[0] : Number(typed[0])) : typed;
+}
+
+function attributesOf(ctx: Context, messages: Message[]): Record<string, H5Attr> {
+  const out: Record<string, H5Attr> = {};
+  for (const m of messages) {
+    if (m.type === MSG.attributeInfo && denseAttributes(m.body)) throw new Unsupported('dense attribute storage');
+    if (m.type !== MSG.attribute) continue;
+    const a: RawAttribute = parseAttribute(m.body);
+    let value: unknown;
+    let decoded = false;
+    out[a.name] = {
+      get value() {
+        if (!decoded) {
+          value = decodeValue(ctx, a.type, a.shape, a.data.subarray(0, (a.shape ?? []).reduce((p, d) => p * d, 1) * a.type.size));
+          decoded = true;
+        }
+        return value;
+      },
+    };
+  }
+  return out;
+}
+
+/** A group: its members are looked up once. */
+class DirectGroup implements H5Group {
+  readonly type = 'Group';
+  readonly attrs: Record<string, H5Attr>;
+  private readonly members: Map<string, number>;
+  private readonly children = new Map<string, DirectGroup | DirectDataset>();
+
+  constructor(
+    private readonly ctx: Context,
+    messages: Message[],
+  ) {
+    this.attrs = attributesOf(ctx, messages);
+    this.members = ctx.members(messages);
+  }
+
+  keys(): string[] {
+    return [...this.members.keys()];
+  }
+
+  get(path: string): DirectGroup | DirectDataset | null {
+    const parts = path.split('/').filter(Boolean);
+    let node: DirectGroup | DirectDataset = this;
+    for (const part of parts) {
+      if (!(node instanceof DirectGroup)) return null;
+      const next: DirectGroup | DirectDataset | null = node.child(part);
+      if (!next) return null;
+      node = next;
+    }
+    return node;
+  }
+
+  private child(name: string): DirectGroup | DirectDataset | null {
+    const known = this.children.get(name);
+    if (known) return known;
+    const address = this.members.get(name);
+    if (address === undefined) return null;
+    const obj = openObject(this.ctx, address);
+    this.children.set(name, obj);
+    return obj;
+  }
+}
+
+function openObject(ctx: Context, address: number): DirectGroup | DirectDataset {
+  const messages = readObjectHeader(address, (at, n) => ctx.read(at, Math.min(n, ctx.file.size - at)));
+  const isGroup = messages.some((m) => m.type === MSG.symbolTable || m.type === MSG.linkInfo || m.type === MSG.link || m.type === MSG.groupInfo);
+  return isGroup ? new DirectGroup(ctx, messages) : new DirectDataset(ctx, messages);
+}
+
+/** A dataset of numbers or strings, contiguous, compact or chunked (1-D, unfiltered). */
+export class DirectDataset implements H5Dataset {
+  readonly type = 'Dataset';
+  readonly attrs: Record<string, H5Attr>;
+  readonly shape: number[] | null;
+  readonly dtype: string;
+  readonly metadata: NonNullable<H5Dataset['metadata']>;
+  private readonly datatype: Datatype;
+  private readonly layout: Layout;
+  private chunkIndex: Map<number, { address: number; size: number }> | null = null;
+
+  constructor(
+    private readonly ctx: Context,
+    messages: Message[],
+  ) {
+    let space: number[] | null | undefined;
+    let datatype: Datatype | undefined;
+    let layout: Layout | undefined;
+    for (const m of messages) {
+      if (m.type === MSG.dataspace) space = parseDataspace(m.body);
+      else if (m.type === MSG.datatype) datatype = parseDatatype(m.body);
+      else if (m.type === MSG.layout) layout = parseLayout(m.body);
+      else if (m.type === MSG.filters) throw new Unsupported('filtered (compressed) datasets');
+      else if (m.type === MSG.external) throw new Unsupported('external storage');
+    }
+    if (space === undefined || !datatype || !layout) throw new Unsupported('a dataset without a dataspace, datatype or layout');
+    this.shape = space;
+    this.datatype = datatype;
+    this.layout = layout;
+    this.dtype = dtypeString(datatype);
+    this.metadata = metadataOf(datatype);
+    this.attrs = attributesOf(ctx, messages);
+    if (layout.kind === 'chunked' && layout.chunk.length !== 1) throw new Unsupported('chunked datasets of more than one dimension');
+  }
+
+  /** Elements in the dataset. */
+  get length(): number {
+    return (this.shape ?? []).reduce((p, d) => p * d, 1);
+  }
+
+  get value(): unknown {
+    if (this.shape === null) return null;
+    return decodeValue(this.ctx, this.datatype, this.shape, this.readBytes(0, this.length));
+  }
+
+  /**
+   * A hyperslab as h5wasm's slice(): a range of the first dimension and, for 2-D datasets, of the
+   * second ([] or a missing range: all of it), flattened row-major.
+   */
+  slice(ranges: Array<[number, number] | []>): unknown {
+    const shape = this.shape ?? [];
+    const span = (d: number): [number, number] => {
+      const r = ranges[d];
+      const n = shape[d] ?? 1;
+      return r?.length ? [Math.min(r[0], n), Math.min(Math.max(r[0], r[1]), n)] : [0, n];
+    };
+    if (shape.length > 2 && ranges.slice(2).some((r, d) => r.length && (r[0] !== 0 || r[1] < shape[d + 2]))) {
+      throw new RangeError('slices of the third dimension and beyond are not supported');
+    }
+    const inner = shape.slice(2).reduce((p, d) => p * d, 1);
+    const [r0, r1] = span(0);
+    const [c0, c1] = shape.length > 1 ? span(1) : [0, 1];
+    const width = shape.length > 1 ? shape[1] * inner : 1;
+    const rowBytes = (c1 - c0) * inner;
+    if (c0 === 0 && rowBytes === width) {
+      return decodeValue(this.ctx, this.datatype, [(r1 - r0) * width], this.readBytes(r0 * width, r1 * width));
+    }
+    // Some columns of each row: one read per row (memory stays at the slice's size).
+    const size = this.datatype.size;
+    const out = new Uint8Array((r1 - r0) * rowBytes * size);
+    for (let r = r0; r < r1; r++) {
+      const at = r * width + c0 * inner;
+      this.readElementsInto(at, at + rowBytes, out.subarray((r - r0) * rowBytes * size, (r - r0 + 1) * rowBytes * size));
+    }
+    return decodeValue(this.ctx, this.datatype, [(r1 - r0) * rowBytes], out);
+  }
+
+  /**
+   * Throws `Unsupported` unless every element can be read from where the file says it is: chunks
+   * never written (HDF5 fills them in) and data beyond the end of the file are left to h5wasm.
+   */
+  checkReadable(): void {
+    const bytes = this.length * this.datatype.size;
+    const layout = this.layout;
+    const fileSize = this.ctx.file.size;
+    if (layout.kind === 'compact' && layout.bytes.length < bytes) throw new Unsupported('a short compact dataset');
+    if (layout.kind === 'contiguous' && bytes > 0 && (isUndefined(layout.address) || layout.address + bytes > fileSize)) {
+      throw new Unsupported('contiguous data beyond the end of the file');
+    }
+    if (layout.kind !== 'chunked' || bytes === 0) return;
+    const per = layout.chunk[0];
+    const index = this.chunks();
+    for (let k = 0; k * per < this.length; k++) {
+      const c = index.get(k);
+      if (!c || c.address + per * this.datatype.size > fileSize) throw new Unsupported('a chunk never written or beyond the end of the file');
+    }
+  }
+
+  /** Reads elements [lo, hi) of the flattened dataset into `dest` (their raw little-endian bytes). */
+  readElementsInto(lo: number, hi: number, dest: Uint8Array): void {
+    const size = this.datatype.size;
+    if (dest.length !== (hi - lo) * size) throw new RangeError('destination size does not match the range');
+    if (hi > this.length || lo < 0 || hi < lo) throw new RangeError('range beyond the dataset');
+    const layout = this.layout;
+    if (layout.kind === 'compact') {
+      dest.set(layout.bytes.subarray(lo * size, hi * size));
+      return;
+    }
+    if (layout.kind === 'contiguous') {
+      if (isUndefined(layout.address)) dest.fill(0);
+      else this.ctx.file.readInto(layout.address + lo * size, dest);
+      return;
+    }
+    this.readChunked(lo, hi, dest);
+  }
+
+  /** Reads consecutive chunks that lie back to back in the file with one read. */
+  private readChunked(lo: number, hi: number, dest: Uint8Array): void {
+    const size = this.datatype.size;
+    const per = (this.layout as { chunk: number[] }).chunk[0];
+    const index = this.chunks();
+    let at = lo;
+    while (at < hi) {
+      const k = Math.floor(at / per);
+      const c = index.get(k);
+      if (!c) throw new CellTypistError('corrupt_h5ad', 'the h5ad file lacks a block of its matrix: it is truncated or corrupt; export it again');
+      // Extend the read over following chunks stored right after this one.
+      let runEnd = Math.min(hi, (k + 1) * per);
+      let next = k + 1;
+      let expected = c.address + per * size;
+      while (runEnd < hi) {
+        const n = index.get(next);
+        if (!n || n.address !== expected) break;
+        runEnd = Math.min(hi, (next + 1) * per);
+        expected += per * size;
+        next++;
+      }
+      this.ctx.file.readInto(c.address + (at - k * per) * size, dest.subarray((at - lo) * size, (runEnd - lo) * size));
+      at = runEnd;
+    }
+  }
+
+  private chunks(): Map<number, { address: number; size: number }> {
+    if (!this.chunkIndex) {
+      const layout = this.layout as { btree: number; chunk: number[] };
+      const index = new Map<number, { address: number; size: number }>();
+      if (!isUndefined(layout.btree)) this.ctx.chunks(layout.btree, 1, layout.chunk, index);
+      this.chunkIndex = index;
+    }
+    return this.chunkIndex;
+  }
+
+  private readBytes(lo: number, hi: number): Uint8Array {
+    const out = new Uint8Array(Math.max(0, hi - lo) * this.datatype.size);
+    if (out.length) this.readElementsInto(lo, hi, out);
+    return out;
+  }
+}
+
+/** The root group of a file read directly. */
+export class DirectFile extends DirectGroup implements H5File {
+  private constructor(
+    ctx: Context,
+    private readonly onClose: () => void,
+  ) {
+    super(ctx, readObjectHeader(ctx.root, (at, n) => ctx.read(at, Math.min(n, ctx.file.size - at))));
+  }
+
+  /** Opens the file; throws `Unsupported` when its structure needs the HDF5 library. */
+  static open(file: PositionalReader, onClose: () => void = () => {}): DirectFile {
+    return new DirectFile(new Context(file), onClose);
+  }
+
+  close(): void {
+    this.onClose();
+  }
+}
+
+export { Unsupported };
