@@ -4,6 +4,7 @@
  */
 import { h5wasmNode } from './h5wasm-node.ts';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { inflateSync } from 'node:zlib';
 import { CellTypistError } from '../types.ts';
 import { H5adReader, type H5File, type H5Raw } from './read.ts';
 import { checkHdf5Signature } from './signature.ts';
@@ -68,6 +69,7 @@ function positionalReader(path: string, size: number): PositionalReader & { clos
         done += n;
       }
     },
+    inflate: (bytes: Uint8Array) => inflateSync(bytes),
     close() {
       if (fd >= 0) closeSync(fd);
       fd = -1;

@@ -21,6 +21,7 @@ import {
   parseAttribute,
   parseDatatype,
   parseDataspace,
+  parseFilters,
   parseLayout,
   parseLink,
   type PositionalReader,
@@ -29,6 +30,7 @@ import {
   readSuperblock,
   Unsupported,
 } from './format.ts';
+import { ChunkedStorage } from './chunked.ts';
 
 /** Most bytes of metadata kept in memory (pages of the file read for headers, B-trees and heaps). */
 const PAGE = 64 * 1024;
@@ -163,31 +165,6 @@ class Context {
     }
   }
 
-  /** Addresses of a chunked dataset's chunks by chunk index (1-D), from its v1 B-tree (type 1). */
-  chunks(address: number, rank: number, chunk: number[], out: Map<number, { address: number; size: number }>, depth = 0): void {
-    if (depth > 32) throw new Unsupported('a chunk B-tree deeper than 32 levels');
-    const head = new Cursor(this.read(address, 24));
-    head.signature('TREE');
-    if (head.u8() !== 1) throw new Unsupported('a chunk B-tree of another type');
-    const level = head.u8();
-    const entries = head.u16();
-    const keySize = 8 + 8 * (rank + 1);
-    const body = new Cursor(this.read(address + 24, entries * (keySize + 8) + keySize));
-    for (let i = 0; i < entries; i++) {
-      const size = body.u32();
-      const mask = body.u32();
-      const offsets: number[] = [];
-      for (let d = 0; d <= rank; d++) offsets.push(body.u64());
-      const child = body.u64();
-      if (level > 0) {
-        this.chunks(child, rank, chunk, out, depth + 1);
-        continue;
-      }
-      if (mask !== 0) throw new Unsupported('filtered chunks');
-      if (rank !== 1) throw new Unsupported('chunked datasets of more than one dimension');
-      out.set(offsets[0] / chunk[0], { address: child, size });
-    }
-  }
 }
 
 function compareBytes(a: string, b: string): number {
@@ -336,7 +313,7 @@ function openObject(ctx: Context, address: number): DirectGroup | DirectDataset 
   return isGroup ? new DirectGroup(ctx, messages) : new DirectDataset(ctx, messages);
 }
 
-/** A dataset of numbers or strings, contiguous, compact or chunked (1-D, unfiltered). */
+/** A dataset of numbers or strings: contiguous, compact or chunked (1-D or 2-D, maybe gzip-compressed). */
 export class DirectDataset implements H5Dataset {
   readonly type = 'Dataset';
   readonly attrs: Record<string, H5Attr>;
@@ -345,7 +322,7 @@ export class DirectDataset implements H5Dataset {
   readonly metadata: NonNullable<H5Dataset['metadata']>;
   private readonly datatype: Datatype;
   private readonly layout: Layout;
-  private chunkIndex: Map<number, { address: number; size: number }> | null = null;
+  private readonly chunked: ChunkedStorage | null = null;
 
   constructor(
     private readonly ctx: Context,
@@ -354,11 +331,12 @@ export class DirectDataset implements H5Dataset {
     let space: number[] | null | undefined;
     let datatype: Datatype | undefined;
     let layout: Layout | undefined;
+    const filters: number[] = [];
     for (const m of messages) {
       if (m.type === MSG.dataspace) space = parseDataspace(m.body);
       else if (m.type === MSG.datatype) datatype = parseDatatype(m.body);
       else if (m.type === MSG.layout) layout = parseLayout(m.body);
-      else if (m.type === MSG.filters) throw new Unsupported('filtered (compressed) datasets');
+      else if (m.type === MSG.filters) filters.push(...parseFilters(m.body));
       else if (m.type === MSG.external) throw new Unsupported('external storage');
     }
     if (space === undefined || !datatype || !layout) throw new Unsupported('a dataset without a dataspace, datatype or layout');
@@ -368,7 +346,11 @@ export class DirectDataset implements H5Dataset {
     this.dtype = dtypeString(datatype);
     this.metadata = metadataOf(datatype);
     this.attrs = attributesOf(ctx, messages);
-    if (layout.kind === 'chunked' && layout.chunk.length !== 1) throw new Unsupported('chunked datasets of more than one dimension');
+    if (layout.kind === 'chunked') {
+      this.chunked = new ChunkedStorage(ctx.file, (at, n) => ctx.read(at, n), layout.btree, layout.chunk, space ?? [], datatype.size, filters);
+    } else if (filters.length) {
+      throw new Unsupported('filters on unchunked data');
+    }
   }
 
   /** Elements in the dataset. */
@@ -420,18 +402,11 @@ export class DirectDataset implements H5Dataset {
   checkReadable(): void {
     const bytes = this.length * this.datatype.size;
     const layout = this.layout;
-    const fileSize = this.ctx.file.size;
     if (layout.kind === 'compact' && layout.bytes.length < bytes) throw new Unsupported('a short compact dataset');
-    if (layout.kind === 'contiguous' && bytes > 0 && (isUndefined(layout.address) || layout.address + bytes > fileSize)) {
+    if (layout.kind === 'contiguous' && bytes > 0 && (isUndefined(layout.address) || layout.address + bytes > this.ctx.file.size)) {
       throw new Unsupported('contiguous data beyond the end of the file');
     }
-    if (layout.kind !== 'chunked' || bytes === 0) return;
-    const per = layout.chunk[0];
-    const index = this.chunks();
-    for (let k = 0; k * per < this.length; k++) {
-      const c = index.get(k);
-      if (!c || c.address + per * this.datatype.size > fileSize) throw new Unsupported('a chunk never written or beyond the end of the file');
-    }
+    if (this.chunked && bytes > 0) this.chunked.checkReadable();
   }
 
   /** Reads elements [lo, hi) of the flattened dataset into `dest` (their raw little-endian bytes). */
@@ -440,52 +415,11 @@ export class DirectDataset implements H5Dataset {
     if (dest.length !== (hi - lo) * size) throw new RangeError('destination size does not match the range');
     if (hi > this.length || lo < 0 || hi < lo) throw new RangeError('range beyond the dataset');
     const layout = this.layout;
-    if (layout.kind === 'compact') {
-      dest.set(layout.bytes.subarray(lo * size, hi * size));
-      return;
-    }
-    if (layout.kind === 'contiguous') {
+    if (layout.kind === 'compact') dest.set(layout.bytes.subarray(lo * size, hi * size));
+    else if (layout.kind === 'contiguous') {
       if (isUndefined(layout.address)) dest.fill(0);
       else this.ctx.file.readInto(layout.address + lo * size, dest);
-      return;
-    }
-    this.readChunked(lo, hi, dest);
-  }
-
-  /** Reads consecutive chunks that lie back to back in the file with one read. */
-  private readChunked(lo: number, hi: number, dest: Uint8Array): void {
-    const size = this.datatype.size;
-    const per = (this.layout as { chunk: number[] }).chunk[0];
-    const index = this.chunks();
-    let at = lo;
-    while (at < hi) {
-      const k = Math.floor(at / per);
-      const c = index.get(k);
-      if (!c) throw new CellTypistError('corrupt_h5ad', 'the h5ad file lacks a block of its matrix: it is truncated or corrupt; export it again');
-      // Extend the read over following chunks stored right after this one.
-      let runEnd = Math.min(hi, (k + 1) * per);
-      let next = k + 1;
-      let expected = c.address + per * size;
-      while (runEnd < hi) {
-        const n = index.get(next);
-        if (!n || n.address !== expected) break;
-        runEnd = Math.min(hi, (next + 1) * per);
-        expected += per * size;
-        next++;
-      }
-      this.ctx.file.readInto(c.address + (at - k * per) * size, dest.subarray((at - lo) * size, (runEnd - lo) * size));
-      at = runEnd;
-    }
-  }
-
-  private chunks(): Map<number, { address: number; size: number }> {
-    if (!this.chunkIndex) {
-      const layout = this.layout as { btree: number; chunk: number[] };
-      const index = new Map<number, { address: number; size: number }>();
-      if (!isUndefined(layout.btree)) this.ctx.chunks(layout.btree, 1, layout.chunk, index);
-      this.chunkIndex = index;
-    }
-    return this.chunkIndex;
+    } else this.chunked!.readElements(lo, hi, dest);
   }
 
   private readBytes(lo: number, hi: number): Uint8Array {

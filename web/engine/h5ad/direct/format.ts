@@ -16,6 +16,11 @@ export interface PositionalReader {
   readonly size: number;
   /** Fills `dest` from the file at `offset`; throws if the file ends first. */
   readInto(offset: number, dest: Uint8Array): void;
+  /**
+   * zlib decompression (Node: zlib.inflateSync), for gzip-compressed datasets; without it such
+   * files are left to h5wasm.
+   */
+  inflate?(bytes: Uint8Array): Uint8Array;
 }
 
 const UNDEFINED = Number.MAX_SAFE_INTEGER;
@@ -289,6 +294,42 @@ export function parseLayout(c: Cursor): Layout {
     return { kind: 'chunked', btree, chunk: chunk.slice(0, -1) }; // the last one is the element size
   }
   throw new Unsupported(`data layout class ${cls}`);
+}
+
+/** HDF5's filter ids of the filters read here: gzip (deflate) and the byte shuffle. */
+export const FILTER_DEFLATE = 1;
+export const FILTER_SHUFFLE = 2;
+
+/** The filter ids of a filter pipeline message (spec IV.A.2.l), in the order they were applied. */
+export function parseFilters(c: Cursor): number[] {
+  const version = c.u8();
+  const n = c.u8();
+  if (version === 1) c.skip(6);
+  else if (version !== 2) throw new Unsupported(`filter pipeline version ${version}`);
+  const ids: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const id = c.u16();
+    const nameLength = version === 1 || id >= 256 ? c.u16() : 0;
+    c.skip(2); // flags
+    const values = c.u16();
+    c.skip(version === 1 ? Math.ceil(nameLength / 8) * 8 : nameLength);
+    c.skip(4 * values + (version === 1 && values % 2 ? 4 : 0));
+    ids.push(id);
+  }
+  return ids;
+}
+
+/** Reverses the byte shuffle: bytes were grouped by their position within each element. */
+export function unshuffle(src: Uint8Array, elementSize: number): Uint8Array {
+  if (elementSize <= 1) return src;
+  const n = Math.floor(src.length / elementSize);
+  const out = new Uint8Array(src.length);
+  for (let b = 0; b < elementSize; b++) {
+    const from = b * n;
+    for (let i = 0; i < n; i++) out[i * elementSize + b] = src[from + i];
+  }
+  out.set(src.subarray(n * elementSize), n * elementSize); // a trailing partial element stays as is
+  return out;
 }
 
 /** An attribute message: name, type, shape and raw value bytes. */
