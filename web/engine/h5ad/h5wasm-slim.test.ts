@@ -2,7 +2,7 @@
 // a file, written once, and h5wasm as installed whenever anything is unexpected.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -61,6 +61,23 @@ console.log(f.get('X/indptr').shape[0]);`;
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim(), '1001');
     assert.equal(existsSync(entry), false); // rewritten by the next run
+  });
+
+  it('keeps the newest copies only (each h5wasm upgrade writes a new one)', () => {
+    const dir = tmp();
+    const old = ['100-1', '100-2', '100-3', '100-4'].map((name, i) => {
+      const d = path.join(dir, name);
+      mkdirSync(d);
+      utimesSync(d, 1000 + i, 1000 + i);
+      return d;
+    });
+    const entry = slimH5wasmEntry(dir)!;
+    assert.ok(existsSync(entry));
+    // The new copy and the two newest old ones (a second install in use keeps its copy).
+    assert.deepEqual(
+      old.map((d) => existsSync(d)),
+      [false, false, true, true],
+    );
   });
 
   it('gives up quietly when the cache cannot be written', () => {

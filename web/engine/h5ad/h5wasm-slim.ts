@@ -6,7 +6,7 @@
  * version (first run); anything unexpected (another layout of h5wasm's script, a cache that cannot
  * be written) leaves h5wasm as it is.
  */
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultCacheDir } from '../models/file-store.ts';
@@ -39,12 +39,30 @@ export function slimH5wasmEntry(cacheDir = path.join(defaultCacheDir(), '.h5wasm
       writeFileSync(path.join(tmp, 'hdf5_util.js'), slim.script);
       writeFileSync(path.join(tmp, 'hdf5_hl.js'), hl);
       renameSync(tmp, dir);
+      pruneCopies(cacheDir, dir);
     } catch {
       rmSync(tmp, { recursive: true, force: true }); // a full disk, or another run was first
     }
     return existsSync(entry) ? entry : null;
   } catch {
     return null;
+  }
+}
+
+/** Copies kept: one per h5wasm install in use (e.g. a global and a project install), not one per upgrade. */
+const KEEP_COPIES = 3;
+
+/** Removes all but the newest KEEP_COPIES copies (each upgrade of h5wasm writes a new one). */
+function pruneCopies(cacheDir: string, current: string): void {
+  try {
+    const copies = readdirSync(cacheDir)
+      .filter((name) => /^\d+-\d+$/.test(name))
+      .map((name) => ({ dir: path.join(cacheDir, name), at: statSync(path.join(cacheDir, name)).mtimeMs }))
+      .filter((c) => c.dir !== current)
+      .sort((a, b) => b.at - a.at);
+    for (const c of copies.slice(KEEP_COPIES - 1)) rmSync(c.dir, { recursive: true, force: true });
+  } catch {
+    // another run pruned first, or the cache is read-only: nothing lost
   }
 }
 
