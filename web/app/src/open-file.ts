@@ -9,6 +9,8 @@ import { checkHdf5Signature } from '../../engine/h5ad/signature.ts';
 import { CellTypistError } from '../../engine/types.ts';
 import { randomAccessFs } from '../../engine/h5ad/random-access-fs.ts';
 import { readAheadBlob } from './read-ahead.ts';
+import { openDirectH5ad } from '../../engine/h5ad/direct/open.ts';
+import { filePositionalReader } from '../../engine/formats/byte-source.ts';
 
 let mounted = false;
 
@@ -34,8 +36,10 @@ export async function h5Raw(): Promise<H5Raw> {
   return (await h5wasm.ready) as unknown as H5Raw;
 }
 
-/** Opens `file` as an .h5ad; the caller closes the reader. */
+/** Opens `file` as an .h5ad (directly when it can, else through h5wasm); the caller closes the reader. */
 export async function openFile(file: File): Promise<H5adReader> {
+  const direct = openDirectH5ad(filePositionalReader(file), () => undefined);
+  if (direct) return direct;
   const f = await mountHdf5(file);
   try {
     return new H5adReader(f, await h5Raw());

@@ -45,7 +45,7 @@ function geneMap(table: GeneTable, id: number) {
 
 /** Any supported input (h5ad, Cell Ranger .h5/folder, tables, mtx + names) from the dropped files. */
 async function openInput(files: File[], transpose_input?: boolean, model_features?: string[], onProgress?: (f: number, m: string) => void): Promise<MatrixReader> {
-  return openInputFiles(files, { openHdf5: mountHdf5, h5_raw: await h5Raw(), transpose_input, model_features, onProgress });
+  return openInputFiles(files, { openHdf5: mountHdf5, load_h5_raw: h5Raw, transpose_input, model_features, onProgress });
 }
 
 /** The input of a run: every file given (a .mtx with its names, a Cell Ranger folder). */

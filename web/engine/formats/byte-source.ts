@@ -4,6 +4,9 @@
  * read on demand, so a file is never held whole in memory.
  */
 
+import type { PositionalReader } from '../h5ad/direct/format.ts';
+import { CellTypistError } from '../types.ts';
+
 export interface ByteSource {
   /** File name, for messages. */
   readonly name: string;
@@ -21,6 +24,22 @@ export function fileByteSource(file: File, name = file.name): ByteSource {
     size: file.size,
     read: (offset, length) => new Uint8Array(reader.readAsArrayBuffer(file.slice(offset, Math.min(file.size, offset + length)))),
     close: () => {},
+  };
+}
+
+/**
+ * A browser File as the direct HDF5 reader's positional reads (dedicated or shared worker only):
+ * each read is one FileReaderSync call, so a file is never held whole in memory.
+ */
+export function filePositionalReader(file: File): PositionalReader {
+  const reader = new (globalThis as unknown as { FileReaderSync: new () => { readAsArrayBuffer(b: Blob): ArrayBuffer } }).FileReaderSync();
+  return {
+    size: file.size,
+    readInto(offset, dest) {
+      const bytes = new Uint8Array(reader.readAsArrayBuffer(file.slice(offset, offset + dest.length)));
+      if (bytes.length !== dest.length) throw new CellTypistError('corrupt_h5ad', `'${file.name}' ends before its data: the file is truncated; download or export it again`);
+      dest.set(bytes);
+    },
   };
 }
 
