@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -63,6 +65,30 @@ TEST(Background, DestructorWaitsForTheTask) {
         });
     }
     EXPECT_TRUE(done);
+}
+
+TEST(Background, ThreadsServeBatchAfterBatch) {
+    // The same threads run every batch (started once), batches of any size up to the largest.
+    Background bg;
+    std::mutex m;
+    std::set<std::thread::id> ids;
+    std::atomic<int> total{0};
+    for (std::size_t batch = 0; batch < 200; ++batch) {
+        const std::size_t n = 1 + batch % 3;
+        bg.start(n, [&](std::size_t) {
+            total++;
+            std::lock_guard<std::mutex> lock(m);
+            ids.insert(std::this_thread::get_id());
+        });
+        if (batch % 2)
+            bg.wait();
+        else
+            while (!bg.done()) std::this_thread::yield();
+    }
+    bg.wait();
+    EXPECT_EQ(total, 200 / 3 * 6 + 1 + 2);  // 66 full cycles of 1 + 2 + 3 tasks, then 1 + 2
+    EXPECT_LE(ids.size(), 3u);
+    EXPECT_NE(ids.count(std::this_thread::get_id()), 1u);
 }
 
 }  // namespace
