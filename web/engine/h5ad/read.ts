@@ -636,8 +636,9 @@ export class H5adReader {
       if (c.type === GROUP) {
         const enc = attrString(c, 'encoding-type');
         if (enc === 'categorical') {
-          const cats = decodeStrings(((c as H5Group).get('categories') as H5Dataset).value);
-          const codes = toInt(((c as H5Group).get('codes') as H5Dataset).value);
+          // Through dataset(): a categorical without its parts is a clear 'corrupt' error.
+          const cats = decodeStrings(this.dataset(`${path}/${name}/categories`).value);
+          const codes = toInt(this.dataset(`${path}/${name}/codes`).value);
           return Array.from(codes, (k) => (Number(k) < 0 ? 'nan' : cats[Number(k)]));
         }
         const values = (c as H5Group).get('values') as H5Dataset | null;

@@ -138,15 +138,16 @@ export class ChunkedStorage {
   private chunks(): Map<number, Chunk> {
     if (!this.index) {
       const index = new Map<number, Chunk>();
-      if (this.btree >= 0 && this.btree < Number.MAX_SAFE_INTEGER) this.walk(this.btree, index, 0);
+      if (this.btree >= 0 && this.btree < Number.MAX_SAFE_INTEGER) this.walk(this.btree, index, new Set());
       this.index = index;
     }
     return this.index;
   }
 
-  /** Collects the chunks of the B-tree node at `address`, keyed by their row-major grid index. */
-  private walk(address: number, out: Map<number, Chunk>, depth: number): void {
-    if (depth > 32) throw new Unsupported('a chunk B-tree deeper than 32 levels');
+  /** Collects the chunks of the B-tree node at `address`, keyed by their row-major grid index (each node once: a damaged tree may loop). */
+  private walk(address: number, out: Map<number, Chunk>, seen: Set<number>): void {
+    if (seen.has(address) || seen.size > 1_000_000) throw new Unsupported('a chunk B-tree that loops');
+    seen.add(address);
     const rank = this.shape.length;
     const head = new Cursor(this.read(address, 24));
     head.signature('TREE');
@@ -166,7 +167,7 @@ export class ChunkedStorage {
       }
       body.skip(8); // the element dimension's offset (0)
       const child = body.u64();
-      if (level > 0) this.walk(child, out, depth + 1);
+      if (level > 0) this.walk(child, out, seen);
       else out.set(key, { address: child, size, mask });
     }
   }

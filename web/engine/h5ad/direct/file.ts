@@ -32,6 +32,19 @@ import {
 } from './format.ts';
 import { ChunkedStorage } from './chunked.ts';
 
+/**
+ * Runs a read of an opened file: a structure found damaged only now (the open checks what an
+ * annotation reads, not every byte) is one clear message, whatever broke.
+ */
+function guarded<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof CellTypistError) throw e;
+    throw new CellTypistError('corrupt_h5ad', `the h5ad file is damaged (${(e as Error).message}): it is probably truncated or corrupt; export it again`);
+  }
+}
+
 /** Most bytes of metadata kept in memory (pages of the file read for headers, B-trees and heaps). */
 const PAGE = 64 * 1024;
 const MAX_PAGES = 256;
@@ -132,9 +145,10 @@ class Context {
     return this.read(c.u64(), size);
   }
 
-  /** Walks a group's v1 B-tree (type 0) down to its symbol table nodes. */
-  private symbolTable(address: number, names: Uint8Array, out: Map<string, number>, depth = 0): void {
-    if (depth > 32) throw new Unsupported('a group B-tree deeper than 32 levels');
+  /** Walks a group's v1 B-tree (type 0) down to its symbol table nodes (each node once: a damaged tree may loop). */
+  private symbolTable(address: number, names: Uint8Array, out: Map<string, number>, seen = new Set<number>()): void {
+    if (seen.has(address) || seen.size > 100_000) throw new Unsupported('a group B-tree that loops');
+    seen.add(address);
     const head = new Cursor(this.read(address, 24));
     head.signature('TREE');
     if (head.u8() !== 0) throw new Unsupported('a group B-tree of another type');
@@ -144,7 +158,7 @@ class Context {
     for (let i = 0; i < entries; i++) {
       body.skip(8); // key: a name's heap offset
       const child = body.u64();
-      if (level > 0) this.symbolTable(child, names, out, depth + 1);
+      if (level > 0) this.symbolTable(child, names, out, seen);
       else this.symbolNode(child, names, out);
     }
   }
@@ -255,7 +269,7 @@ function attributesOf(ctx: Context, messages: Message[]): Record<string, H5Attr>
     out[a.name] = {
       get value() {
         if (!decoded) {
-          value = decodeValue(ctx, a.type, a.shape, a.data.subarray(0, (a.shape ?? []).reduce((p, d) => p * d, 1) * a.type.size));
+          value = guarded(() => decodeValue(ctx, a.type, a.shape, a.data.subarray(0, (a.shape ?? []).reduce((p, d) => p * d, 1) * a.type.size)));
           decoded = true;
         }
         return value;
@@ -285,6 +299,10 @@ class DirectGroup implements H5Group {
   }
 
   get(path: string): DirectGroup | DirectDataset | null {
+    return guarded(() => this.lookup(path));
+  }
+
+  private lookup(path: string): DirectGroup | DirectDataset | null {
     const parts = path.split('/').filter(Boolean);
     let node: DirectGroup | DirectDataset = this;
     for (const part of parts) {
@@ -360,7 +378,7 @@ export class DirectDataset implements H5Dataset {
 
   get value(): unknown {
     if (this.shape === null) return null;
-    return decodeValue(this.ctx, this.datatype, this.shape, this.readBytes(0, this.length));
+    return guarded(() => decodeValue(this.ctx, this.datatype, this.shape!, this.readBytes(0, this.length)));
   }
 
   /**
@@ -368,6 +386,10 @@ export class DirectDataset implements H5Dataset {
    * second ([] or a missing range: all of it), flattened row-major.
    */
   slice(ranges: Array<[number, number] | []>): unknown {
+    return guarded(() => this.sliceOf(ranges));
+  }
+
+  private sliceOf(ranges: Array<[number, number] | []>): unknown {
     const shape = this.shape ?? [];
     const span = (d: number): [number, number] => {
       const r = ranges[d];
@@ -390,7 +412,7 @@ export class DirectDataset implements H5Dataset {
     const out = new Uint8Array((r1 - r0) * rowBytes * size);
     for (let r = r0; r < r1; r++) {
       const at = r * width + c0 * inner;
-      this.readElementsInto(at, at + rowBytes, out.subarray((r - r0) * rowBytes * size, (r - r0 + 1) * rowBytes * size));
+      this.readInto(at, at + rowBytes, out.subarray((r - r0) * rowBytes * size, (r - r0 + 1) * rowBytes * size));
     }
     return decodeValue(this.ctx, this.datatype, [(r1 - r0) * rowBytes], out);
   }
@@ -411,6 +433,10 @@ export class DirectDataset implements H5Dataset {
 
   /** Reads elements [lo, hi) of the flattened dataset into `dest` (their raw little-endian bytes). */
   readElementsInto(lo: number, hi: number, dest: Uint8Array): void {
+    guarded(() => this.readInto(lo, hi, dest));
+  }
+
+  private readInto(lo: number, hi: number, dest: Uint8Array): void {
     const size = this.datatype.size;
     if (dest.length !== (hi - lo) * size) throw new RangeError('destination size does not match the range');
     if (hi > this.length || lo < 0 || hi < lo) throw new RangeError('range beyond the dataset');
@@ -424,7 +450,7 @@ export class DirectDataset implements H5Dataset {
 
   private readBytes(lo: number, hi: number): Uint8Array {
     const out = new Uint8Array(Math.max(0, hi - lo) * this.datatype.size);
-    if (out.length) this.readElementsInto(lo, hi, out);
+    if (out.length) this.readInto(lo, hi, out);
     return out;
   }
 }

@@ -142,6 +142,15 @@ export const MSG = {
   attributeInfo: 0x15,
 } as const;
 
+/** Continuation blocks of one object header at most (a damaged file could chain them in a loop). */
+const MAX_HEADER_BLOCKS = 256;
+
+/** Records a continuation block, refusing loops and endless chains. */
+function addBlock<T extends [number, ...unknown[]]>(blocks: T[], block: T): void {
+  if (blocks.length >= MAX_HEADER_BLOCKS || blocks.some((b) => b[0] === block[0])) throw new Unsupported('an object header whose continuations loop');
+  blocks.push(block);
+}
+
 /** The messages of the object header at `address` (v1 or v2), continuation blocks followed. */
 export function readObjectHeader(address: number, read: (at: number, n: number) => Uint8Array): Message[] {
   const first = read(address, 16);
@@ -162,7 +171,7 @@ export function readObjectHeader(address: number, read: (at: number, n: number) 
         body.skip(3);
         if (flags & 0x02) throw new Unsupported('shared header messages');
         const m = new Cursor(body.take(len));
-        if (type === MSG.continuation) blocks.push([m.u64(), m.u64()]);
+        if (type === MSG.continuation) addBlock(blocks, [m.u64(), m.u64()]);
         else out.push({ type, body: m });
       }
     }
@@ -189,7 +198,7 @@ export function readObjectHeader(address: number, read: (at: number, n: number) 
       if (flags & 0x04) body.skip(2);
       if (mflags & 0x02) throw new Unsupported('shared header messages');
       const m = new Cursor(body.take(len));
-      if (type === MSG.continuation) blocks.push([m.u64(), m.u64(), true]);
+      if (type === MSG.continuation) addBlock(blocks, [m.u64(), m.u64(), true]);
       else if (type !== 0) out.push({ type, body: m });
     }
   }
@@ -240,15 +249,19 @@ export function parseDatatype(c: Cursor): Datatype {
     if (size !== 4 && size !== 8) throw new Unsupported(`${size}-byte floats`);
     return { kind: 'float', size };
   }
-  if (cls === 3) return { kind: 'string', size, vlen: false, spacePadded: (bits & 0x0f) === 2 };
+  if (cls === 3) {
+    if (size < 1) throw new Unsupported('empty fixed-length strings');
+    return { kind: 'string', size, vlen: false, spacePadded: (bits & 0x0f) === 2 };
+  }
   if (cls === 9) {
     if ((bits & 0x0f) !== 1) throw new Unsupported('variable-length sequences');
+    if (size !== 16) throw new Unsupported('variable-length strings of another descriptor size');
     parseDatatype(c); // the character type
     return { kind: 'string', size, vlen: true };
   }
   if (cls === 8) {
     const base = parseDatatype(c);
-    if (base.kind !== 'int') throw new Unsupported('enums of other than integers');
+    if (base.kind !== 'int' || base.size !== size) throw new Unsupported('enums of other than integers');
     const n = bits & 0xffff;
     const names: string[] = [];
     for (let i = 0; i < n; i++) {
