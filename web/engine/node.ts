@@ -104,12 +104,13 @@ export async function annotate(
   // h5wasm (a 4 MB module) starts while the core and the model load; opening a Cell Ranger .h5
   // awaits it. An .h5ad is read without it (h5ad/direct/) unless it needs the HDF5 library.
   if (/\.(h5|hdf5)$/i.test(input)) h5wasmNode().catch(() => undefined);
-  const { core, variant } = await loadCore({ variant: chooseVariant(input, options) });
+  const bytes = inputBytes(input);
+  const { core, variant } = await loadCore({ variant: chooseVariant(input, options, bytes) });
   const nThreads = variant === 'simd-threads' ? (options.n_threads ?? 2) : 1;
   // An input of more than one chunk (over ~32 MB) is scored on n_threads workers: they load
   // (~0.1 s each) while the model and the input are read. annotateReader starts the ones it
   // needs otherwise, and awaits them before scoring (a failure to start one surfaces there).
-  if (variant === 'simd-threads' && inputBytes(input) > 32e6) ensurePthreadWorkers(core, nThreads).catch(() => undefined);
+  if (variant === 'simd-threads' && bytes > 32e6) ensurePthreadWorkers(core, nThreads).catch(() => undefined);
   onProgress?.({ stage: 'load_model', fraction: 0 });
   const m = loadModel(core, readModelBytes(model));
   try {
@@ -144,18 +145,18 @@ export async function annotate(
 /**
  * Inputs up to this size are annotated with the SIMD build unless a build or a thread count is
  * asked for: it starts faster (WebAssembly exceptions instead of JS trampolines, no workers), and
- * for a few chunks that beats scoring on two threads. Measured whole commands, 98 types: 1k cells
- * 0.57 against 0.66 s, 2k (50 MB) 0.81 against 0.92 s, 5k (123 MB) about even, 20k (490 MB) the
- * threaded build ~0.1 s faster.
+ * for a few chunks that beats scoring on two threads. Measured whole commands, 98 types (2
+ * December, the direct h5ad reader): 2k cells (50 MB) 0.72 against 0.75 s (CPU 0.83 against
+ * 0.99 s), 5k (123 MB) about even (0.96-1.00 against 0.94-1.04 s); at 20k (490 MB) the threaded
+ * build is faster.
  */
 export const SMALL_INPUT_BYTES = 64e6;
 
 /** The build for `annotate`: 'auto' means the SIMD build for small inputs (see SMALL_INPUT_BYTES). */
-export function chooseVariant(input: string, options: Pick<NodeAnnotateOptions, 'variant' | 'n_threads'>): 'auto' | Variant {
+export function chooseVariant(input: string, options: Pick<NodeAnnotateOptions, 'variant' | 'n_threads'>, size = inputBytes(input)): 'auto' | Variant {
   const want = options.variant ?? 'auto';
   if (want !== 'auto' || options.n_threads !== undefined) return want;
-  const bytes = inputBytes(input);
-  return bytes > 0 && bytes <= SMALL_INPUT_BYTES ? 'simd' : 'auto';
+  return size > 0 && size <= SMALL_INPUT_BYTES ? 'simd' : 'auto';
 }
 
 /** Size of an input file (0 for a folder or a missing file: the reader says what is wrong). */
