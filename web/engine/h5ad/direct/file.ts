@@ -473,5 +473,3 @@ export class DirectFile extends DirectGroup implements H5File {
     this.onClose();
   }
 }
-
-export { Unsupported };
