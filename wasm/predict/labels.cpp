@@ -11,9 +11,14 @@ std::vector<std::int32_t> best_match(const double* decision, std::size_t n_rows,
     std::vector<std::int32_t> out(n_rows, 0);
     for (std::size_t r = 0; r < n_rows; ++r) {
         const double* d = decision + r * n_labels;
+        // The running maximum in a register (d[c] > d[best] reloaded d[best] at every label).
         std::size_t best = 0;
+        double top = d[0];
         for (std::size_t c = 1; c < n_labels; ++c) {
-            if (d[c] > d[best]) best = c;
+            if (d[c] > top) {
+                top = d[c];
+                best = c;
+            }
         }
         out[r] = static_cast<std::int32_t>(best);
     }
