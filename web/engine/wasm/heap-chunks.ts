@@ -85,11 +85,12 @@ export class ChunkBuffers {
       return { data: bytes(this.data), indices: bytes(this.indices) };
     });
     if (!indptr) return null;
+    const read = indptr.length - 1; // rows read: `end` past the matrix's last row is clamped
     const pData = this.data.ensure(nnz);
     const pIdx = this.indices.ensure(nnz);
-    const pPtr = this.indptr.ensure(rows + 1);
-    (this.indptr.view(rows + 1) as Int32Array).set(indptr);
-    return { start, end, rows, nnz, data: pData, indices: pIdx, indptr: pPtr };
+    const pPtr = this.indptr.ensure(read + 1);
+    (this.indptr.view(read + 1) as Int32Array).set(indptr);
+    return { start, end: start + read, rows: read, nnz, data: pData, indices: pIdx, indptr: pPtr };
   }
 
   /** The chunk row holding nonzero `k` (for messages). */
