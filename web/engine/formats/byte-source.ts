@@ -32,10 +32,13 @@ export function fileByteSource(file: File, name = file.name): ByteSource {
  * each read is one FileReaderSync call, so a file is never held whole in memory.
  */
 export function filePositionalReader(file: File): PositionalReader {
-  const reader = new (globalThis as unknown as { FileReaderSync: new () => { readAsArrayBuffer(b: Blob): ArrayBuffer } }).FileReaderSync();
+  // Made at the first read: off a worker (no FileReaderSync) that read fails inside the direct
+  // reader's open, which then leaves the file to h5wasm instead of failing the caller.
+  let reader: { readAsArrayBuffer(b: Blob): ArrayBuffer } | null = null;
   return {
     size: file.size,
     readInto(offset, dest) {
+      reader ??= new (globalThis as unknown as { FileReaderSync: new () => { readAsArrayBuffer(b: Blob): ArrayBuffer } }).FileReaderSync();
       const bytes = new Uint8Array(reader.readAsArrayBuffer(file.slice(offset, offset + dest.length)));
       if (bytes.length !== dest.length) throw new CellTypistError('corrupt_h5ad', `'${file.name}' ends before its data: the file is truncated; download or export it again`);
       dest.set(bytes);
