@@ -34,12 +34,12 @@ export function fileByteSource(file: File, name = file.name): ByteSource {
 export function filePositionalReader(file: File): PositionalReader {
   // Made at the first read: off a worker (no FileReaderSync) that read fails inside the direct
   // reader's open, which then leaves the file to h5wasm instead of failing the caller.
-  let reader: { readAsArrayBuffer(b: Blob): ArrayBuffer } | null = null;
+  let source: ByteSource | null = null;
   return {
     size: file.size,
     readInto(offset, dest) {
-      reader ??= new (globalThis as unknown as { FileReaderSync: new () => { readAsArrayBuffer(b: Blob): ArrayBuffer } }).FileReaderSync();
-      const bytes = new Uint8Array(reader.readAsArrayBuffer(file.slice(offset, offset + dest.length)));
+      source ??= fileByteSource(file);
+      const bytes = source.read(offset, dest.length);
       if (bytes.length !== dest.length) throw new CellTypistError('corrupt_h5ad', `'${file.name}' ends before its data: the file is truncated; download or export it again`);
       dest.set(bytes);
     },

@@ -293,14 +293,28 @@ export class H5adReader {
   readRowsInto(source: MatrixSource, start: number, end: number, into: (nnz: number) => { data: Uint8Array; indices: Uint8Array }): Int32Array | null {
     const m = this.matrix(source);
     if (m.encoding !== 'csr') return null;
-    const data = this.dataset(`${m.path}/data`);
-    const indices = this.dataset(`${m.path}/indices`);
-    if (!data.readElementsInto || !indices.readElementsInto || !float32(data.metadata) || !int32(indices.metadata)) return null;
-    const { indptr, lo, hi } = this.rowPointers(m, start, Math.min(end, m.n_rows));
+    return this.readDirect(m, this.dataset(`${m.path}/data`), this.dataset(`${m.path}/indices`), start, Math.min(end, m.n_rows), into);
+  }
+
+  /**
+   * The direct reader's CSR read: row pointers of rows [start, end), then the values (and the
+   * column indices when `indices` is given) from the file into `into(nnz)`'s destinations; null
+   * where it does not apply (h5wasm datasets, other element types).
+   */
+  private readDirect(
+    m: MatrixInfo,
+    data: H5Dataset,
+    indices: H5Dataset | null,
+    start: number,
+    end: number,
+    into: (nnz: number) => { data: Uint8Array; indices: Uint8Array | null },
+  ): Int32Array | null {
+    if (!data.readElementsInto || !float32(data.metadata) || (indices && (!indices.readElementsInto || !int32(indices.metadata)))) return null;
+    const { indptr, lo, hi } = this.rowPointers(m, start, end);
     const dest = into(hi - lo);
     if (hi > lo) {
       data.readElementsInto(lo, hi, dest.data);
-      indices.readElementsInto(lo, hi, dest.indices);
+      if (indices) indices.readElementsInto!(lo, hi, dest.indices!);
     }
     return indptr;
   }
@@ -335,15 +349,14 @@ export class H5adReader {
 
   /** viewCsr for the direct reader: one read per array, into fresh arrays. */
   private directCsr(m: MatrixInfo, data: H5Dataset, indices: H5Dataset | null, start: number, end: number): (Omit<CsrChunk, 'indices'> & { indices: Int32Array | null }) | null {
-    if (!data.readElementsInto || !float32(data.metadata) || (indices && (!indices.readElementsInto || !int32(indices.metadata)))) return null;
-    const { indptr, lo, hi } = this.rowPointers(m, start, end);
-    const values = new Float32Array(hi - lo);
-    const columns = indices ? new Int32Array(hi - lo) : null;
-    if (hi > lo) {
-      data.readElementsInto(lo, hi, new Uint8Array(values.buffer));
-      if (columns) indices!.readElementsInto!(lo, hi, new Uint8Array(columns.buffer));
-    }
-    return { n_rows: end - start, n_cols: m.n_cols, indptr, data: values, indices: columns };
+    let values = new Float32Array(0);
+    let columns: Int32Array | null = null;
+    const indptr = this.readDirect(m, data, indices, start, end, (n) => {
+      values = new Float32Array(n);
+      columns = indices ? new Int32Array(n) : null;
+      return { data: new Uint8Array(values.buffer), indices: columns && new Uint8Array(columns.buffer) };
+    });
+    return indptr && { n_rows: end - start, n_cols: m.n_cols, indptr, data: values, indices: columns };
   }
 
   private scratchBuffer(i: number, bytes: number): number {

@@ -325,8 +325,13 @@ class DirectGroup implements H5Group {
   }
 }
 
+/** The messages of the object header at `address` (its first read may run past a file that ends sooner). */
+function headerAt(ctx: Context, address: number): Message[] {
+  return readObjectHeader(address, (at, n) => ctx.read(at, Math.min(n, ctx.file.size - at)));
+}
+
 function openObject(ctx: Context, address: number): DirectGroup | DirectDataset {
-  const messages = readObjectHeader(address, (at, n) => ctx.read(at, Math.min(n, ctx.file.size - at)));
+  const messages = headerAt(ctx, address);
   const isGroup = messages.some((m) => m.type === MSG.symbolTable || m.type === MSG.linkInfo || m.type === MSG.link || m.type === MSG.groupInfo);
   return isGroup ? new DirectGroup(ctx, messages) : new DirectDataset(ctx, messages);
 }
@@ -461,7 +466,7 @@ export class DirectFile extends DirectGroup implements H5File {
     ctx: Context,
     private readonly onClose: () => void,
   ) {
-    super(ctx, readObjectHeader(ctx.root, (at, n) => ctx.read(at, Math.min(n, ctx.file.size - at))));
+    super(ctx, headerAt(ctx, ctx.root));
   }
 
   /** Opens the file; throws `Unsupported` when its structure needs the HDF5 library. */
