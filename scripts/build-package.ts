@@ -2,10 +2,12 @@
  * `npm run build`, package part: compiles the engine, CLI, web component and worker to ESM + .d.ts
  * (tsc, tsconfig.build.json) into dist/lib, then places what the compiled code finds at run time:
  * the wasm core next to the loader (dist/lib/engine/wasm/generated) and the model registry
- * (dist/models/registry.json, where registry-node.js looks for it).
+ * (dist/models/registry.json, where registry-node.js looks for it). The CLI's bin is then bundled
+ * into one file (bundleCli).
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { build, type Plugin } from 'esbuild';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -54,7 +56,63 @@ function copyAssets() {
   chmodSync(path.join(lib, 'cli/bin.js'), 0o755);
 }
 
+/**
+ * `import.meta.url` of a module bundled into `bundle`, as the URL of the module's own file: the
+ * engine finds files next to its modules (the wasm core in engine/wasm/generated, the registry,
+ * worker scripts), and these stay in dist/lib beside the bundle. Occurrences inside a quoted
+ * string on their line (code that h5wasm-slim writes for another module) are left alone.
+ */
+function moduleUrls(bundle: string): Plugin {
+  return {
+    name: 'module-urls',
+    setup(b) {
+      b.onLoad({ filter: /\.js$/ }, (args) => {
+        const src = readFileSync(args.path, 'utf8');
+        if (!src.includes('import.meta.url')) return undefined;
+        const own = `new URL(${JSON.stringify(path.relative(path.dirname(bundle), args.path).split(path.sep).join('/'))}, import.meta.url).href`;
+        const contents = src
+          .split('\n')
+          .map((line) =>
+            line.replace(/import\.meta\.url/g, (m, at: number) => {
+              const before = line.slice(0, at);
+              const quotes = (q: string) => before.split(q).length - 1;
+              return quotes("'") % 2 || quotes('"') % 2 || quotes('`') % 2 ? m : own;
+            }),
+          )
+          .join('\n');
+        return { contents, loader: 'js' };
+      });
+    },
+  };
+}
+
+/**
+ * The CLI's bin as one ES module (its ~90 modules and fflate): Node resolves and compiles one file
+ * instead of walking the module graph, ~30 ms of every command's start (measured at 20k cells:
+ * 0.895 -> 0.863 s mean). h5wasm stays an import of the installed package, loaded only for the
+ * inputs that need it; the compiled modules stay in dist/lib for the library's users.
+ */
+async function bundleCli() {
+  const bin = path.join(lib, 'cli/bin.js');
+  const out = path.join(lib, 'cli/bin.bundle.tmp.js');
+  await build({
+    entryPoints: [bin],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['h5wasm', 'h5wasm/*'],
+    plugins: [moduleUrls(bin)],
+    logLevel: 'warning',
+  });
+  rmSync(bin);
+  renameSync(out, bin);
+  chmodSync(bin, 0o755);
+}
+
 compile();
 rewriteAssetUrls();
 copyAssets();
-console.log(`build: dist/lib (compiled engine, CLI, component, worker + wasm core) and dist/models/registry.json`);
+await bundleCli();
+console.log(`build: dist/lib (compiled engine, CLI (bundled bin), component, worker + wasm core) and dist/models/registry.json`);

@@ -3,5 +3,7 @@
 import { register } from 'tsx/esm/api';
 
 register();
+const { endQuietlyOnClosedPipe } = await import('./pipe.ts');
+endQuietlyOnClosedPipe();
 const { main } = await import('./main.ts');
 process.exitCode = await main(process.argv.slice(2));
