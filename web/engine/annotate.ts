@@ -7,6 +7,7 @@ import { chooseInput } from './h5ad/normalization.ts';
 import { harmonizeGenes, symbolsFromEnsembl } from './genes/matching.ts';
 import { convertForSpecies, type GeneMapSource } from './genes/orthologs.ts';
 import { explainOverlap, findSymbolColumn, invalidNames, looksLikeEnsembl, minOverlap } from './genes/identifiers.ts';
+import { makeUnique } from './genes/unique.ts';
 import type { MatrixReader } from './formats/reader.ts';
 import { clusterSource, ExpressionClusterer, overCluster } from './over-cluster.ts';
 import { type AnnotateOptions, type AnnotationResult, CellTypistError, type ProgressCallback } from './types.ts';
@@ -146,7 +147,7 @@ async function annotateWith(
       `${garbled.length.toLocaleString('en-US')} gene name(s) are not valid UTF-8 text in the file (the first is gene ${garbled[0] + 1}); they cannot match model genes. Re-save the file with UTF-8 gene names if they matter.`,
     );
   }
-  const unique = core.make_unique(rawGenes);
+  const unique = makeUnique(core, rawGenes);
   const renamed = unique.reduce((k, g, i) => k + (g !== rawGenes[i] ? 1 : 0), 0);
   if (renamed > 0) {
     const i = unique.findIndex((g, k) => g !== rawGenes[k]);

@@ -6,6 +6,7 @@
  * selection. Returns the model as CellTypist .pkl bytes (loadable by CellTypist and sklearn).
  */
 import { chooseInput } from './h5ad/normalization.ts';
+import { makeUnique } from './genes/unique.ts';
 import type { H5adReader } from './h5ad/read.ts';
 import { modelDataOf, writeModelPickle } from './models/pickle-writer.ts';
 import { CellTypistError, type ModelInfo, type ProgressCallback } from './types.ts';
@@ -75,7 +76,7 @@ export async function trainReader(reader: H5adReader, options: TrainOptions, ctx
   if (classes.size > 0.5 * n && n > 20) {
     warnings.push(`obs '${options.labels}' has ${classes.size.toLocaleString('en-US')} distinct values for ${n.toLocaleString('en-US')} cells: is it really a cell-type column?`);
   }
-  const genes = core.make_unique(options.gene_column ? reader.varNames(choice.source, options.gene_column) : reader.varNames(choice.source));
+  const genes = makeUnique(core, options.gene_column ? reader.varNames(choice.source, options.gene_column) : reader.varNames(choice.source));
   const trainer = new core.Trainer(info.n_cols);
   try {
     await forEachHeapChunk(core, reader, choice.source, { chunk_rows: options.chunk_rows, normalize: choice.normalize, signal, cancelled_message: 'training cancelled' }, (c) => {

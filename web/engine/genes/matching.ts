@@ -11,6 +11,7 @@ const VERSIONED = /^(ENS[A-Z]*[GT]\d{6,})\.\d+$/;
 
 /** ENSG…​.12 → ENSG…; other names unchanged. */
 export function stripVersion(name: string): string {
+  if (!name.startsWith('ENS')) return name; // most names: no regex run (tens of thousands per input)
   const m = VERSIONED.exec(name);
   return m ? m[1] : name;
 }

@@ -6,6 +6,7 @@
  * Not covered: models converted to the other species by orthologs (their genes do not match).
  */
 import { findSymbolColumn, looksLikeEnsembl } from '../genes/identifiers.ts';
+import { makeUnique } from '../genes/unique.ts';
 import { chooseInput } from '../h5ad/normalization.ts';
 import type { H5adReader, MatrixSource } from '../h5ad/read.ts';
 import { CellTypistError } from '../types.ts';
@@ -61,7 +62,7 @@ export class CellExplainer {
     let column = options.gene_column;
     const index = reader.varNames(choice.source);
     if (!column && looksLikeEnsembl(index)) column = findSymbolColumn(reader.varColumns(choice.source));
-    const genes = core.make_unique(column ? reader.varNames(choice.source, column) : index);
+    const genes = makeUnique(core, column ? reader.varNames(choice.source, column) : index);
     this.explainer = makeExplainer(core, model, genes);
     this.features = model.features();
     this.labels = model.labels();

@@ -49,10 +49,25 @@ function guarded<T>(read: () => T): T {
 const PAGE = 64 * 1024;
 const MAX_PAGES = 256;
 
+/** A global heap collection: its bytes, each object's offset and size by index, its text once decoded (null: not ASCII). */
+interface HeapCollection {
+  bytes: Uint8Array;
+  start: number[];
+  size: number[];
+  text?: string | null;
+}
+
+const utf8 = new TextDecoder();
+
+function isAscii(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] > 0x7f) return false;
+  return true;
+}
+
 /** The file and its decoded structures, shared by every object of one file. */
 class Context {
   private readonly pages = new Map<number, Uint8Array>();
-  private readonly heaps = new Map<number, Uint8Array[]>();
+  private readonly heaps = new Map<number, HeapCollection>();
   readonly root: number;
 
   constructor(readonly file: PositionalReader) {
@@ -83,38 +98,44 @@ class Context {
   }
 
   /**
-   * The objects of a global heap collection (spec III.E), by index: the variable-length strings
-   * of datasets and attributes. Indexed once per collection (a collection holds thousands of names).
+   * A global heap collection (spec III.E), indexed once (a collection holds thousands of names):
+   * the variable-length strings of datasets and attributes.
    */
-  private globalHeap(address: number): Uint8Array[] {
-    let objects = this.heaps.get(address);
-    if (!objects) {
+  private globalHeap(address: number): HeapCollection {
+    let h = this.heaps.get(address);
+    if (!h) {
       const head = new Cursor(this.read(address, 16));
       head.signature('GCOL');
       head.skip(4);
-      const heap = this.read(address, head.u64());
-      objects = [];
-      const c = new Cursor(heap, 16);
-      while (c.pos + 16 <= heap.length) {
+      const bytes = this.read(address, head.u64());
+      h = { bytes, start: [], size: [] };
+      const c = new Cursor(bytes, 16);
+      while (c.pos + 16 <= bytes.length) {
         const index = c.u16();
         c.skip(6);
         const size = c.u64();
         // Index 0 is the free space at the end; an object past the end is missing (looked up: an error).
-        if (index === 0 || size > heap.length - c.pos) break;
-        objects[index] = heap.subarray(c.pos, c.pos + size);
+        if (index === 0 || size > bytes.length - c.pos) break;
+        h.start[index] = c.pos;
+        h.size[index] = size;
         c.pos += Math.ceil(size / 8) * 8; // objects are padded to 8 bytes
       }
       if (this.heaps.size >= 64) this.heaps.clear();
-      this.heaps.set(address, objects);
+      this.heaps.set(address, h);
     }
-    return objects;
+    return h;
   }
 
-  /** Object `index` of the global heap collection at `address`. */
-  heapObject(address: number, index: number): Uint8Array {
-    const object = this.globalHeap(address)[index];
-    if (!object) throw new CellTypistError('corrupt_h5ad', 'the h5ad file lacks some of its text (names): it is truncated or corrupt; export it again');
-    return object;
+  /** The first `length` bytes of object `index` of the collection at `address`, as text. */
+  heapString(address: number, index: number, length: number): string {
+    const h = this.globalHeap(address);
+    const start = h.start[index];
+    if (start === undefined) throw new CellTypistError('corrupt_h5ad', 'the h5ad file lacks some of its text (names): it is truncated or corrupt; export it again');
+    const end = start + Math.min(length, h.size[index]);
+    // Names are nearly always ASCII: then the collection is decoded once and each string is a
+    // substring of it, ~2.5x faster than a TextDecoder call per name (40,000 names per input).
+    if (h.text === undefined) h.text = isAscii(h.bytes) ? utf8.decode(h.bytes) : null;
+    return h.text !== null ? h.text.substring(start, end) : utf8.decode(h.bytes.subarray(start, end));
   }
 
   /** Names and object header addresses of a group's members, sorted by name as h5wasm lists them. */
@@ -241,7 +262,7 @@ function decodeValue(ctx: Context, t: Datatype, shape: number[] | null, bytes: U
         const length = c.u32();
         const heap = c.u64();
         const index = c.u32();
-        out[i] = length === 0 ? '' : decoder.decode(ctx.heapObject(heap, index).subarray(0, length));
+        out[i] = length === 0 ? '' : ctx.heapString(heap, index, length);
       }
     } else {
       for (let i = 0; i < n; i++) {
