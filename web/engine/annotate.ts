@@ -8,6 +8,7 @@ import { harmonizeGenes, symbolsFromEnsembl } from './genes/matching.ts';
 import { convertForSpecies, type GeneMapSource } from './genes/orthologs.ts';
 import { explainOverlap, findSymbolColumn, invalidNames, looksLikeEnsembl, minOverlap } from './genes/identifiers.ts';
 import { makeUnique } from './genes/unique.ts';
+import { featuresOf } from './models/features.ts';
 import type { MatrixReader } from './formats/reader.ts';
 import { clusterSource, ExpressionClusterer, overCluster } from './over-cluster.ts';
 import { type AnnotateOptions, type AnnotationResult, CellTypistError, type ProgressCallback } from './types.ts';
@@ -118,13 +119,13 @@ async function annotateWith(
   const warnings = [...choice.warnings];
   let geneColumn = options.gene_column;
   const indexGenes = reader.varNames(choice.source);
-  if (!geneColumn && looksLikeEnsembl(indexGenes) && !looksLikeEnsembl(givenModel.features())) {
+  if (!geneColumn && looksLikeEnsembl(indexGenes) && !looksLikeEnsembl(featuresOf(givenModel))) {
     // As CELLxGENE and many pipelines store it: Ensembl IDs in the index, symbols in a column.
     geneColumn = findSymbolColumn(reader.varColumns(choice.source));
     if (geneColumn) warnings.push(`the var index holds Ensembl gene IDs; gene symbols are taken from var column '${geneColumn}'.`);
   }
   let rawGenes = geneColumn ? reader.varNames(choice.source, geneColumn) : indexGenes;
-  if (!geneColumn && ctx.idTable && looksLikeEnsembl(rawGenes) && !looksLikeEnsembl(givenModel.features()) && rawGenes.some((g) => g.startsWith('ENSG'))) {
+  if (!geneColumn && ctx.idTable && looksLikeEnsembl(rawGenes) && !looksLikeEnsembl(featuresOf(givenModel)) && rawGenes.some((g) => g.startsWith('ENSG'))) {
     // Human Ensembl IDs and no symbol column: CellTypist's GENCODE v44 id → symbol table.
     onProgress?.({ stage: 'read', fraction: 0, message: 'mapping Ensembl gene IDs to symbols' });
     let table: Uint8Array | null = null;
@@ -159,7 +160,7 @@ async function annotateWith(
   const model = converted.model;
   if (converted.warning) warnings.push(converted.warning);
   // Case-insensitive matching only within one species, and never after an ortholog conversion.
-  const modelFeatures = model.features();
+  const modelFeatures = featuresOf(model);
   const harmonized = harmonizeGenes(unique, modelFeatures, converted.same_species);
   const genes = harmonized.genes;
   if (harmonized.n_version + harmonized.n_case > 0) {
@@ -177,16 +178,16 @@ async function annotateWith(
   try {
     predictor = new core.Predictor(model, genes);
   } catch (e) {
-    throw new CellTypistError('no_overlap', `${explainOverlap(genes, model.features(), 0)} (${(e as Error).message})`);
+    throw new CellTypistError('no_overlap', `${explainOverlap(genes, featuresOf(model), 0)} (${(e as Error).message})`);
   }
   const nUsed = predictor.n_features_used();
   const nModel = model.n_features();
   if (nUsed < minOverlap(nModel)) {
     predictor.delete();
-    throw new CellTypistError('low_overlap', explainOverlap(genes, model.features(), nUsed));
+    throw new CellTypistError('low_overlap', explainOverlap(genes, featuresOf(model), nUsed));
   }
   if (nUsed < 0.5 * nModel) {
-    warnings.push(`${explainOverlap(genes, model.features(), nUsed)} Predictions may be unreliable.`);
+    warnings.push(`${explainOverlap(genes, featuresOf(model), nUsed)} Predictions may be unreliable.`);
   }
   // The expression pipeline's first pass (for the graph) rides along with prediction.
   const source = needGraph ? clusterSource(reader) : null;

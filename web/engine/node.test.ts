@@ -6,6 +6,10 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { annotate, chooseVariant, SMALL_INPUT_BYTES } from './node.ts';
 import { sharedPath } from './testing/fixtures.ts';
+import { writeTestH5ad } from './testing/write-h5ad.ts';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { loadCore } from './wasm/load.ts';
+import { loadModel } from './annotate.ts';
 
 const QUERY = sharedPath('fixtures/synthetic/query_1k.h5ad');
 const MODEL = sharedPath('fixtures/models/toy_lr.pkl');
@@ -43,3 +47,48 @@ describe('build choice', () => {
   });
 });
 
+
+/** An .h5ad over 32 MB (the size from which the threaded build opens it while the model is parsed): log1p-like values on the model's genes and others. */
+async function bigQuery(): Promise<string> {
+  const { core } = await loadCore({ variant: 'simd' });
+  const m = loadModel(core, readFileSync(MODEL));
+  const genes = [...m.features(), ...Array.from({ length: 500 }, (_, i) => `OTHER${i}`)];
+  m.delete();
+  const rows = 9000;
+  const perRow = 480;
+  const data = new Float32Array(rows * perRow);
+  const indices = new Int32Array(rows * perRow);
+  const indptr = Array.from({ length: rows + 1 }, (_, r) => r * perRow);
+  let seed = 7;
+  const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+  for (let r = 0; r < rows; r++) {
+    const start = Math.floor(rand() * (genes.length - perRow));
+    for (let k = 0; k < perRow; k++) {
+      indices[r * perRow + k] = start + k;
+      data[r * perRow + k] = Math.log1p(1 + Math.floor(rand() * 40));
+    }
+  }
+  return writeTestH5ad('big.h5ad', { data, indices, indptr, n_cols: genes.length }, Array.from({ length: rows }, (_, i) => `cell${i}`), genes);
+}
+
+describe('model and input opened together (threaded build, .h5ad over 32 MB)', async () => {
+  const big = await bigQuery();
+
+  it('the model parsed on a pthread while the input opens gives the same results', async () => {
+    const threaded = await annotate(big, MODEL, { n_threads: 2, return_matrices: true });
+    const simd = await annotate(big, MODEL, { variant: 'simd', return_matrices: true });
+    assert.equal(threaded.stats.engine_variant, 'simd-threads');
+    assert.deepEqual(threaded.predicted_labels, simd.predicted_labels);
+    assert.deepEqual(threaded.decision_matrix, simd.decision_matrix);
+  });
+
+  it('a bad model is reported before a bad input, a bad input with a good model as such', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ct-order-'));
+    const badModel = path.join(dir, 'bad.pkl');
+    writeFileSync(badModel, 'not a pickle');
+    const badInput = fileOfSize(40e6); // zeros: not an HDF5 file
+    await assert.rejects(annotate(big, badModel, { n_threads: 2 }), { code: 'bad_model' });
+    await assert.rejects(annotate(badInput, badModel, { n_threads: 2 }), { code: 'bad_model' });
+    await assert.rejects(annotate(badInput, MODEL, { n_threads: 2 }), (e: Error & { code?: string }) => e.code !== 'bad_model' && /h5ad|HDF5/i.test(e.message));
+  });
+});

@@ -5,11 +5,14 @@
 import { readFileSync, statSync } from 'node:fs';
 import { checkModelSize } from './limits.ts';
 import { type AnnotateContext, annotateReader, loadModel } from './annotate.ts';
+import { loadModelInBackground } from './models/load-background.ts';
+import { featuresOf } from './models/features.ts';
+import type { MatrixReader } from './formats/reader.ts';
 import { openH5adPath } from './h5ad/open-node.ts';
 import { h5wasmNode } from './h5ad/h5wasm-node.ts';
 import { type InputOptions, openInputPath } from './formats/open-node.ts';
 import { type AnnotateOptions, type AnnotationResult, CellTypistError, type ModelInfo, type ProgressCallback } from './types.ts';
-import type { Variant } from './wasm/core.ts';
+import type { CoreModel, Variant } from './wasm/core.ts';
 import { ensurePthreadWorkers, loadCore, unrefPthreadWorkers } from './wasm/load.ts';
 import type { MatrixTableSink } from './export/csv-stream.ts';
 import { type TrainOptions, type TrainResult, trainReader } from './train.ts';
@@ -112,15 +115,9 @@ export async function annotate(
   // needs otherwise, and awaits them before scoring (a failure to start one surfaces there).
   if (variant === 'simd-threads' && bytes > 32e6) ensurePthreadWorkers(core, nThreads).catch(() => undefined);
   onProgress?.({ stage: 'load_model', fraction: 0 });
-  const m = loadModel(core, readModelBytes(model));
+  const prestart = variant === 'simd-threads' && bytes > 32e6;
+  const { model: m, reader } = await openModelAndInput(core, readModelBytes(model), input, options, prestart, onProgress);
   try {
-    const reader = await openInputPath(input, {
-      transpose_input: options.transpose_input,
-      gene_file: options.gene_file,
-      cell_file: options.cell_file,
-      model_features: m.features(),
-      onProgress: (fraction, message) => onProgress?.({ stage: 'read', fraction, message }),
-    });
     try {
       // annotateReader waits for the workers it needs (they load meanwhile).
       return await annotateReader(reader, m, options, {
@@ -139,6 +136,53 @@ export async function annotate(
     }
   } finally {
     m.delete();
+  }
+}
+
+/**
+ * The model and the input, both open (the caller closes both). With `inBackground` (the threaded
+ * build, workers starting) an .h5ad is opened while the model is parsed on a pthread; the other
+ * inputs need the model's genes to be read (orientation, symbols), so the model comes first. A bad
+ * model is reported before a bad input either way.
+ */
+async function openModelAndInput(
+  core: Awaited<ReturnType<typeof loadCore>>['core'],
+  modelBytes: Uint8Array,
+  input: string,
+  options: NodeAnnotateOptions,
+  inBackground: boolean,
+  onProgress?: ProgressCallback,
+): Promise<{ model: CoreModel; reader: MatrixReader }> {
+  const open = (features?: string[]) =>
+    openInputPath(input, {
+      transpose_input: options.transpose_input,
+      gene_file: options.gene_file,
+      cell_file: options.cell_file,
+      model_features: features,
+      onProgress: (fraction, message) => onProgress?.({ stage: 'read', fraction, message }),
+    });
+  if (!(inBackground && /\.h5ad$/i.test(input))) {
+    const model = loadModel(core, modelBytes);
+    try {
+      return { model, reader: await open(featuresOf(model)) };
+    } catch (e) {
+      model.delete();
+      throw e;
+    }
+  }
+  const pending = loadModelInBackground(core, modelBytes);
+  let reader: MatrixReader;
+  try {
+    reader = await open();
+  } catch (e) {
+    (await pending)?.delete(); // a bad model's error first, as when it was loaded first
+    throw e;
+  }
+  try {
+    return { model: await pending, reader };
+  } catch (e) {
+    reader.close();
+    throw e;
   }
 }
 

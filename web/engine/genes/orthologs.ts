@@ -9,6 +9,7 @@ import { type AnnotateOptions, CellTypistError } from '../types.ts';
 import type { CoreModel, CoreModule } from '../wasm/core.ts';
 import { HeapBuffer } from '../wasm/heap.ts';
 import { symbolSpecies } from './identifiers.ts';
+import { featuresOf } from '../models/features.ts';
 
 /** Registry name of the ortholog table CellTypist uses by default. */
 export const ORTHOLOG_TABLE = 'Ensembl105_Human2Mouse_Genes';
@@ -36,7 +37,7 @@ export async function convertForSpecies(
   geneMap?: GeneMapSource,
 ): Promise<Conversion> {
   const data = symbolSpecies(dataGenes);
-  const mine = symbolSpecies(model.features());
+  const mine = symbolSpecies(featuresOf(model));
   const same = data === mine;
   if (options.convert_orthologs === false || data === 'unknown' || mine === 'unknown' || same) return { model, owned: false, same_species: same };
   if (!geneMap) {
