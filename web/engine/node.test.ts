@@ -80,6 +80,10 @@ describe('model and input opened together (threaded build, .h5ad over 32 MB)', a
     assert.equal(threaded.stats.engine_variant, 'simd-threads');
     assert.deepEqual(threaded.predicted_labels, simd.predicted_labels);
     assert.deepEqual(threaded.decision_matrix, simd.decision_matrix);
+    // The model's pthread went back to the pool before the scoring threads were counted: two workers, not three.
+    const { core } = await loadCore({ variant: 'simd-threads' });
+    const pool = (core as unknown as { PThread: { unusedWorkers: unknown[]; runningWorkers: unknown[] } }).PThread;
+    assert.equal(pool.unusedWorkers.length + pool.runningWorkers.length, 2);
   });
 
   it('a bad model is reported before a bad input, a bad input with a good model as such', async () => {

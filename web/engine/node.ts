@@ -113,37 +113,38 @@ export async function annotate(
   // An input of more than one chunk (over ~32 MB) is scored on n_threads workers: they load
   // (~0.1 s each) while the model and the input are read. annotateReader starts the ones it
   // needs otherwise, and awaits them before scoring (a failure to start one surfaces there).
-  if (variant === 'simd-threads' && bytes > 32e6) ensurePthreadWorkers(core, nThreads).catch(() => undefined);
-  onProgress?.({ stage: 'load_model', fraction: 0 });
   const prestart = variant === 'simd-threads' && bytes > 32e6;
+  if (prestart) ensurePthreadWorkers(core, nThreads).catch(() => undefined);
+  onProgress?.({ stage: 'load_model', fraction: 0 });
   const { model: m, reader } = await openModelAndInput(core, readModelBytes(model), input, options, prestart, onProgress);
   try {
-    try {
-      // annotateReader waits for the workers it needs (they load meanwhile).
-      return await annotateReader(reader, m, options, {
-        core,
-        variant,
-        n_threads: nThreads,
-        signal: options.signal,
-        onProgress,
-        geneMap: geneMapSource(options.gene_map, onProgress),
-        idTable: geneMapSource(undefined, onProgress, ID_TABLE),
-        table_sink: options.table_sink,
-        onScores: options.on_scores,
-      });
-    } finally {
-      reader.close();
-    }
+    // annotateReader waits for the workers it needs (they load meanwhile), and for the model.
+    return await annotateReader(reader, m, options, {
+      core,
+      variant,
+      n_threads: nThreads,
+      signal: options.signal,
+      onProgress,
+      geneMap: geneMapSource(options.gene_map, onProgress),
+      idTable: geneMapSource(undefined, onProgress, ID_TABLE),
+      table_sink: options.table_sink,
+      onScores: options.on_scores,
+    });
+  } catch (e) {
+    await m; // a bad model's error first, as when it was loaded before the input was read
+    throw e;
   } finally {
-    m.delete();
+    reader.close();
+    (await Promise.resolve(m).catch(() => null))?.delete();
   }
 }
 
 /**
- * The model and the input, both open (the caller closes both). With `inBackground` (the threaded
- * build, workers starting) an .h5ad is opened while the model is parsed on a pthread; the other
- * inputs need the model's genes to be read (orientation, symbols), so the model comes first. A bad
- * model is reported before a bad input either way.
+ * The input, open, and the model (the caller closes and deletes both). With `inBackground` (the
+ * threaded build, workers starting) an .h5ad is opened and checked while the model is parsed on a
+ * pthread: the model is then still a promise (never rejected unhandled). The other inputs need the
+ * model's genes to be read (orientation, symbols), so the model comes first. A bad model is
+ * reported before a bad input either way.
  */
 async function openModelAndInput(
   core: Awaited<ReturnType<typeof loadCore>>['core'],
@@ -152,7 +153,7 @@ async function openModelAndInput(
   options: NodeAnnotateOptions,
   inBackground: boolean,
   onProgress?: ProgressCallback,
-): Promise<{ model: CoreModel; reader: MatrixReader }> {
+): Promise<{ model: CoreModel | Promise<CoreModel>; reader: MatrixReader }> {
   const open = (features?: string[]) =>
     openInputPath(input, {
       transpose_input: options.transpose_input,
@@ -170,18 +171,12 @@ async function openModelAndInput(
       throw e;
     }
   }
-  const pending = loadModelInBackground(core, modelBytes);
-  let reader: MatrixReader;
+  const model = loadModelInBackground(core, modelBytes);
+  model.catch(() => undefined); // awaited by the caller (or below)
   try {
-    reader = await open();
+    return { model, reader: await open() };
   } catch (e) {
-    (await pending)?.delete(); // a bad model's error first, as when it was loaded first
-    throw e;
-  }
-  try {
-    return { model: await pending, reader };
-  } catch (e) {
-    reader.close();
+    (await model).delete(); // a bad model's error first
     throw e;
   }
 }

@@ -6,7 +6,7 @@
 import { CellTypistError } from '../types.ts';
 import type { CoreModel, CoreModule } from '../wasm/core.ts';
 import { HeapBuffer } from '../wasm/heap.ts';
-import { unrefPthreadWorkers } from '../wasm/load.ts';
+import { unrefPthreadWorkersWhenLoaded } from '../wasm/load.ts';
 import { untilDone } from '../wasm/progress.ts';
 
 /** The parsed model (the caller owns it: `.delete()`), or a CellTypistError('bad_model'). */
@@ -30,7 +30,7 @@ export function loadModelInBackground(core: CoreModule, bytes: Uint8Array): Prom
     } finally {
       load.delete(); // joins the thread: its pthread worker goes back to the pool
       buf.free();
-      unrefPthreadWorkers(core); // an idle worker (started for this, maybe) must not keep Node alive
+      unrefPthreadWorkersWhenLoaded(core); // an idle worker (started for this, maybe) must not keep Node alive
     }
   })();
 }
