@@ -87,7 +87,7 @@ function moduleUrls(bundle: string): Plugin {
 }
 
 /**
- * The CLI's bin as one ES module (its ~90 modules and fflate): Node resolves and compiles one file
+ * The CLI's bin as one minified ES module (its ~90 modules and fflate): Node resolves and compiles one file
  * instead of walking the module graph, ~30 ms of every command's start (measured at 20k cells:
  * 0.895 -> 0.863 s mean). h5wasm stays an import of the installed package, loaded only for the
  * inputs that need it; the compiled modules stay in dist/lib for the library's users.
@@ -104,9 +104,15 @@ async function bundleCli() {
     target: 'node20',
     external: ['h5wasm', 'h5wasm/*'],
     plugins: [moduleUrls(bin)],
+    // Minified: the package keeps its size budget with the compiled modules beside the bundle,
+    // and Node parses 235 KB instead of 390 KB at every start. Nothing relies on function names.
+    minify: true,
     logLevel: 'warning',
   });
-  rmSync(bin);
+  // The CLI's own modules are all in the bundle now; nothing else imports them.
+  for (const name of readdirSync(path.dirname(bin))) {
+    if (name !== path.basename(out)) rmSync(path.join(path.dirname(bin), name));
+  }
   renameSync(out, bin);
   chmodSync(bin, 0o755);
 }
