@@ -9,7 +9,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -180,43 +179,6 @@ class Model {
 
   private:
     ct::model::Model model_;
-};
-
-/// A model parsed on a background thread while the caller goes on (the engine opens the input
-/// meanwhile: ~30-50 ms of a command's start, when the parser's code is still cold). The pickle
-/// bytes stay in the heap, untouched, until take() returns. Without threads (the SIMD-only
-/// build) the parse happens in the constructor.
-class ModelLoad {
-  public:
-    ModelLoad(std::uintptr_t data, std::size_t size) {
-        job_.start(1, [this, data, size](std::size_t) {
-            try {
-                model_ = ct::model::read_model(ptr<const std::uint8_t>(data), size);
-            } catch (const std::exception& e) {
-                error_ = e.what();
-                if (error_.empty()) error_ = "the model could not be read";
-            } catch (...) {
-                error_ = "the model could not be read";
-            }
-        });
-    }
-    /// Whether the parse has finished (take() then returns at once).
-    bool done() const { return job_.done(); }
-    /// Heap address of an int32 that changes, with a wake-up, when the parse finishes.
-    std::uintptr_t progress_address() const {
-        return reinterpret_cast<std::uintptr_t>(job_.finished_address());
-    }
-    /// Waits for the parse; the model (owned by the caller), or the reader's message thrown.
-    Model take() {
-        job_.wait();
-        if (!error_.empty()) throw_js(std::runtime_error(error_));
-        return Model(std::move(model_));
-    }
-
-  private:
-    ct::model::Model model_;
-    std::string error_;
-    ct::parallel::Background job_;  // last member: destroyed (joined) before what it uses
 };
 
 /// A model matched to a query's genes; scores CSR chunks that live in the wasm heap.
@@ -711,11 +673,6 @@ EMSCRIPTEN_BINDINGS(celltypist) {
         .constructor<std::size_t>()
         .function("add_rows", &Trainer::add_rows)
         .function("train", &Trainer::train);
-    emscripten::class_<ModelLoad>("ModelLoad")
-        .constructor<std::uintptr_t, std::size_t>()
-        .function("done", &ModelLoad::done)
-        .function("progress_address", &ModelLoad::progress_address)
-        .function("take", &ModelLoad::take);
     emscripten::class_<Predictor>("Predictor")
         .constructor<const Model&, const val&>()
         .function("n_labels", &Predictor::n_labels)

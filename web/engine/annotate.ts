@@ -57,21 +57,16 @@ function checkAbort(signal?: AbortSignal) {
 }
 
 
-/**
- * Annotates the reader's cells with the model (owned by the caller). The model may still be
- * loading (a promise, e.g. parsed on a pthread): the input is checked and its names read
- * meanwhile, and the model awaited when its genes are needed.
- */
 export async function annotateReader(
   reader: MatrixReader,
-  givenModel: CoreModel | Promise<CoreModel>,
+  givenModel: CoreModel,
   options: AnnotateOptions,
   ctx: AnnotateContext,
 ): Promise<AnnotationResult> {
   let conversion: Awaited<ReturnType<typeof convertForSpecies>> | undefined;
   try {
-    return await annotateWith(reader, givenModel, options, ctx, async (model, genes) => {
-      conversion = await convertForSpecies(ctx.core, model, genes, options, ctx.geneMap);
+    return await annotateWith(reader, givenModel, options, ctx, async (genes) => {
+      conversion = await convertForSpecies(ctx.core, givenModel, genes, options, ctx.geneMap);
       return conversion;
     });
   } finally {
@@ -81,10 +76,10 @@ export async function annotateReader(
 
 async function annotateWith(
   reader: MatrixReader,
-  loadingModel: CoreModel | Promise<CoreModel>,
+  givenModel: CoreModel,
   options: AnnotateOptions,
   ctx: AnnotateContext,
-  convert: (model: CoreModel, genes: string[]) => Promise<{ model: CoreModel; warning?: string; same_species: boolean }>,
+  convert: (genes: string[]) => Promise<{ model: CoreModel; warning?: string; same_species: boolean }>,
 ): Promise<AnnotationResult> {
   const { core, signal, onProgress } = ctx;
   const t0 = performance.now();
@@ -117,16 +112,13 @@ async function annotateWith(
   // Automatic over-clustering (and the UMAP layout) need a graph.
   const needGraph = (!!options.majority_voting && !options.over_clustering) || !!options.compute_umap;
   const workers = Math.max(singleChunk ? 0 : nThreads, needGraph ? nThreads - 1 : 0);
+  const pool = ctx.variant === 'simd-threads' && workers > 0 ? ensurePthreadWorkers(core, workers) : undefined;
+  pool?.catch(() => undefined); // awaited below
 
   const cellIds = reader.obsNames();
   const warnings = [...choice.warnings];
   let geneColumn = options.gene_column;
   const indexGenes = reader.varNames(choice.source);
-  // Its genes are needed from here on. A model parsed on a pthread gives the pthread back first,
-  // so that the pool below counts it instead of starting one more.
-  const givenModel = await loadingModel;
-  const pool = ctx.variant === 'simd-threads' && workers > 0 ? ensurePthreadWorkers(core, workers) : undefined;
-  pool?.catch(() => undefined); // awaited below
   if (!geneColumn && looksLikeEnsembl(indexGenes) && !looksLikeEnsembl(featuresOf(givenModel))) {
     // As CELLxGENE and many pipelines store it: Ensembl IDs in the index, symbols in a column.
     geneColumn = findSymbolColumn(reader.varColumns(choice.source));
@@ -164,7 +156,7 @@ async function annotateWith(
       `${renamed.toLocaleString('en-US')} gene name(s) occur more than once and were made unique as anndata's var_names_make_unique does (e.g. '${rawGenes[i]}' → '${unique[i]}'); only the first of each is matched to the model, as in CellTypist.`,
     );
   }
-  const converted = await convert(givenModel, rawGenes);
+  const converted = await convert(rawGenes);
   const model = converted.model;
   if (converted.warning) warnings.push(converted.warning);
   // Case-insensitive matching only within one species, and never after an ortholog conversion.

@@ -5,14 +5,12 @@
 import { readFileSync, statSync } from 'node:fs';
 import { checkModelSize } from './limits.ts';
 import { type AnnotateContext, annotateReader, loadModel } from './annotate.ts';
-import { loadModelInBackground } from './models/load-background.ts';
 import { featuresOf } from './models/features.ts';
-import type { MatrixReader } from './formats/reader.ts';
 import { openH5adPath } from './h5ad/open-node.ts';
 import { h5wasmNode } from './h5ad/h5wasm-node.ts';
 import { type InputOptions, openInputPath } from './formats/open-node.ts';
 import { type AnnotateOptions, type AnnotationResult, CellTypistError, type ModelInfo, type ProgressCallback } from './types.ts';
-import type { CoreModel, Variant } from './wasm/core.ts';
+import type { Variant } from './wasm/core.ts';
 import { ensurePthreadWorkers, loadCore, unrefPthreadWorkers } from './wasm/load.ts';
 import type { MatrixTableSink } from './export/csv-stream.ts';
 import { type TrainOptions, type TrainResult, trainReader } from './train.ts';
@@ -113,71 +111,35 @@ export async function annotate(
   // An input of more than one chunk (over ~32 MB) is scored on n_threads workers: they load
   // (~0.1 s each) while the model and the input are read. annotateReader starts the ones it
   // needs otherwise, and awaits them before scoring (a failure to start one surfaces there).
-  const prestart = variant === 'simd-threads' && bytes > 32e6;
-  if (prestart) ensurePthreadWorkers(core, nThreads).catch(() => undefined);
+  if (variant === 'simd-threads' && bytes > 32e6) ensurePthreadWorkers(core, nThreads).catch(() => undefined);
   onProgress?.({ stage: 'load_model', fraction: 0 });
-  const { model: m, reader } = await openModelAndInput(core, readModelBytes(model), input, options, prestart, onProgress);
+  const m = loadModel(core, readModelBytes(model));
   try {
-    // annotateReader waits for the workers it needs (they load meanwhile), and for the model.
-    return await annotateReader(reader, m, options, {
-      core,
-      variant,
-      n_threads: nThreads,
-      signal: options.signal,
-      onProgress,
-      geneMap: geneMapSource(options.gene_map, onProgress),
-      idTable: geneMapSource(undefined, onProgress, ID_TABLE),
-      table_sink: options.table_sink,
-      onScores: options.on_scores,
-    });
-  } catch (e) {
-    await m; // a bad model's error first, as when it was loaded before the input was read
-    throw e;
-  } finally {
-    reader.close();
-    (await Promise.resolve(m).catch(() => null))?.delete();
-  }
-}
-
-/**
- * The input, open, and the model (the caller closes and deletes both). With `inBackground` (the
- * threaded build, workers starting) an .h5ad is opened and checked while the model is parsed on a
- * pthread: the model is then still a promise (never rejected unhandled). The other inputs need the
- * model's genes to be read (orientation, symbols), so the model comes first. A bad model is
- * reported before a bad input either way.
- */
-async function openModelAndInput(
-  core: Awaited<ReturnType<typeof loadCore>>['core'],
-  modelBytes: Uint8Array,
-  input: string,
-  options: NodeAnnotateOptions,
-  inBackground: boolean,
-  onProgress?: ProgressCallback,
-): Promise<{ model: CoreModel | Promise<CoreModel>; reader: MatrixReader }> {
-  const open = (features?: string[]) =>
-    openInputPath(input, {
+    const reader = await openInputPath(input, {
       transpose_input: options.transpose_input,
       gene_file: options.gene_file,
       cell_file: options.cell_file,
-      model_features: features,
+      model_features: featuresOf(m),
       onProgress: (fraction, message) => onProgress?.({ stage: 'read', fraction, message }),
     });
-  if (!(inBackground && /\.h5ad$/i.test(input))) {
-    const model = loadModel(core, modelBytes);
     try {
-      return { model, reader: await open(featuresOf(model)) };
-    } catch (e) {
-      model.delete();
-      throw e;
+      // annotateReader waits for the workers it needs (they load meanwhile).
+      return await annotateReader(reader, m, options, {
+        core,
+        variant,
+        n_threads: nThreads,
+        signal: options.signal,
+        onProgress,
+        geneMap: geneMapSource(options.gene_map, onProgress),
+        idTable: geneMapSource(undefined, onProgress, ID_TABLE),
+        table_sink: options.table_sink,
+        onScores: options.on_scores,
+      });
+    } finally {
+      reader.close();
     }
-  }
-  const model = loadModelInBackground(core, modelBytes);
-  model.catch(() => undefined); // awaited by the caller (or below)
-  try {
-    return { model, reader: await open() };
-  } catch (e) {
-    (await model).delete(); // a bad model's error first
-    throw e;
+  } finally {
+    m.delete();
   }
 }
 

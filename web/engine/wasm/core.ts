@@ -105,17 +105,6 @@ export interface CorePredictor {
   delete(): void;
 }
 
-/** A model parsed on a pthread (threaded build; the SIMD-only build parses in the constructor). */
-export interface CoreModelLoad {
-  /** Whether the parse has finished. */
-  done(): boolean;
-  /** Heap address of an int32 that changes, with a wake-up (Atomics.waitAsync), when the parse finishes. */
-  progress_address(): number;
-  /** Waits; the model (the caller owns it), or throws the reader's message. */
-  take(): CoreModel;
-  delete(): void;
-}
-
 /** How a chunk went: `error` is '' on success; `row` is the chunk row of a NaN/Inf. */
 export interface ChunkStatus {
   error: '' | 'non_finite' | 'bad_counts' | 'failed';
@@ -190,8 +179,6 @@ export interface CoreModule {
   _malloc(bytes: number): number;
   _free(ptr: number): void;
   Model: new (bytesPtr: number, size: number) => CoreModel;
-  /** Starts parsing model bytes (in the heap, untouched until take() returns) on a pthread. */
-  ModelLoad: new (bytesPtr: number, size: number) => CoreModelLoad;
   Predictor: new (model: CoreModel, genes: string[]) => CorePredictor;
   Explainer: new (model: CoreModel, genes: string[]) => CoreExplainer;
   best_match(decision: number, nRows: number, nLabels: number): Int32Array;

@@ -155,22 +155,6 @@ async function sameOriginWorkerUrl(url: string): Promise<string> {
 }
 
 /**
- * unrefPthreadWorkers once the workers being started have loaded: a worker unref'd while it loads
- * could let Node's event loop end while its load is awaited. For work that ran on a pthread outside
- * a pool request (e.g. a model parsed in the background).
- */
-export function unrefPthreadWorkersWhenLoaded(core: CoreModule): void {
-  const loading = poolLoading.get(core);
-  if (!loading) return unrefPthreadWorkers(core);
-  loading.then(
-    () => {
-      if (poolLoading.get(core) === loading) unrefPthreadWorkers(core);
-    },
-    () => undefined,
-  );
-}
-
-/**
  * Emscripten's pthread pool keeps Node alive after the work is done; the workers are only
  * needed while the main thread is inside a (synchronous) wasm call, so unref them.
  */
