@@ -1,13 +1,13 @@
-// node.ts: which WebAssembly build annotate() uses when none is asked for.
+// node.ts: which WebAssembly build annotate() uses when none is asked for, and the threaded path
+// of larger inputs (workers started while the model and the input load).
 import assert from 'node:assert/strict';
-import { closeSync, mkdtempSync, openSync, ftruncateSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { annotate, chooseVariant, SMALL_INPUT_BYTES } from './node.ts';
 import { sharedPath } from './testing/fixtures.ts';
 import { writeTestH5ad } from './testing/write-h5ad.ts';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { loadCore } from './wasm/load.ts';
 import { loadModel } from './annotate.ts';
 
@@ -46,7 +46,6 @@ describe('build choice', () => {
     assert.deepEqual(small.decision_matrix, threaded.decision_matrix);
   });
 });
-
 
 /** An .h5ad over 32 MB (the size from which the threaded build starts its workers while the model and the input load): log1p-like values on the model's genes and others. */
 async function bigQuery(): Promise<string> {
