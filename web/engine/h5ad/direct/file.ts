@@ -29,6 +29,7 @@ import {
   readObjectHeader,
   readSuperblock,
   Unsupported,
+  utf8,
 } from './format.ts';
 import { ChunkedStorage } from './chunked.ts';
 
@@ -57,7 +58,6 @@ interface HeapCollection {
   text?: string | null;
 }
 
-const utf8 = new TextDecoder();
 
 function isAscii(bytes: Uint8Array): boolean {
   for (let i = 0; i < bytes.length; i++) if (bytes[i] > 0x7f) return false;
@@ -196,7 +196,7 @@ class Context {
       c.skip(24);
       let end = nameAt;
       while (end < names.length && names[end] !== 0) end++;
-      out.set(new TextDecoder().decode(names.subarray(nameAt, end)), header);
+      out.set(utf8.decode(names.subarray(nameAt, end)), header);
     }
   }
 
@@ -255,7 +255,6 @@ function decodeValue(ctx: Context, t: Datatype, shape: number[] | null, bytes: U
   if (t.kind === 'string') {
     const n = bytes.length / t.size;
     const out: string[] = new Array(n);
-    const decoder = new TextDecoder();
     if (t.vlen) {
       const c = new Cursor(bytes);
       for (let i = 0; i < n; i++) {
@@ -269,7 +268,7 @@ function decodeValue(ctx: Context, t: Datatype, shape: number[] | null, bytes: U
         const s = bytes.subarray(i * t.size, (i + 1) * t.size);
         let end = s.indexOf(0);
         if (end < 0) end = s.length;
-        const text = decoder.decode(s.subarray(0, end));
+        const text = utf8.decode(s.subarray(0, end));
         out[i] = t.spacePadded ? text.replace(/ +$/, '') : text;
       }
     }

@@ -11,6 +11,9 @@
 /** A feature this reader does not implement: read the file with h5wasm instead. */
 export class Unsupported extends Error {}
 
+/** Decodes the file's names and strings (UTF-8; one decoder for every call, it keeps no state between them). */
+export const utf8 = new TextDecoder();
+
 /** Positional reads of the file (Node: pread on a descriptor). */
 export interface PositionalReader {
   readonly size: number;
@@ -267,7 +270,7 @@ export function parseDatatype(c: Cursor): Datatype {
     for (let i = 0; i < n; i++) {
       const start = c.pos;
       while (c.u8() !== 0);
-      names.push(new TextDecoder().decode(c.bytes.subarray(start, c.pos - 1)));
+      names.push(utf8.decode(c.bytes.subarray(start, c.pos - 1)));
       if (version < 3) c.pos = start + Math.ceil((c.pos - start) / 8) * 8;
     }
     const values: number[] = [];
@@ -363,7 +366,7 @@ export function parseAttribute(c: Cursor): RawAttribute {
   if (version === 3) c.skip(1); // name character set
   const pad = (n: number) => (version === 1 ? Math.ceil(n / 8) * 8 : n);
   const nameBytes = c.take(pad(nameSize));
-  const name = new TextDecoder().decode(nameBytes.subarray(0, Math.max(0, nameSize - 1)));
+  const name = utf8.decode(nameBytes.subarray(0, Math.max(0, nameSize - 1)));
   const type = parseDatatype(new Cursor(c.take(pad(typeSize))));
   const shape = parseDataspace(new Cursor(c.take(pad(spaceSize))));
   return { name, type, shape, data: c.bytes.subarray(c.pos) };
@@ -377,7 +380,7 @@ export function parseLink(c: Cursor): { name: string; address: number | null } {
   if (flags & 0x04) c.skip(8);
   if (flags & 0x10) c.skip(1);
   const length = c.uint(1 << (flags & 3));
-  const name = new TextDecoder().decode(c.take(length));
+  const name = utf8.decode(c.take(length));
   return { name, address: type === 0 ? c.u64() : null };
 }
 
