@@ -86,7 +86,7 @@ describe('npm package', () => {
     assert.deepEqual(paths.filter((p) => /\.test\.|\/testing\//.test(p)), [], 'no tests');
     for (const f of ['ct-simd.wasm', 'ct-threads.wasm', 'ct-threads.worker.js', 'ct-simd.js', 'ct-threads.js']) assert.ok(paths.includes(`dist/lib/engine/wasm/generated/${f}`), f);
     for (const f of ['README.md', 'LICENSE', 'docs/api.md', 'docs/hosting.md', 'dist/models/registry.json']) assert.ok(paths.includes(f), f);
-    for (const f of ['engine/node.js', 'engine/node.d.ts', 'engine/browser.js', 'engine/browser.d.ts', 'component/celltypist-annotator.js', 'app/src/worker.js', 'cli/bin.js']) assert.ok(paths.includes(`dist/lib/${f}`), f);
+    for (const f of ['engine/node.js', 'engine/node.d.ts', 'engine/browser.js', 'engine/browser.d.ts', 'component/celltypist-annotator.js', 'engine/worker/worker.js', 'cli/bin.js']) assert.ok(paths.includes(`dist/lib/${f}`), f);
     const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
     // The bin is one bundled module (start-up): no relative imports left to resolve at run time.
     assert.doesNotMatch(readFileSync(repoPath('dist/lib/cli/bin.js'), 'utf8'), /\bfrom\s+["']\.\.?\//, 'dist/lib/cli/bin.js is bundled');

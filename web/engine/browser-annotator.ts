@@ -6,8 +6,8 @@
  * webpack bundle them with no configuration. To serve the core from elsewhere (a CDN), give
  * `wasmBaseUrl` or `locateFile`.
  */
-import type { Request, Response } from '../app/src/protocol.ts';
-import { expand } from '../app/src/compact.ts';
+import type { Request, Response } from './worker/protocol.ts';
+import { expand } from './worker/compact.ts';
 import type { H5adSummary } from './h5ad/read.ts';
 import type { GeneTable } from './models/registry.ts';
 import type { TrainOptions, TrainResult } from './train.ts';
@@ -58,7 +58,7 @@ export class BrowserAnnotator {
 
   constructor(options: BrowserAnnotatorOptions = {}) {
     // The name tells the worker to wait for the 'config' message below before loading the core.
-    this.worker = new Worker(new URL('../app/src/worker.ts', import.meta.url), { type: 'classic', name: 'celltypist-configured' });
+    this.worker = new Worker(new URL('./worker/worker.ts', import.meta.url), { type: 'classic', name: 'celltypist-configured' });
     let setReady!: (v: Variant) => void;
     let failReady!: (e: Error) => void;
     this.ready = new Promise<Variant>((resolve, reject) => ((setReady = resolve), (failReady = reject)));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseCsv } from '../../engine/testing/fixtures.ts';
-import { encode } from './compact.ts';
+import { encode } from '../../engine/worker/compact.ts';
 import { float32Repr, labelsCsvBlob } from './csv-blobs.ts';
 
 describe('CSV blobs', () => {

@@ -3,7 +3,7 @@
  * held (a 1M-cell table would not fit in one JS string).
  */
 import { csvField, pyFloat } from '../../engine/export/csv.ts';
-import { type CompactResult, valueAt } from './compact.ts';
+import { type CompactResult, valueAt } from '../../engine/worker/compact.ts';
 
 const ROWS_PER_PART = 4096;
 

@@ -13,7 +13,7 @@
  * time, in order. `?portal-origin=https://a.example,https://b.example` restricts who may send
  * requests; replies always go only to the sender's origin.
  */
-import { type CompactResult, expand } from './compact.ts';
+import { type CompactResult, expand } from '../../engine/worker/compact.ts';
 import type { AnnotationResult, Mode } from '../../engine/types.ts';
 
 export const PROTOCOL = 1;

@@ -3,7 +3,7 @@
  * heap, which never shrinks; so cancelling, or finishing a run, replaces the worker with a fresh
  * one (`restart`): the old heap is freed at once and a wasm call in progress stops immediately.
  */
-import type { Request, Response } from './protocol.ts';
+import type { Request, Response } from '../../engine/worker/protocol.ts';
 
 type Pending = { resolve: (r: Response) => void; reject: (e: Error) => void; onProgress?: (r: Response) => void };
 

@@ -17,7 +17,7 @@ import { provenanceOf } from '../../engine/export/provenance.ts';
 import { rescoreStream } from '../../engine/export/rescore.ts';
 import { yieldToEventLoop } from '../../engine/wasm/yield.ts';
 import { confScores } from '../../engine/export/conf-score.ts';
-import { readAheadBlob } from './read-ahead.ts';
+import { readAheadBlob } from '../../engine/worker/read-ahead.ts';
 import type { ScoreStream } from '../../engine/export/scores.ts';
 import type { CGroup } from '../../engine/h5ad/copy.ts';
 import { randomAccessFs, type RandomAccessBackend } from '../../engine/h5ad/random-access-fs.ts';

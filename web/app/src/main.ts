@@ -5,7 +5,7 @@
  */
 import { proportionsCsv } from '../../engine/export/csv.ts';
 import { setupDownloads } from './downloads.ts';
-import { expand } from './compact.ts';
+import { expand } from '../../engine/worker/compact.ts';
 import type { ModelInfo, Mode } from '../../engine/types.ts';
 import type { H5adSummary } from '../../engine/h5ad/read.ts';
 import { dropZone } from './drop-zone.ts';
@@ -13,14 +13,14 @@ import { dropFiles } from './drop-files.ts';
 import { formatLines, inputLabel } from './data-summary.ts';
 import { fetchBytes } from '../../engine/models/fetch.ts';
 import { EmbeddingPlot, type PlotTool } from './plot.ts';
-import type { Request, Response, RunSpec } from './protocol.ts';
+import type { Request, Response, RunSpec } from '../../engine/worker/protocol.ts';
 import { getModel, loadRegistry, store } from './catalog.ts';
 import { crosstab } from '../../engine/export/crosstab.ts';
 import type { Registry } from '../../engine/models/registry.ts';
 import { hidePanels, panelsEmbedding, showPanels, whyHover } from './panels.ts';
 import { panelResult } from './panel-result.ts';
 import { CancelledError, EngineWorker } from './engine-worker.ts';
-import { type Categorical, type CompactResult, countCodes, valueAt } from './compact.ts';
+import { type Categorical, type CompactResult, countCodes, valueAt } from '../../engine/worker/compact.ts';
 import { labelsCsvBlob } from './csv-blobs.ts';
 import { Legend } from './legend.ts';
 import { type PaletteName, paletteColors } from './palette.ts';
@@ -30,7 +30,7 @@ import { explainError } from './memory-error.ts';
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 const engine = new EngineWorker(
-  () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'classic' }),
+  () => new Worker(new URL('../../engine/worker/worker.ts', import.meta.url), { type: 'classic' }),
   (variant) => {
     const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
     $('engine-status').textContent =

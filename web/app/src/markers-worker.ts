@@ -13,7 +13,7 @@ import { findSymbolColumn, looksLikeEnsembl } from '../../engine/genes/identifie
 import type { CoreModel } from '../../engine/wasm/core.ts';
 import { loadCore } from '../../engine/wasm/load.ts';
 import type { MarkersRequest, MarkersResponse } from './markers-protocol.ts';
-import { openFile } from './open-file.ts';
+import { openFile } from '../../engine/worker/open-file.ts';
 
 const post = (m: MarkersResponse) => (self as unknown as Worker).postMessage(m);
 

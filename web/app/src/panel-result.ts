@@ -3,7 +3,7 @@
  * compact codes: one shared string reference per cell), confidence and the run's stats.
  */
 import type { AnnotationResult } from '../../engine/types.ts';
-import type { Categorical, CompactResult } from './compact.ts';
+import type { Categorical, CompactResult } from '../../engine/worker/compact.ts';
 
 export interface PanelResult {
   cell_ids: string[];

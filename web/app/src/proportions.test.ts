@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { encode } from './compact.ts';
+import { encode } from '../../engine/worker/compact.ts';
 import { legendRows } from './legend.ts';
 import { proportionRows } from './proportions.ts';
 

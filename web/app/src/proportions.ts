@@ -3,7 +3,7 @@
  * shown as one stacked bar per group or as a long table (group, cell type, cells, %), both
  * scrolling inside their own box so the page never grows sideways.
  */
-import type { Categorical } from './compact.ts';
+import type { Categorical } from '../../engine/worker/compact.ts';
 import { cssColor } from './palette.ts';
 
 export interface ProportionRow {

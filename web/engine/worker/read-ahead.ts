@@ -8,7 +8,7 @@
  * `max_window`), so that most reads are served from memory; scattered small reads (metadata)
  * fetch only a small window. Memory is bounded by `budget` (least recently used windows go).
  */
-import type { RandomAccessBackend } from '../../engine/h5ad/random-access-fs.ts';
+import type { RandomAccessBackend } from '../h5ad/random-access-fs.ts';
 
 export interface ReadAheadOptions {
   /** Bytes fetched for a read that starts a stream (default 64 KB: HDF5's metadata reads are small). */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AnnotationResult } from '../../engine/types.ts';
+import type { AnnotationResult } from '../types.ts';
 import { compactResult, countCodes, encode, expand, transferables, valueAt } from './compact.ts';
 
 const result: AnnotationResult = {

@@ -1,10 +1,10 @@
 /** Messages between the page and the annotation worker (one protocol, typed both ways). */
-import type { AnnotateOptions, ModelInfo, Progress } from '../../engine/types.ts';
-import type { H5adSummary } from '../../engine/h5ad/read.ts';
-import type { InputFormat } from '../../engine/formats/reader.ts';
-import type { GeneTable } from '../../engine/models/registry.ts';
-import type { TrainOptions, TrainResult } from '../../engine/train.ts';
-import type { CoreFile } from '../../engine/wasm/load.ts';
+import type { AnnotateOptions, ModelInfo, Progress } from '../types.ts';
+import type { H5adSummary } from '../h5ad/read.ts';
+import type { InputFormat } from '../formats/reader.ts';
+import type { GeneTable } from '../models/registry.ts';
+import type { TrainOptions, TrainResult } from '../train.ts';
+import type { CoreFile } from '../wasm/load.ts';
 import type { Categorical, CompactResult } from './compact.ts';
 
 /** What an annotation needs (the export worker gets the same to rescore for matrix downloads). */

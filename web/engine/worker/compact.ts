@@ -4,7 +4,7 @@
  * ~6 MB (codes + confidence) where the engine's strings and 98-column matrices would take
  * gigabytes. Built in the worker; decoded on demand in the page.
  */
-import type { AnnotationResult } from '../../engine/types.ts';
+import type { AnnotationResult } from '../types.ts';
 
 /** A categorical column: `codes[i]` indexes `categories`. */
 export interface Categorical {

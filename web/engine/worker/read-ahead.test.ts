@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { randomAccessFs } from '../../engine/h5ad/random-access-fs.ts';
-import { H5adReader, type H5File } from '../../engine/h5ad/read.ts';
-import { openH5adPath } from '../../engine/h5ad/open-node.ts';
-import { sharedPath } from '../../engine/testing/fixtures.ts';
+import { randomAccessFs } from '../h5ad/random-access-fs.ts';
+import { H5adReader, type H5File } from '../h5ad/read.ts';
+import { openH5adPath } from '../h5ad/open-node.ts';
+import { sharedPath } from '../testing/fixtures.ts';
 import { ReadAheadFile } from './read-ahead.ts';
 
 function source(size: number) {

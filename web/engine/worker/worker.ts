@@ -2,24 +2,24 @@
  * The annotation worker: reads the dropped File lazily through a read-ahead file (open-file.ts; never loaded
  * whole), runs the wasm core, posts progress and the result (transferable buffers).
  */
-import { annotateReader, loadModel } from '../../engine/annotate.ts';
-import { trainReader } from '../../engine/train.ts';
-import { chooseInput } from '../../engine/h5ad/normalization.ts';
-import { openInputFiles } from '../../engine/formats/open-browser.ts';
-import type { MatrixReader } from '../../engine/formats/reader.ts';
+import { annotateReader, loadModel } from '../annotate.ts';
+import { trainReader } from '../train.ts';
+import { chooseInput } from '../h5ad/normalization.ts';
+import { openInputFiles } from '../formats/open-browser.ts';
+import type { MatrixReader } from '../formats/reader.ts';
 import { h5Raw, mountHdf5, openFile } from './open-file.ts';
-import { CellTypistError } from '../../engine/types.ts';
-import { loadCore as loadCoreWith, type LoadOptions } from '../../engine/wasm/load.ts';
+import { CellTypistError } from '../types.ts';
+import { loadCore as loadCoreWith, type LoadOptions } from '../wasm/load.ts';
 import type { Request, Response, RunSpec } from './protocol.ts';
-import type { AnnotationResult } from '../../engine/types.ts';
+import type { AnnotationResult } from '../types.ts';
 import { type Categorical, compactResult, encode, transferables } from './compact.ts';
 import { computeLayout, KeptLayout, type LayoutStats, layoutStatsFor } from './layout-job.ts';
-import { layoutKeptGraph, voteKeepingGraph, votesAutomatically } from '../../engine/kept-layout.ts';
-import type { HeapChunk } from '../../engine/wasm/heap-chunks.ts';
-import type { CoreModel, CoreModule, Variant } from '../../engine/wasm/core.ts';
-import { fetchGeneTable } from '../../engine/models/fetch.ts';
-import { CacheStore } from '../../engine/models/cache-store.ts';
-import type { GeneTable } from '../../engine/models/registry.ts';
+import { layoutKeptGraph, voteKeepingGraph, votesAutomatically } from '../kept-layout.ts';
+import type { HeapChunk } from '../wasm/heap-chunks.ts';
+import type { CoreModel, CoreModule, Variant } from '../wasm/core.ts';
+import { fetchGeneTable } from '../models/fetch.ts';
+import { CacheStore } from '../models/cache-store.ts';
+import type { GeneTable } from '../models/registry.ts';
 
 const post = (m: Response, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 const aborts = new Map<number, AbortController>();

@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { annotateReader, loadModel } from '../../engine/annotate.ts';
-import { openH5adPath } from '../../engine/h5ad/open-node.ts';
-import { sharedPath } from '../../engine/testing/fixtures.ts';
-import { loadCore } from '../../engine/wasm/load.ts';
+import { annotateReader, loadModel } from '../annotate.ts';
+import { openH5adPath } from '../h5ad/open-node.ts';
+import { sharedPath } from '../testing/fixtures.ts';
+import { loadCore } from '../wasm/load.ts';
 import { computeLayout, layoutStatsFor } from './layout-job.ts';
 
 describe('UMAP layout job', () => {

@@ -4,13 +4,13 @@
  * annotation worker and the Markers worker.
  */
 import h5wasm from 'h5wasm';
-import { H5adReader, type H5File, type H5Raw } from '../../engine/h5ad/read.ts';
-import { checkHdf5Signature } from '../../engine/h5ad/signature.ts';
-import { CellTypistError } from '../../engine/types.ts';
-import { randomAccessFs } from '../../engine/h5ad/random-access-fs.ts';
+import { H5adReader, type H5File, type H5Raw } from '../h5ad/read.ts';
+import { checkHdf5Signature } from '../h5ad/signature.ts';
+import { CellTypistError } from '../types.ts';
+import { randomAccessFs } from '../h5ad/random-access-fs.ts';
 import { readAheadBlob } from './read-ahead.ts';
-import { openDirectH5ad } from '../../engine/h5ad/direct/open.ts';
-import { filePositionalReader } from '../../engine/formats/byte-source.ts';
+import { openDirectH5ad } from '../h5ad/direct/open.ts';
+import { filePositionalReader } from '../formats/byte-source.ts';
 
 let mounted = false;
 

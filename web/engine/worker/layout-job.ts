@@ -5,12 +5,12 @@
  * voting the voting run's graph is kept (`KeptLayout`), and the layout is all that is left to do.
  * Cancelled by terminating the worker (the layout is one long wasm call).
  */
-import { chooseInput } from '../../engine/h5ad/normalization.ts';
-import type { MatrixReader } from '../../engine/formats/reader.ts';
-import { clusterSource, ExpressionClusterer, overCluster } from '../../engine/over-cluster.ts';
-import { CellTypistError, type ProgressCallback } from '../../engine/types.ts';
-import type { CoreKeptGraph, CoreModule } from '../../engine/wasm/core.ts';
-import { forEachHeapChunk, type HeapChunk } from '../../engine/wasm/heap-chunks.ts';
+import { chooseInput } from '../h5ad/normalization.ts';
+import type { MatrixReader } from '../formats/reader.ts';
+import { clusterSource, ExpressionClusterer, overCluster } from '../over-cluster.ts';
+import { CellTypistError, type ProgressCallback } from '../types.ts';
+import type { CoreKeptGraph, CoreModule } from '../wasm/core.ts';
+import { forEachHeapChunk, type HeapChunk } from '../wasm/heap-chunks.ts';
 
 export interface LayoutOptions {
   normalize_counts?: boolean;
