@@ -4,15 +4,15 @@
  * Keeps what the product needs offline and adds what the catalog lacks (sizes, sha256 where
  * known, mirrors). Re-run when the catalog changes:
  *
- *   tsx scripts/make-registry.ts [--catalog ../shared/catalog/models.json] [--out models/registry.json]
+ *   tsx scripts/make-registry.ts [--catalog ../shared/catalog/models.json] [--known ../shared/catalog/known_sha256.json]
+ *                                [--out models/registry.json]
+ *
+ * --known: sha256 and sizes of catalog files as pinned by reference-data catalogs (a JSON with
+ * models: [{ file, version, size, sha256 }]); downloads and mirrors are verified against them.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-/** Facts we know that the catalog does not carry (verified downloads). */
-const KNOWN: Record<string, { size: number; sha256: string }> = {
-  'Immune_All_Low.pkl@v2': { size: 2824990, sha256: '290874d35dac039d4c9218c343fde4aac1077709b72a331ce7266f6828c36502' },
-};
 
 /**
  * The gene tables CellTypist ships next to its code (public Ensembl/GENCODE data), pinned to a
@@ -41,7 +41,19 @@ const GENE_TABLES = [
   version: GENE_TABLE_COMMIT.slice(0, 7),
 }));
 
-const { values } = parseArgs({ options: { catalog: { type: 'string', default: '../shared/catalog/models.json' }, out: { type: 'string', default: 'models/registry.json' } } });
+const { values } = parseArgs({
+  options: {
+    catalog: { type: 'string', default: '../shared/catalog/models.json' },
+    known: { type: 'string', default: '../shared/catalog/known_sha256.json' },
+    out: { type: 'string', default: 'models/registry.json' },
+  },
+});
+/** Facts we know that the catalog does not carry (verified downloads), by "file@version". */
+const KNOWN: Record<string, { size: number; sha256: string }> = {};
+for (const k of (JSON.parse(readFileSync(values.known!, 'utf8')) as { models: { file: string; version: string; size: number; sha256: string }[] }).models) {
+  if (!/^[0-9a-f]{64}$/.test(k.sha256)) throw new Error(`${values.known}: bad sha256 for ${k.file}`);
+  KNOWN[`${k.file}@${k.version}`] = { size: k.size, sha256: k.sha256 };
+}
 const catalog = JSON.parse(readFileSync(values.catalog!, 'utf8')) as {
   last_update: string;
   models: { filename: string; url: string; version: string; date: string; details: string; No_celltypes: number; source: string; default?: boolean }[];

@@ -1,5 +1,9 @@
-/** A ModelStore on the browser Cache API, so a second visit works offline. */
+/**
+ * A ModelStore on the browser Cache API, so a second visit works offline. The sha256 recorded
+ * at a model's first download (trust.ts) is kept here too, under its own key.
+ */
 import type { ModelStore } from './fetch.ts';
+import { isRecordKey } from './trust.ts';
 
 const CACHE = 'celltypist-wasm-models-v1';
 const url = (key: string) => `/__celltypist_models__/${encodeURIComponent(key)}`;
@@ -14,7 +18,7 @@ export class CacheStore implements ModelStore {
   }
   async list() {
     const keys = await (await caches.open(CACHE)).keys();
-    return keys.map((r) => decodeURIComponent(new URL(r.url).pathname.split('/').pop()!));
+    return keys.map((r) => decodeURIComponent(new URL(r.url).pathname.split('/').pop()!)).filter((k) => !isRecordKey(k));
   }
   async delete(key: string) {
     return (await caches.open(CACHE)).delete(url(key));

@@ -32,6 +32,9 @@ describe('model registry', () => {
     assert.deepEqual(d.map((m) => m.name), ['Immune_All_Low']);
     assert.equal(d[0].sha256, '290874d35dac039d4c9218c343fde4aac1077709b72a331ce7266f6828c36502');
     assert.equal(findModel(reg, 'immune_all_low.pkl').n_cell_types, 98);
+    // Known values come from ../shared/catalog/known_sha256.json (scripts/make-registry.ts).
+    assert.equal(findModel(reg, 'Immune_All_High').sha256, 'a715fec36c2c421f7c4e31cf4cb4bea883eedab7fd7b20a4b76f091c22660448');
+    assert.equal(reg.models.filter((m) => m.sha256).length, 2);
     assert.throws(() => findModel(reg, 'Immune_All_Lo'), /no model 'Immune_All_Lo' in the catalog \(did you mean Immune_All_Low/);
     assert.deepEqual(modelHosts(reg), ['https://celltypist.cog.sanger.ac.uk', 'https://raw.githubusercontent.com']);
     // CellTypist's gene tables, pinned to a commit, with the checksums of ../shared/genes.
@@ -66,7 +69,7 @@ describe('model download', () => {
     const store = new FileStore(mkdtempSync(path.join(tmpdir(), 'ctw-models-')));
     const viaMirror = await fetchModel(entry({ url: `${cdn.url}missing/toy_lr.pkl`, mirrors: [`${cdn.url}fixtures/models/toy_lr.pkl`] }), { store });
     assert.equal(viaMirror.from, `${cdn.url}fixtures/models/toy_lr.pkl`);
-    await assert.rejects(fetchModel(entry({ sha256: '0'.repeat(64), version: 'v2' }), { store }), /checksum mismatch .*download the .pkl yourself/);
+    await assert.rejects(fetchModel(entry({ sha256: '0'.repeat(64), version: 'v2' }), { store }), /checksum mismatch .*drop the file in/);
     await assert.rejects(fetchModel(entry({ url: `${cdn.url}nope.pkl`, version: 'v3' }), { store }), /HTTP 404/);
   });
 });

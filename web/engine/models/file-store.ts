@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, rm, writeFile, rename } from 'node:fs/promise
 import os from 'node:os';
 import path from 'node:path';
 import type { ModelStore } from './fetch.ts';
+import { isRecordKey } from './trust.ts';
 
 export function defaultCacheDir(): string {
   return process.env.CELLTYPIST_WASM_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'celltypist-wasm', 'models');
@@ -11,9 +12,14 @@ export function defaultCacheDir(): string {
 export class FileStore implements ModelStore {
   constructor(private readonly dir = defaultCacheDir()) {}
   private file(key: string) {
-    // Models are .pkl files; gene tables (keys "table:…") keep their CSV nature.
+    // Models are .pkl files; gene tables (keys "table:…") keep their CSV nature; the sha256
+    // recorded at a first download (trust.ts, keys "sha256:…") is name@version.sha256.
+    if (isRecordKey(key)) return path.join(this.dir, `${key.slice(7).replace(/[^\w.@-]/g, '_')}.sha256`);
     const ext = key.startsWith('table:') ? '.csv' : '.pkl';
     return path.join(this.dir, `${key.replace(/[^\w.@-]/g, '_')}${ext}`);
+  }
+  location(key: string) {
+    return this.file(key);
   }
   async get(key: string) {
     try {

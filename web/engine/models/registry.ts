@@ -14,6 +14,11 @@ export interface RegistryModel {
   default: boolean;
   size: number | null;
   sha256: string | null;
+  /**
+   * A copy tried before `url` (not in registry.json: set by applyMirror from a mirror's
+   * registry): on the page's own server (models/ beside index.html) or the CLI's --model-mirror.
+   */
+  local_copy?: string;
 }
 
 /** A gene table CellTypist publishes next to its code (ortholog map, Ensembl ID → symbol). */
