@@ -2,7 +2,8 @@
  * `npm run build`, package part: compiles the engine, CLI, web component and worker to ESM + .d.ts
  * (tsc, tsconfig.build.json) into dist/lib, then places what the compiled code finds at run time:
  * the wasm core next to the loader (dist/lib/engine/wasm/generated) and the model registry
- * (dist/models/registry.json, where registry-node.js looks for it). The CLI's bin is then bundled
+ * (dist/models/registry.json, where registry-node.js looks for it) and the cell-type encyclopedias
+ * (dist/models/encyclopedia). The CLI's bin is then bundled
  * into one file (bundleCli).
  */
 import { execFileSync } from 'node:child_process';
@@ -53,6 +54,11 @@ function copyAssets() {
   }
   mkdirSync(path.join(repo, 'dist/models'), { recursive: true });
   copyFileSync(path.join(repo, 'models/registry.json'), path.join(repo, 'dist/models/registry.json'));
+  // The cell-type encyclopedias (label cards, hierarchy, Cell Ontology IDs), where encyclopedia/source-node.js looks.
+  mkdirSync(path.join(repo, 'dist/models/encyclopedia'), { recursive: true });
+  for (const f of readdirSync(path.join(repo, 'models/encyclopedia')).filter((n) => n.endsWith('.json'))) {
+    copyFileSync(path.join(repo, 'models/encyclopedia', f), path.join(repo, 'dist/models/encyclopedia', f));
+  }
   chmodSync(path.join(lib, 'cli/bin.js'), 0o755);
 }
 
@@ -122,4 +128,4 @@ compile();
 rewriteAssetUrls();
 copyAssets();
 await bundleCli();
-console.log(`build: dist/lib (compiled engine, CLI (bundled bin), component, worker + wasm core) and dist/models/registry.json`);
+console.log(`build: dist/lib (compiled engine, CLI (bundled bin), component, worker + wasm core), dist/models/registry.json and dist/models/encyclopedia`);

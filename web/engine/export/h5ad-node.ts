@@ -14,6 +14,9 @@ import { scoresFromResult } from './scores.ts';
 import type { CGroup } from '../h5ad/copy.ts';
 import { checkWritten, writeAnnotatedH5ad, type Annotations, type Provenance, type WriteAnnotatedOptions } from './h5ad-stream.ts';
 import type { ScoreStream } from './scores.ts';
+import { findEncyclopedia, matchSummary } from '../encyclopedia/match.ts';
+import { ontologyColumns, type OntologyColumns } from '../encyclopedia/ontology.ts';
+import { nodeEncyclopedias } from '../encyclopedia/source-node.ts';
 
 export async function writeAnnotatedH5adFile(inputPath: string, outPath: string, ann: Annotations, scores: ScoreStream | null, provenance: Provenance, opts: WriteAnnotatedOptions = {}): Promise<{ warnings: string[] }> {
   const h5 = (await h5wasmNode()).default;
@@ -58,6 +61,11 @@ export interface AnnotatedFileOptions {
   slice_bytes?: number;
   chunk_rows?: number;
   /**
+   * Cell Ontology columns of obs: by default looked up in the shipped encyclopedias (the model's
+   * own, else one sharing label names; none when no label is described); null: none.
+   */
+  ontology?: OntologyColumns | null;
+  /**
    * Where obsm['probability_matrix'] comes from when the result kept no matrices (e.g. a
    * ProbabilitySpill's stream); default: the result's matrices, or none.
    */
@@ -69,7 +77,7 @@ export interface AnnotatedFileOptions {
  * streaming the input through; obsm['probability_matrix'] comes from `o.scores`, else the result's
  * matrices.
  */
-export async function writeAnnotatedFile(inputPath: string, outPath: string, result: AnnotationResult, o: AnnotatedFileOptions): Promise<{ warnings: string[] }> {
+export async function writeAnnotatedFile(inputPath: string, outPath: string, result: AnnotationResult, o: AnnotatedFileOptions): Promise<{ warnings: string[]; ontology: string | null }> {
   const bytes = typeof o.model === 'string' ? readFileSync(o.model) : o.model;
   const { core } = await loadCore({ variant: 'simd' });
   const m = loadModel(core, bytes);
@@ -82,5 +90,15 @@ export async function writeAnnotatedFile(inputPath: string, outPath: string, res
   const name = o.model_name ?? (typeof o.model === 'string' ? path.basename(o.model) : 'model.pkl');
   const provenance = await provenanceOf(name, bytes, version, o.options);
   const scores = o.scores ?? (result.probability_matrix && result.decision_matrix ? scoresFromResult(result, o.chunk_rows) : null);
-  return writeAnnotatedH5adFile(inputPath, outPath, result, scores, provenance, { light: o.light, onProgress: o.onProgress, signal: o.signal, slice_bytes: o.slice_bytes });
+  let ontology = o.ontology ?? null;
+  let summary: string | null = null;
+  if (o.ontology === undefined) {
+    const match = await findEncyclopedia(nodeEncyclopedias(), { name, version, labels: result.labels });
+    if (match) {
+      ontology = ontologyColumns(result, match.encyclopedia);
+      summary = matchSummary(match);
+    }
+  }
+  const w = await writeAnnotatedH5adFile(inputPath, outPath, ontology ? { ...result, ontology } : result, scores, provenance, { light: o.light, onProgress: o.onProgress, signal: o.signal, slice_bytes: o.slice_bytes });
+  return { ...w, ontology: summary };
 }

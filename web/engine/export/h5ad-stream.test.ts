@@ -97,8 +97,9 @@ print(json.dumps([str(u['model']), str(u['model_sha256']), str(u['engine']), str
     const out = path.join(dir, 'light.h5ad');
     await writeAnnotatedFile(sharedPath(FIXTURE_CASES[0].input), out, r, { model: sharedPath('fixtures/models/toy_lr.pkl'), options: {}, light: true });
     if (!hasAnndata) return t.skip('python3-anndata is not installed');
-    const got = python(`import sys, anndata as ad; a = ad.read_h5ad(sys.argv[1]); print(a.shape, a.X is None, len(a.layers), a.obsm['probability_matrix'].shape, list(a.obs.columns)[-4:], a.obs['majority_voting'].value_counts()['Heterogeneous'])`, out);
-    assert.equal(got, "(1000, 0) True 0 (1000, 6) ['predicted_labels', 'over_clustering', 'majority_voting', 'conf_score'] 185");
+    const got = python(`import sys, anndata as ad; a = ad.read_h5ad(sys.argv[1]); print(a.shape, a.X is None, len(a.layers), a.obsm['probability_matrix'].shape, list(a.obs.columns)[-6:], a.obs['majority_voting'].value_counts()['Heterogeneous'])`, out);
+    // toy_lr's B cells, Classical monocytes and NK cells are encyclopedia names: term ID columns follow.
+    assert.equal(got, "(1000, 0) True 0 (1000, 6) ['predicted_labels', 'over_clustering', 'majority_voting', 'conf_score', 'predicted_labels_ontology_term_id', 'majority_voting_ontology_term_id'] 185");
   });
 
   it('an annotated file annotated again gets its CellTypist columns replaced', async (t) => {
@@ -109,8 +110,8 @@ print(json.dumps([str(u['model']), str(u['model_sha256']), str(u['engine']), str
     await writeAnnotatedFile(sharedPath(FIXTURE_CASES[0].input), first, results.get('toy_lr vote 0.6')!, opts);
     await writeAnnotatedFile(first, second, r, opts);
     if (!hasAnndata) return t.skip('python3-anndata is not installed');
-    const got = python(`import sys, anndata as ad; a = ad.read_h5ad(sys.argv[1]); print(list(a.obs.columns)[-2:], 'majority_voting' in a.obs, list(a.obs['predicted_labels']) == sys.argv[2].split('|'))`, second, r.predicted_labels.join('|'));
-    assert.equal(got, "['predicted_labels', 'conf_score'] False True");
+    const got = python(`import sys, anndata as ad; a = ad.read_h5ad(sys.argv[1]); print(list(a.obs.columns)[-3:], 'majority_voting' in a.obs, 'majority_voting_ontology_term_id' in a.obs, list(a.obs['predicted_labels']) == sys.argv[2].split('|'))`, second, r.predicted_labels.join('|'));
+    assert.equal(got, "['predicted_labels', 'conf_score', 'predicted_labels_ontology_term_id'] False False True");
   });
 
   it('a cancelled or failed write leaves no file behind', async () => {

@@ -6,6 +6,8 @@
  * obsm['probability_matrix'] (cells × cell types, written chunk by chunk from a ScoreStream;
  * cell-type names in uns['celltypist_labels']); obsm['X_umap'] when a layout was computed; and
  * uns['celltypist'] with the provenance (model name, version, sha256, options, engine version).
+ * When an encyclopedia describes the labels, obs also gets `predicted_labels_ontology_term_id`
+ * (and `majority_voting_ontology_term_id` after voting): Cell Ontology IDs, '' where none.
  *
  * The light variant (`light: true`) writes only obs, obsm and uns (no expression matrices, an
  * empty var): a small file of the annotations that anndata opens as n_obs × 0.
@@ -19,6 +21,7 @@ import { endOfFile } from '../h5ad/signature.ts';
 import { CellTypistError, type AnnotationResult } from '../types.ts';
 import { ENGINE_VERSION } from '../version.ts';
 import type { ScoreStream } from './scores.ts';
+import type { OntologyColumns } from '../encyclopedia/ontology.ts';
 
 /** What the file records about the run that produced it (uns['celltypist']). */
 export interface Provenance {
@@ -32,8 +35,11 @@ export interface Provenance {
   options: Record<string, string | number | boolean>;
 }
 
-/** The per-cell annotations to add (a result without its matrices is enough). */
-export type Annotations = Pick<AnnotationResult, 'cell_ids' | 'labels' | 'predicted_labels' | 'conf_score' | 'over_clustering' | 'majority_voting' | 'umap'>;
+/**
+ * The per-cell annotations to add (a result without its matrices is enough), and the Cell
+ * Ontology term IDs of the labels when an encyclopedia describes them (encyclopedia/ontology.ts).
+ */
+export type Annotations = Pick<AnnotationResult, 'cell_ids' | 'labels' | 'predicted_labels' | 'conf_score' | 'over_clustering' | 'majority_voting' | 'umap'> & { ontology?: OntologyColumns };
 
 export interface WriteAnnotatedOptions {
   /** Annotations-only file: obs + obsm + uns, no X/raw/layers (default false). */
@@ -65,7 +71,7 @@ export function checkWritten(head: Uint8Array, size: number, name: string, advic
 }
 
 /** The obs columns the annotation writes (replaced when the input already has them). */
-const OBS_COLUMNS = ['predicted_labels', 'over_clustering', 'majority_voting', 'conf_score'];
+const OBS_COLUMNS = ['predicted_labels', 'over_clustering', 'majority_voting', 'conf_score', 'predicted_labels_ontology_term_id', 'majority_voting_ontology_term_id'];
 
 function enc(node: { create_attribute(n: string, d: unknown): void }, type: string, version: string) {
   node.create_attribute('encoding-type', type);
@@ -159,6 +165,8 @@ function checkLengths(ann: Annotations) {
     ['conf_score', ann.conf_score],
     ['over_clustering', ann.over_clustering],
     ['majority_voting', ann.majority_voting],
+    ['predicted_labels_ontology_term_id', ann.ontology?.predicted_labels_ontology_term_id],
+    ['majority_voting_ontology_term_id', ann.ontology?.majority_voting_ontology_term_id],
   ];
   for (const [name, v] of cols) {
     if (v && v.length !== n) throw new CellTypistError('bad_result', `column ${name} has ${v.length} values for ${n} cells`);
@@ -189,6 +197,10 @@ async function writeObs(out: CGroup, obs: CGroup, ann: Annotations, ctx: CopyCon
   const columns: [string, string[] | Float64Array][] = [['predicted_labels', ann.predicted_labels]];
   if (ann.majority_voting) columns.push(['over_clustering', ann.over_clustering!], ['majority_voting', ann.majority_voting]);
   columns.push(['conf_score', ann.conf_score]);
+  // CellTypist's columns keep their order; the term IDs follow them ('' for a label without one).
+  const ont = ann.ontology;
+  if (ont) columns.push(['predicted_labels_ontology_term_id', ont.predicted_labels_ontology_term_id]);
+  if (ont?.majority_voting_ontology_term_id && ann.majority_voting) columns.push(['majority_voting_ontology_term_id', ont.majority_voting_ontology_term_id]);
   const order = attrStrings(obs, 'column-order').filter((c) => !OBS_COLUMNS.includes(c));
   for (const [name, values] of columns) {
     const ds = g.create_dataset({ name, data: values, shape: [values.length], dtype: Array.isArray(values) ? 'S' : '<d' });

@@ -1,0 +1,125 @@
+/**
+ * One gene's expression in every cell, for colouring the embedding by it: the gene is found by
+ * its var name or its symbol (a symbol column such as feature_name), and only its column is read,
+ * in row chunks (CSR: each chunk's nonzeros scanned for the column, nothing kept but the values;
+ * CSC and dense files: the column itself, through the dotplot's column streamer).
+ */
+import { findSymbolColumn } from '../genes/identifiers.ts';
+import type { H5adReader, MatrixSource } from '../h5ad/read.ts';
+import { CellTypistError } from '../types.ts';
+import { streamGeneColumns } from './gene-columns.ts';
+
+/** The names a gene can be asked by: the var index and, when the file has one, a symbol column. */
+export interface GeneNames {
+  names: string[];
+  symbols: string[] | null;
+  symbol_column: string | null;
+}
+
+export function geneNamesOf(reader: H5adReader, source: MatrixSource = 'X'): GeneNames {
+  const names = reader.varNames(source);
+  const column = findSymbolColumn(reader.varColumns(source)) ?? null;
+  const symbols = column ? reader.varNames(source, column) : null;
+  return { names, symbols, symbol_column: column };
+}
+
+/** Names and symbols once each, for a search box's completion (symbols first). */
+export function completionList(g: GeneNames): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const list of [g.symbols ?? [], g.names]) {
+    for (const s of list) {
+      if (s && !seen.has(s)) {
+        seen.add(s);
+        out.push(s);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The var column of `query`: an exact var name, else an exact symbol, else the one name or
+ * symbol equal to it ignoring case. Not found: a message naming near matches.
+ */
+export function findGene(g: GeneNames, query: string): { column: number; name: string } {
+  const q = query.trim();
+  if (!q) throw new CellTypistError('no_gene', 'type a gene name or symbol to colour by');
+  let i = g.names.indexOf(q);
+  if (i >= 0) return { column: i, name: g.symbols?.[i] || q };
+  i = g.symbols ? g.symbols.indexOf(q) : -1;
+  if (i >= 0) return { column: i, name: q };
+  const lower = q.toLowerCase();
+  const hits = new Set<number>();
+  const near: string[] = [];
+  for (const list of [g.names, g.symbols ?? []]) {
+    list.forEach((s, k) => {
+      const l = s.toLowerCase();
+      if (l === lower) hits.add(k);
+      else if (near.length < 5 && l.startsWith(lower)) near.push(s);
+    });
+  }
+  if (hits.size === 1) {
+    const k = [...hits][0];
+    return { column: k, name: g.symbols?.[k] || g.names[k] };
+  }
+  const hint = hits.size > 1 ? ` (${hits.size} genes match it ignoring case: type the exact name)` : near.length ? ` (did you mean ${near.join(', ')}?)` : '';
+  throw new CellTypistError('no_gene', `'${q}' is not a gene of this file${hint}; var names${g.symbol_column ? ` and var['${g.symbol_column}']` : ''} are searched`);
+}
+
+export interface GeneValues {
+  /** The symbol when the file has one for the gene, else its var name. */
+  gene: string;
+  column: number;
+  source: MatrixSource;
+  /** One value per cell (0 where the file stores none). */
+  values: Float32Array;
+  n_nonzero: number;
+}
+
+export interface GeneValuesOptions {
+  source?: MatrixSource;
+  /** Names looked up before (saves reading var again). */
+  names?: GeneNames;
+  chunk_rows?: number;
+  signal?: AbortSignal;
+  onProgress?: (fraction: number) => void;
+}
+
+/** CSR: the chunk's nonzeros scanned for one column (the values never leave the chunk). */
+function readCsrColumn(reader: H5adReader, source: MatrixSource, column: number, values: Float32Array, o: GeneValuesOptions): number {
+  const m = reader.matrix(source);
+  let nnz = 0;
+  for (let start = 0; start < m.n_rows; ) {
+    if (o.signal?.aborted) throw new CellTypistError('cancelled', 'cancelled');
+    const end = reader.chunkEnd(source, start, o.chunk_rows ?? 8192, 1 << 22);
+    const c = reader.readRowsView(source, start, end);
+    const { indptr, indices, data } = c;
+    for (let r = 0; r < c.n_rows; r++) {
+      for (let k = indptr[r], e = indptr[r + 1]; k < e; k++) {
+        // Duplicate entries of a column (a non-canonical matrix) add up, as scipy reads them.
+        if (indices[k] === column) values[start + r] += data[k];
+      }
+    }
+    for (let r = start; r < end; r++) if (values[r] !== 0) nnz++;
+    start = end;
+    o.onProgress?.(start / m.n_rows);
+  }
+  return nnz;
+}
+
+/** Reads the values of gene `query` (name or symbol) for every cell. */
+export function readGeneValues(reader: H5adReader, query: string, o: GeneValuesOptions = {}): GeneValues {
+  const source = o.source ?? 'X';
+  const names = o.names ?? geneNamesOf(reader, source);
+  const { column, name } = findGene(names, query);
+  const m = reader.matrix(source);
+  const values = new Float32Array(m.n_rows);
+  let nnz = 0;
+  if (m.encoding === 'csr') nnz = readCsrColumn(reader, source, column, values, o);
+  else {
+    streamGeneColumns(reader, [column], (cell, _slot, v) => (values[cell] += v), { source, chunk_rows: o.chunk_rows, signal: o.signal, onProgress: o.onProgress });
+    for (let i = 0; i < values.length; i++) if (values[i] !== 0) nnz++;
+  }
+  return { gene: name, column, source, values, n_nonzero: nnz };
+}
