@@ -10,14 +10,19 @@ import path from 'node:path';
 export interface FakeCdn {
   url: string;
   requests: string[];
+  /** Holds back requests of `pathname` until the returned function is called (tests of in-between states). */
+  hold(pathname: string): () => void;
   stop(): Promise<void>;
 }
 
 /** `extra`: path → JSON body routes, read at request time (may be filled after start). */
 export async function startFakeCdn(root: string, extra: Record<string, string> = {}): Promise<FakeCdn> {
   const requests: string[] = [];
-  const server = http.createServer((req, res) => {
+  const held = new Map<string, Promise<void>>();
+  const server = http.createServer(async (req, res) => {
     requests.push(req.url ?? '');
+    const gate = held.get(new URL(req.url ?? '/', 'http://x').pathname);
+    if (gate) await gate;
     const file = path.join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
     const headers = { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' };
     const route = extra[new URL(req.url ?? '/', 'http://x').pathname];
@@ -37,6 +42,14 @@ export async function startFakeCdn(root: string, extra: Record<string, string> =
   return {
     url: `http://127.0.0.1:${bound}/`,
     requests,
+    hold: (pathname) => {
+      let release!: () => void;
+      held.set(pathname, new Promise<void>((r) => (release = r)));
+      return () => {
+        held.delete(pathname);
+        release();
+      };
+    },
     stop: () =>
       new Promise((r) => {
         server.closeAllConnections();

@@ -27,7 +27,7 @@ function build(): HTMLElement {
     <div id="models-status" class="summary"></div>
     <h3>Agreement (share of cells with the same label)</h3>
     <div id="models-agreement" class="ctw-scroll"></div>
-    <div class="ctw-row">Cross-tab of <select id="models-a"></select> (rows) and <select id="models-b"></select> (columns)</div>
+    <div class="ctw-row">Cross-tab of <select id="models-a" aria-label="model in the rows"></select> (rows) and <select id="models-b" aria-label="model in the columns"></select> (columns)</div>
     <div id="models-crosstab" class="ctw-scroll"></div>
     <div class="downloads"><button id="models-labels" type="button">labels per model CSV</button><button id="models-agreement-csv" type="button">agreement CSV</button></div>`;
   return s;

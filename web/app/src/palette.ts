@@ -1,10 +1,13 @@
 /**
  * Category colours. 'default' follows scanpy: vega_20_scanpy up to 20 categories, else its
  * 102-colour godsnot set (default_102), values written out from scanpy's documented palettes.
- * 'colorblind' uses colours that stay apart under the common colour-vision deficiencies
- * (Okabe & Ito's 7 without black, Paul Tol's muted and light sets: 24); beyond that no palette
- * can keep 98 types apart for everyone, so colours repeat darkened and the legend's search and
- * highlight take over. Past the palette's length, colours repeat darkened/lightened.
+ * 'colorblind' starts with Okabe & Ito's 7 (no black), then adds colours of Paul Tol's bright,
+ * muted and light sets in the order that keeps them farthest apart for the worst of normal vision
+ * and simulated protanopia, deuteranopia and tritanopia (greedy on CIEDE2000, also away from the
+ * white background and the grey of dimmed cells; see color-vision.ts and docs/accessibility.md):
+ * its first 10 colours stay ΔE00 ≥ 10 apart for all four, its first 20 ≥ 5. Beyond that no palette
+ * keeps 98 types apart for everyone: colours repeat darkened/lightened and the legend's search,
+ * highlight and text take over.
  */
 
 export type PaletteName = 'default' | 'colorblind';
@@ -30,11 +33,11 @@ const GODSNOT_102 = [
   '#A4E804', '#324E72',
 ];
 
-/** Okabe & Ito (no black), Paul Tol's muted, Paul Tol's light (no grey). */
+/** Okabe & Ito (no black), then Paul Tol's colours in the order described above. */
 const COLORBLIND_24 = [
   '#E69F00', '#56B4E9', '#009E73', '#F0E442', '#0072B2', '#D55E00', '#CC79A7',
-  '#CC6677', '#332288', '#DDCC77', '#117733', '#88CCEE', '#882255', '#44AA99', '#999933', '#AA4499',
-  '#77AADD', '#EE8866', '#EEDD88', '#FFAABB', '#99DDFF', '#44BB99', '#BBCC33', '#AAAA00',
+  '#882255', '#332288', '#99DDFF', '#AA3377', '#FFAABB', '#CC3311', '#EE6677', '#AA4499', '#117733',
+  '#44BB99', '#DDCC77', '#999933', '#004488', '#EE8866', '#228833', '#BB5566', '#66CCEE',
 ];
 
 export const PALETTE_SIZES = { vega20: VEGA_20_SCANPY.length, godsnot: GODSNOT_102.length, colorblind: COLORBLIND_24.length };

@@ -13,6 +13,11 @@ export function save(name: string, blob: Blob): void {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
+/** The blue of a table cell for a share in [0, 1]; at most 60 % strong so that the page's text on it keeps ≥ 4.5:1 contrast. */
+export function shadeColor(share: number): string {
+  return `rgba(40, 110, 200, ${Math.min(0.6, Math.max(0, share))})`;
+}
+
 /** A small table: header row, then rows of cells; numbers get a blue background scaled by `shade`. */
 export function table(head: string[], rows: (string | number)[][], shade?: (value: number, row: number) => number): HTMLTableElement {
   const t = el('table', { className: 'ctw-table' });
@@ -24,7 +29,7 @@ export function table(head: string[], rows: (string | number)[][], shade?: (valu
     row.forEach((v, c) => {
       const td = tr.insertCell();
       td.textContent = typeof v === 'number' ? v.toLocaleString('en-US') : v;
-      if (typeof v === 'number' && shade && c > 0) td.style.background = `rgba(40, 110, 200, ${Math.min(0.8, Math.max(0, shade(v, r)))})`;
+      if (typeof v === 'number' && shade && c > 0) td.style.background = shadeColor(shade(v, r));
     });
   });
   return t;

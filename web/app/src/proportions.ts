@@ -54,6 +54,10 @@ export function renderBars(box: HTMLElement, rows: ProportionRow[], names: strin
       seg.title = `${names[k]}: ${r.counts[k].toLocaleString('en-US')} cells (${pct(r.counts[k], r.total)})`;
       bar.append(seg);
     }
+    // The segments differ only by colour: the bar's text alternative names the largest shares.
+    bar.setAttribute('role', 'img');
+    const top = order.slice(0, 5).map((k) => `${names[k]} ${pct(r.counts[k], r.total)}`);
+    bar.setAttribute('aria-label', `${r.group}: ${top.join(', ')}${order.length > 5 ? `, and ${order.length - 5} more types (the table view lists them all)` : ''}`);
     const total = document.createElement('span');
     total.className = 'prop-total';
     total.textContent = r.total.toLocaleString('en-US');
