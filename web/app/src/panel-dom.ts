@@ -1,4 +1,10 @@
-/** Small DOM helpers shared by the result panels (markers, figure export, model comparison). */
+/** Small DOM helpers shared by the page's modules and result panels. */
+
+/** The page's element with this id (the page's own ids: present by construction). */
+export const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
+
+/** A count as the page writes it (20,000). */
+export const fmt = (n: number): string => n.toLocaleString('en-US');
 
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}): HTMLElementTagNameMap[K] {
   return Object.assign(document.createElement(tag), props);

@@ -1,0 +1,123 @@
+/**
+ * How cells are coloured: by predicted label, majority-voting label, over-clustering cluster or
+ * confidence, in a palette, with highlighted labels and a selection dimming the rest. The pure
+ * functions build deck.gl's binary colour attribute; `Colouring` holds the page's choices.
+ */
+import type { Categorical, CompactResult } from '../../engine/worker/compact.ts';
+import type { AppBus } from './events.ts';
+import { type PaletteName, paletteColors } from './palette.ts';
+import { $ } from './panel-dom.ts';
+import type { RunState } from './run-state.ts';
+
+export type ColourBy = 'predicted_labels' | 'majority_voting' | 'over_clustering' | 'conf_score';
+type Rgb = [number, number, number];
+
+/** The categorical column shown by the legend, proportions and (unless confidence) the plot. */
+export function shownColumn(r: CompactResult, by: ColourBy): Categorical {
+  if (by === 'majority_voting' && r.majority_voting) return r.majority_voting;
+  if (by === 'over_clustering' && r.over_clustering) return r.over_clustering;
+  return r.predicted;
+}
+
+/** Colour of each category of `col`: palette order = category names sorted, as scanpy. */
+export function categoryColors(col: Categorical, palette: PaletteName): Rgb[] {
+  const order = col.categories.map((_, k) => k).sort((a, b) => (col.categories[a] < col.categories[b] ? -1 : col.categories[a] > col.categories[b] ? 1 : 0));
+  const pal = paletteColors(palette, col.categories.length);
+  const out: Rgb[] = new Array(col.categories.length);
+  order.forEach((k, rank) => (out[k] = pal[rank]));
+  return out;
+}
+
+export interface CellColourInput {
+  col: Categorical;
+  colors: Rgb[];
+  /** Per-cell confidence, when cells are coloured by it (a blue-to-red scale) instead of label. */
+  conf?: ArrayLike<number>;
+  highlighted: Set<string>;
+  selected: Uint32Array | null;
+}
+
+/** Per-cell RGBA (binary attribute for deck.gl): highlight and selection dim the others. */
+export function cellColors({ col, colors, conf, highlighted, selected }: CellColourInput): Uint8Array {
+  const n = col.codes.length;
+  const out = new Uint8Array(n * 4);
+  const sel = selected ? new Uint8Array(n) : null;
+  if (sel) for (const i of selected!) sel[i] = 1;
+  const keep = new Uint8Array(col.categories.length).fill(1);
+  if (highlighted.size) col.categories.forEach((c, k) => (keep[k] = highlighted.has(c) ? 1 : 0));
+  for (let i = 0; i < n; i++) {
+    const k = col.codes[i];
+    const o = 4 * i;
+    if (!keep[k] || (sel && !sel[i])) {
+      out[o] = out[o + 1] = out[o + 2] = 215;
+      out[o + 3] = 90;
+      continue;
+    }
+    if (conf) {
+      const c = conf[i];
+      out[o] = Math.round(255 * (1 - c));
+      out[o + 1] = Math.round(80 + 120 * c);
+      out[o + 2] = Math.round(255 * c);
+    } else {
+      const [R, G, B] = colors[k];
+      out[o] = R;
+      out[o + 1] = G;
+      out[o + 2] = B;
+    }
+    out[o + 3] = 230;
+  }
+  return out;
+}
+
+/** The page's colour choices ("Colour by", palette, highlighted labels). */
+export class Colouring {
+  /** Highlighted labels of the shown column (empty: none). */
+  readonly highlighted = new Set<string>();
+
+  constructor(private readonly bus: AppBus) {
+    $('color-by').addEventListener('change', () => {
+      this.highlighted.clear();
+      bus.emit('colours', 'scheme');
+    });
+    $('palette').addEventListener('change', () => bus.emit('colours', 'scheme'));
+    bus.on('cleared', () => this.highlighted.clear());
+  }
+
+  get by(): ColourBy {
+    return $<HTMLSelectElement>('color-by').value as ColourBy;
+  }
+
+  get palette(): PaletteName {
+    return $<HTMLSelectElement>('palette').value as PaletteName;
+  }
+
+  /** The shown column of `run`. */
+  column(run: RunState): Categorical {
+    return shownColumn(run.result, this.by);
+  }
+
+  /** Colours of the categories of `col` in the chosen palette. */
+  colors(col: Categorical): Rgb[] {
+    return categoryColors(col, this.palette);
+  }
+
+  /** The plot's per-cell colours for `run`. */
+  cellColors(run: RunState): Uint8Array {
+    const col = this.column(run);
+    const conf = this.by === 'conf_score' ? run.result.conf_score : undefined;
+    return cellColors({ col, colors: this.colors(col), conf, highlighted: this.highlighted, selected: run.selected });
+  }
+
+  /** Highlights `name` alone (again: none), or adds/removes it (`additive`). */
+  toggle(name: string, additive: boolean): void {
+    if (additive) {
+      if (this.highlighted.has(name)) this.highlighted.delete(name);
+      else this.highlighted.add(name);
+    } else {
+      const only = this.highlighted.size === 1 && this.highlighted.has(name);
+      this.highlighted.clear();
+      if (!only) this.highlighted.add(name);
+    }
+    this.bus.emit('colours', 'highlight');
+  }
+}
