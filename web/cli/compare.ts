@@ -6,27 +6,13 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { agreementCsv, agreementMatrix, type Labeling, labelsCsv, modelNames } from '../engine/export/agreement.ts';
 import { crosstab, crosstabCsv } from '../engine/export/crosstab.ts';
-import { annotate, CellTypistError } from '../engine/node.ts';
-import { resolveModel } from './main.ts';
+import { annotate } from '../engine/node.ts';
 import { progressPrinter } from './progress.ts';
-import { RUN_OPTIONS, runOptions } from './run-options.ts';
-
-export const COMPARE_USAGE = `
-compare options:
-  -i, --input PATH             query data (.h5ad, Cell Ranger .h5 or folder, count table, .mtx)
-  -m, --model PATH|NAME        a model; give two or more
-  -o, --outdir DIR             write labels.csv (cell × model), agreement.csv (model × model share of cells
-                               with the same label), crosstab_A__B.csv for each pair (default: print the first
-                               two models' cross-tab; -o FILE.csv writes only that cross-tab, as before)
-  --majority-voting [--over-clustering KEY] [--min-prop P]   also each model's majority voting
-                               (labels.csv gains MODEL_majority_voting columns; agreement_majority_voting.csv)
-  --mode best_match|prob_match  --p-thres P  --gene-column COL  --normalize  --variant V  --threads N  --quiet
-  input formats and species as for annotate: --transpose-input  --gene-file F  --cell-file F
-                               --gene-map F  --no-convert  --all-orthologs  --seed N
-`;
+import { parseOptions, RUN_OPTIONS, runOptions } from './options.ts';
+import { resolveModel } from './resolve-model.ts';
+import { COMPARE_USAGE } from './usage.ts';
 
 interface Run {
   name: string;
@@ -56,12 +42,11 @@ function writeOutputs(dir: string, cellIds: string[], runs: Run[]): string[] {
   return written;
 }
 
+/** compare's flags: the shared run flags and its models (-m, given several times). */
+export const COMPARE_OPTIONS = [...RUN_OPTIONS, 'model'] as const;
+
 export async function compareCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: { ...RUN_OPTIONS, model: { type: 'string', short: 'm', multiple: true } },
-    strict: true,
-  });
+  const values = parseOptions(args, COMPARE_OPTIONS, ['model']);
   const models = values.model ?? [];
   if (!values.input || models.length < 2) {
     process.stderr.write(`error: compare needs --input and at least two --model${COMPARE_USAGE}`);

@@ -5,7 +5,6 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { dotplotFigure } from '../engine/figure/dotplot-figure.ts';
 import { writeFigure } from './figure-file.ts';
 import { dotplotReader } from '../engine/markers/dotplot-reader.ts';
@@ -14,24 +13,9 @@ import type { StandardScale } from '../engine/markers/dotplot.ts';
 import { groupsFromObs } from '../engine/markers/groups.ts';
 import { markerGenes } from '../engine/markers/top-markers.ts';
 import { CellTypistError, modelInfo, openH5adPath } from '../engine/node.ts';
-import { resolveModel } from './main.ts';
-
-export const DOTPLOT_USAGE = `
-dotplot options (scanpy's sc.pl.dotplot values):
-  -i, --input PATH             .h5ad (an annotated one from annotate --write-h5ad has predicted_labels, majority_voting)
-  --groupby COL                obs column whose values are the groups (categories in order, else sorted)
-  --genes A,B,C                genes to plot, in order (unknown ones are named and skipped)
-  -m, --model PATH|NAME        without --genes: each cell type's top markers (extract_top_markers), for the
-                               types present among the groups (else all types)
-  --top N                      markers per cell type with --model (default 2)
-  --standard-scale var|group|none   scale the mean per gene (default var, as CellTypist's tutorial) or group
-  --use-raw                    read raw/X instead of X
-  --gene-column COL            var column holding the gene names (default: the var index)
-  --table OUT.csv              long table: group,gene,fraction,mean_expression (mean after scaling)
-  --out OUT.svg|OUT.png        the figure (PNG drawn at --scale 2 pixels per unit, no browser needed)
-  --title TEXT  --scale N  --quiet
-  Without --table and --out the table is printed.
-`;
+import { parseOptions } from './options.ts';
+import { resolveModel } from './resolve-model.ts';
+import { DOTPLOT_USAGE } from './usage.ts';
 
 function scaleOption(v: string | undefined): StandardScale {
   const s = (v ?? 'var').toLowerCase();
@@ -46,26 +30,11 @@ async function defaultGenes(model: string, top: number, present: string[], quiet
   return chosen.genes;
 }
 
+/** dotplot's flags (scanpy's sc.pl.dotplot arguments). */
+export const DOTPLOT_OPTIONS = ['input', 'groupby', 'genes', 'model', 'top', 'standard-scale', 'use-raw', 'gene-column', 'table', 'out', 'title', 'scale', 'quiet'] as const;
+
 export async function dotplotCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      input: { type: 'string', short: 'i' },
-      groupby: { type: 'string' },
-      genes: { type: 'string' },
-      model: { type: 'string', short: 'm' },
-      top: { type: 'string' },
-      'standard-scale': { type: 'string' },
-      'use-raw': { type: 'boolean' },
-      'gene-column': { type: 'string' },
-      table: { type: 'string' },
-      out: { type: 'string', short: 'o' },
-      title: { type: 'string' },
-      scale: { type: 'string' },
-      quiet: { type: 'boolean' },
-    },
-    strict: true,
-  });
+  const values = parseOptions(args, DOTPLOT_OPTIONS);
   if (!values.input || !values.groupby || (!values.genes && !values.model)) {
     process.stderr.write(`error: dotplot needs --input, --groupby and --genes (or --model)\n${DOTPLOT_USAGE}`);
     return 2;
