@@ -72,6 +72,7 @@ train options (as celltypist.train):
   --no-mean                    do not center genes when scaling (CellTypist's with_mean=False)
   --C C                        inverse L2 strength of logistic regression (default 1)
   --max-iter N                 iterations (default 1000 / 500 / 200 by number of cells)
+  --seed N                     random seed of SGD's shuffling (scikit-learn's random_state; default 0)
   --details TEXT  --version V  --source S  --url U   description stored in the model
   --gene-column COL  --normalize  --threads N  --variant auto|simd|simd-threads  --quiet
 `;
