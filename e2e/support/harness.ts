@@ -12,7 +12,7 @@ import path from 'node:path';
 import { after, before } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { repoPath, sharedPath } from '../../web/engine/testing/fixtures.ts';
-import { type FakeCdn, startFakeCdn } from './fake-cdn.ts';
+import { type FakeCdn, startFakeCdn } from '../../web/engine/testing/fake-cdn.ts';
 import { serveStatic } from './serve.ts';
 
 /** Chromium flags: swiftshader so that headless Chromium draws WebGL (deck.gl). */

@@ -247,7 +247,7 @@ describe('annotated h5ad export (--write-h5ad)', () => {
 
 describe('catalog models in the CLI (local fake CDN)', () => {
   it('lists the catalog, downloads a model by name once, then uses the cache', async () => {
-    const { startFakeCdn } = await import('../../e2e/support/fake-cdn.ts');
+    const { startFakeCdn } = await import('../engine/testing/fake-cdn.ts');
     const { createHash } = await import('node:crypto');
     const { writeFileSync } = await import('node:fs');
     const cdn = await startFakeCdn(path.resolve(sharedPath('.')));

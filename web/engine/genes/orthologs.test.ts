@@ -2,7 +2,7 @@
 // (../shared/genes) named by a test registry, like the real raw.githubusercontent.com URL.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { FakeCdn } from '../../../e2e/support/fake-cdn.ts';
+import type { FakeCdn } from '../testing/fake-cdn.ts';
 import { annotate } from '../node.ts';
 import { column, maxDelta, numeric, readCsv, sharedPath } from '../testing/fixtures.ts';
 import { type GeneTableServer, serveGeneTables } from '../testing/gene-tables.ts';

@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { closedPort, selfSignedCert, startHttpsHost, type HttpsHost } from '../../../e2e/support/https-host.ts';
+import { closedPort, selfSignedCert, startHttpsHost, type HttpsHost } from '../testing/https-host.ts';
 import { repoPath } from '../testing/fixtures.ts';
 import { DownloadFailed, probeBrowserFailure } from './fetch-failure.ts';
 import { fetchBytes } from './fetch.ts';

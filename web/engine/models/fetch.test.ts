@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type FakeCdn, startFakeCdn } from '../../../e2e/support/fake-cdn.ts';
+import { type FakeCdn, startFakeCdn } from '../testing/fake-cdn.ts';
 import { repoPath, sharedPath } from '../testing/fixtures.ts';
 import { fetchModel, sha256Hex } from './fetch.ts';
 import { FileStore } from './file-store.ts';

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type FakeCdn, startFakeCdn } from '../../../e2e/support/fake-cdn.ts';
+import { type FakeCdn, startFakeCdn } from './fake-cdn.ts';
 import { repoPath, sharedPath } from './fixtures.ts';
 
 export interface GeneTableServer {
