@@ -169,11 +169,11 @@ describe('app (production build, cross-origin isolated)', () => {
     await page.setInputFiles('#data-file', sharedPath('fixtures/models/toy_lr.pkl'));
     await page.waitForFunction(() => document.getElementById('error')!.textContent !== '');
     assert.match((await page.textContent('#error'))!, /looks like a Python pickle/);
-    // A pasted URL outside the allowed hosts is blocked by the CSP, with advice.
+    // A pasted URL outside the allowed hosts is blocked by the CSP: named so, with a link to download it instead.
     await page.fill('#model-url', 'http://127.0.0.2:9/evil.pkl');
     await page.click('#model-url-load');
-    await page.waitForFunction(() => /could not download/.test(document.getElementById('error')!.textContent!));
-    assert.match((await page.textContent('#error'))!, /drop it here instead/);
+    await page.locator('#model-fallback a[href="http://127.0.0.2:9/evil.pkl"]').waitFor({ state: 'visible' });
+    assert.match((await page.textContent('#model-fallback'))!, /^Could not get http:\/\/127\.0\.0\.2:9\/evil\.pkl: blocked by this page's Content-Security-Policy: it may contact only its own server and the catalog's model hosts, not 127\.0\.0\.2:9\..*drop the downloaded file/);
     await page.setInputFiles('#model-file', sharedPath('fixtures/models/legacy_2020_sgd.pkl'));
     await page.waitForFunction(() => /legacy/.test(document.getElementById('error')!.textContent!));
     assert.match((await page.textContent('#error'))!, /Download the current version/);

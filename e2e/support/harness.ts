@@ -74,8 +74,13 @@ export function buildApp(extraConnect: string): void {
   });
 }
 
+export interface HarnessOptions {
+  /** More Chromium flags, read in before() (e.g. --host-resolver-rules for a local HTTPS host started earlier). */
+  browserArgs?: () => string[];
+}
+
 /** Registers before/after hooks that start and stop the browser, app server and fake CDN. */
-export function useHarness(): Harness {
+export function useHarness(opts: HarnessOptions = {}): Harness {
   const h = { requests: [] as string[], routes: {} as Record<string, string> } as Harness;
   before(async () => {
     mkdirSync(repoPath('e2e/out'), { recursive: true }); // screenshots and downloaded files (git-ignored)
@@ -83,7 +88,7 @@ export function useHarness(): Harness {
     h.routes['/registry.json'] = fakeRegistry(h.cdn.url);
     buildApp(h.cdn.url.replace(/\/$/, ''));
     h.server = await serveStatic(DIST, true);
-    h.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+    h.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...ARGS, ...(opts.browserArgs?.() ?? [])] });
   });
   after(async () => {
     await h.cdn?.stop().catch(() => {});

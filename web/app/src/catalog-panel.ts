@@ -1,11 +1,15 @@
 /**
- * The model catalog in step 2: the registry's models (downloaded with progress, checked, cached
- * for offline use), the list of cached models (each removable), and a model URL on an allowed host.
+ * The model catalog in step 2: the registry's models (those on this server marked, and loaded
+ * from it; others downloaded with progress, checked, cached for offline use), the list of cached
+ * models (each removable), and a model URL on an allowed host. A download that fails shows its
+ * cause in one line and a plain link to the file (model-fallback.ts).
  */
 import { fetchBytes } from '../../engine/models/fetch.ts';
 import type { GeneTable, Registry } from '../../engine/models/registry.ts';
-import { getModel, loadRegistry, store } from './catalog.ts';
+import { firstChoice, forgetModel, getModel, loadRegistry, mirrorWarnings, optionText, sourceOf, store } from './catalog.ts';
+import { catalogTarget, hideFallback, showFallback } from './model-fallback.ts';
 import type { ModelPanel } from './model-panel.ts';
+import { checkDroppedModel } from './verify-drop.ts';
 import { $ } from './panel-dom.ts';
 import { clearError, showError } from './status.ts';
 
@@ -17,7 +21,15 @@ export class CatalogPanel {
       .then((reg) => {
         this.registry = reg;
         const sel = $<HTMLSelectElement>('catalog');
-        for (const m of reg.models) sel.add(new Option(`${m.name} (${m.n_cell_types} types, ${m.version})`, m.name, m.default, m.default));
+        const first = firstChoice(reg);
+        for (const m of reg.models) sel.add(new Option(optionText(m), m.name, m === first, m === first));
+        models.checkDrop = (name, bytes) => checkDroppedModel(name, bytes, this.registry, store);
+        if (mirrorWarnings.length) {
+          // The server's models/registry.json has entries the page cannot use: tell whoever runs it.
+          const n = $('model-note');
+          n.textContent = `Models on this server: ${mirrorWarnings.join('; ')}.`;
+          n.hidden = false;
+        }
         return this.showCached();
       })
       .catch((e) => showError((e as Error).message));
@@ -34,19 +46,23 @@ export class CatalogPanel {
     const m = this.registry?.models.find((x) => x.name === $<HTMLSelectElement>('catalog').value);
     if (!m) return;
     clearError();
+    hideFallback($('model-fallback'));
     const bar = $<HTMLProgressElement>('model-progress');
     bar.hidden = false;
     bar.value = 0;
     try {
-      const { bytes, from } = await getModel(m, (f, text) => {
+      const { bytes, from, warning } = await getModel(m, (f, text) => {
         bar.value = f;
-        $('model-summary').textContent = `Downloading ${m.file}: ${text}`;
+        $('model-summary').textContent = `Downloading ${m.file}${m.local_copy ? ' from this server' : ''}: ${text}`;
       });
-      await this.models.set(bytes, `${m.name} ${m.version}${from === 'cache' ? ' (from cache)' : ''}`);
-      $('model-summary').dataset.source = from === 'cache' ? 'cache' : 'network';
+      const source = sourceOf(m, from);
+      await this.models.set(bytes, `${m.name} ${m.version}${source === 'cache' ? ' (from cache)' : source === 'server' ? ' (from this server)' : ''}`, warning, !!warning);
+      $('model-summary').dataset.source = source;
       this.showCached();
     } catch (e) {
-      showError((e as Error).message);
+      $('model-summary').textContent = '';
+      if ((e as { code?: string }).code === 'download_failed') showFallback($('model-fallback'), catalogTarget(m), e as Error);
+      else showError((e as Error).message);
     } finally {
       bar.hidden = true;
     }
@@ -56,12 +72,16 @@ export class CatalogPanel {
     const url = $<HTMLInputElement>('model-url').value.trim();
     if (!url) return;
     clearError();
+    hideFallback($('model-fallback'));
     try {
       const bytes = await fetchBytes(url, { onProgress: (p) => ($('model-summary').textContent = `Downloading: ${(p.loaded / 1e6).toFixed(1)} MB`) });
       await this.models.set(bytes, url.split('/').pop() ?? url);
     } catch (e) {
-      // A host outside the page's Content-Security-Policy fails as a network error.
-      showError(`could not download ${url}: ${(e as Error).message}. Only the model hosts of the catalog can be contacted from this page; download the file and drop it here instead.`);
+      $('model-summary').textContent = '';
+      // A host outside the page's Content-Security-Policy is named as such (only the catalog's model hosts are allowed).
+      const file = decodeURIComponent(new URL(url, location.href).pathname.split('/').pop() || 'model.pkl');
+      if ((e as { code?: string }).code === 'download_failed') showFallback($('model-fallback'), { label: url, url, file }, e as Error);
+      else showError(`could not download ${url}: ${(e as Error).message}`);
     }
   }
 
@@ -77,7 +97,7 @@ export class CatalogPanel {
       b.textContent = `${k} ✕`;
       b.title = 'remove from the cache';
       b.addEventListener('click', async () => {
-        await store.delete(k);
+        await forgetModel(k); // and the sha256 recorded at its first download
         this.showCached();
       });
       box.append(b);

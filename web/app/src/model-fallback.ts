@@ -1,40 +1,48 @@
 /**
- * When a catalog model cannot be downloaded: one line naming the cause (the host's CORS policy,
- * network unreachable, an HTTP status), a plain link to the model's catalog URL (the browser
- * downloads it as a normal file, which CORS does not restrict) and what to do with the file.
+ * When a model cannot be downloaded: one line naming the cause (the host's CORS policy, network
+ * unreachable, an HTTP status...), a plain link to the model's URL (the browser downloads it as a
+ * normal file, which CORS does not restrict) and what to do with the file.
  */
 import type { DownloadFailed, DownloadFailure } from '../../engine/models/fetch-failure.ts';
 import type { RegistryModel } from '../../engine/models/registry.ts';
 
-/** The failure to explain: the catalog URL's (the link goes there), else the first. */
-function mainFailure(m: RegistryModel, failures: DownloadFailure[]): DownloadFailure | undefined {
-  return failures.find((f) => f.url === m.url) ?? failures[0];
+/** What could not be downloaded: a catalog model, or a URL the user gave. */
+export interface FallbackTarget {
+  /** For the message: "Immune_All_Low v2", or the URL. */
+  label: string;
+  /** The link's target (a catalog model's catalog URL). */
+  url: string;
+  file: string;
+  /** A copy on this server that was tried first, if any. */
+  localCopy?: string;
 }
 
-/** The one line: "Could not get M v: <cause>" (and the server copy's failure, if there was one). */
-export function fallbackLine(m: RegistryModel, err: DownloadFailed | Error): string {
-  const failures = (err as DownloadFailed).failures ?? [];
-  const f = mainFailure(m, failures);
-  if (!f) return `Could not get ${m.name} ${m.version}: ${err.message}`;
-  const local = m.local_copy && f.url !== m.local_copy ? failures.find((x) => x.url === m.local_copy) : undefined;
-  return `Could not get ${m.name} ${m.version}: ${f.detail}${local ? ` (the copy on this server: ${local.detail})` : ''}.`;
+export const catalogTarget = (m: RegistryModel): FallbackTarget => ({ label: `${m.name} ${m.version}`, url: m.url, file: m.file, localCopy: m.local_copy });
+
+/** The one line: "Could not get LABEL: <cause>" (and the server copy's failure, if there was one). */
+export function fallbackLine(t: FallbackTarget, err: DownloadFailed | Error): string {
+  const failures: DownloadFailure[] = (err as DownloadFailed).failures ?? [];
+  // The failure to explain: the link's URL's, else the first.
+  const f = failures.find((x) => x.url === t.url) ?? failures[0];
+  if (!f) return `Could not get ${t.label}: ${err.message}`;
+  const local = t.localCopy && f.url !== t.localCopy ? failures.find((x) => x.url === t.localCopy) : undefined;
+  return `Could not get ${t.label}: ${f.detail}${local ? ` (the copy on this server: ${local.detail})` : ''}.`;
 }
 
 /** Fills `box` with the cause, the link and the instruction, and shows it. */
-export function showFallback(box: HTMLElement, m: RegistryModel, err: DownloadFailed | Error): void {
+export function showFallback(box: HTMLElement, t: FallbackTarget, err: DownloadFailed | Error): void {
   box.replaceChildren();
   const cause = document.createElement('p');
   cause.className = 'fallback-cause';
-  cause.textContent = fallbackLine(m, err);
+  cause.textContent = fallbackLine(t, err);
   const how = document.createElement('p');
   const a = document.createElement('a');
-  a.href = m.url;
-  a.textContent = `Download ${m.file}`;
-  a.download = m.file; // honoured for same-origin URLs; others download as the server names them
+  a.href = t.url;
+  a.textContent = `Download ${t.file}`;
+  a.download = t.file; // honoured for same-origin URLs; others download as the server names them
   a.target = '_blank';
   a.rel = 'noopener';
-  a.id = 'model-fallback-link';
-  how.append(a, ` (${new URL(m.url).host}) with the browser, then drop the downloaded file on "Drop a CellTypist model" below: it is checked against the catalog's sha256 where one is known.`);
+  how.append(a, ` (${new URL(t.url).host}) with the browser, then drop the downloaded file on "Drop a CellTypist model" below: it is checked against the catalog's sha256 where one is known.`);
   box.append(cause, how);
   box.hidden = false;
 }
