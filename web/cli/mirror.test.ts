@@ -2,11 +2,12 @@
 // records unknown ones, keeps an old copy that a new one contradicts; --model-mirror reads it back.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { serveStatic } from '../../e2e/support/serve.ts';
 import { fetchModel } from '../engine/models/fetch.ts';
 import { FileStore } from '../engine/models/file-store.ts';
 import { findModel, parseRegistry, type Registry } from '../engine/models/registry.ts';
@@ -24,13 +25,21 @@ function sourceFolder(files: Record<string, Uint8Array>) {
   for (const [name, bytes] of Object.entries(files)) writeFileSync(path.join(dir, name), bytes);
   return dir;
 }
-let web: Awaited<ReturnType<typeof serveStatic>>;
+/** A loopback file server for `webRoot` (a base URL source and a served mirror). */
+let web: { url: string; server: http.Server };
 let webRoot: string;
 before(async () => {
   webRoot = tmp('ctw-web-');
-  web = await serveStatic(webRoot, false);
+  const server = http.createServer((req, res) => {
+    const file = path.join(webRoot, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    if (!file.startsWith(webRoot) || !existsSync(file) || statSync(file).isDirectory()) return void res.writeHead(404).end();
+    res.writeHead(200, { 'Content-Length': String(statSync(file).size) });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  web = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
 });
-after(async () => web?.close());
+after(() => web?.server.close());
 
 describe('models --mirror', () => {
   it('copies from a folder: an unknown sha256 is recorded, registry.json lists name, version, sha256, size, relative URL', async () => {
