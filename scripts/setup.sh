@@ -11,7 +11,7 @@ need=()
 for pkg in build-essential cmake emscripten libeigen3-dev libhdf5-dev libgtest-dev chromium \
     clang libclang-rt-14-dev python3-sklearn python3-h5py python3-anndata \
     firefox-esr webkit2gtk-driver xvfb xauth libgl1-mesa-dri \
-    pybind11-dev python3-pybind11 python3-pytest python3-dask python3-distributed python3-pip; do
+    pybind11-dev python3-pybind11 python3-pytest python3-dask python3-distributed python3-pip python3-venv; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

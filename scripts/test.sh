@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: native GoogleTest suites (CTest), the WebAssembly engine and CLI under Node,
+# Runs every test: native GoogleTest suites (CTest), the WebAssembly engine and CLI under Node, the
+# Python package (pytest, over the same C++ core),
 # then the build (npm run build: compiled package + static app) and the Playwright e2e tests (app, package) (production build in Debian's Chromium). Installs what it needs first (scripts/setup.sh). Non-zero exit if any suite fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,7 @@ run fuzz bash scripts/fuzz.sh 20
 run wasm-build bash scripts/build-wasm.sh
 run typecheck npx tsc -p tsconfig.json --noEmit
 run engine bash scripts/test-engine.sh
+run python bash scripts/test-python.sh
 run build bash scripts/build.sh
 run e2e bash -c "node --import tsx --test --test-concurrency=1 e2e/*.test.ts"
 
