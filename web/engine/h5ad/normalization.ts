@@ -6,8 +6,7 @@
  */
 import { CellTypistError } from '../types.ts';
 import type { MatrixSource } from './read.ts';
-import type { MatrixReader } from '../formats/reader.ts';
-import { countsChoice } from '../formats/counts-choice.ts';
+import type { InputFormat, MatrixReader } from '../formats/reader.ts';
 
 export type DataKind = 'log1p_10k' | 'log1p_other_total' | 'raw_counts' | 'scaled' | 'unknown';
 
@@ -105,6 +104,20 @@ function describe(v: MatrixVerdict): string {
     default:
       return v.has_nan ? `${where} contains NaN or infinite values` : `${where} has values from ${v.min.toFixed(3)} to ${v.max.toFixed(3)}`;
   }
+}
+
+/**
+ * CellTypist's handling of count formats (text tables, mtx, and here Cell Ranger's outputs): no
+ * log1p check; the counts are always normalized (normalize_total(target_sum=1e4) + log1p) before
+ * prediction. The reader's notes (orientation, identifiers, the raw-count warning) are the warnings.
+ */
+function countsChoice(format: InputFormat): InputChoice {
+  return {
+    source: 'X',
+    normalize: true,
+    verdict: { source: 'X', kind: 'raw_counts', usable: false, min: 0, max: 0, first_row_total: 0, has_nan: false },
+    warnings: [...format.warnings],
+  };
 }
 
 /**

@@ -2,7 +2,7 @@
  * A ModelStore on the browser Cache API, so a second visit works offline. The sha256 recorded
  * at a model's first download (trust.ts) is kept here too, under its own key.
  */
-import type { ModelStore } from './fetch.ts';
+import type { ModelStore } from './model-store.ts';
 import { isRecordKey } from './trust.ts';
 
 const CACHE = 'celltypist-wasm-models-v1';

@@ -7,16 +7,10 @@
 import { CellTypistError } from '../types.ts';
 import { diagnoseFetchError, DownloadFailed, type DownloadFailure, failureDetail } from './fetch-failure.ts';
 import type { GeneTable, RegistryModel } from './registry.ts';
+import type { ModelStore } from './model-store.ts';
 import { readRecord, recordPlace, writeRecord } from './trust.ts';
 
-export interface ModelStore {
-  get(key: string): Promise<Uint8Array | null>;
-  put(key: string, bytes: Uint8Array): Promise<void>;
-  list(): Promise<string[]>;
-  delete(key: string): Promise<boolean>;
-  /** Where a key is kept (a file path), for messages. */
-  location?(key: string): string;
-}
+export type { ModelStore } from './model-store.ts';
 
 export interface FetchProgress {
   url: string;

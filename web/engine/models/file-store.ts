@@ -2,7 +2,7 @@
 import { mkdir, readdir, readFile, rm, writeFile, rename } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { ModelStore } from './fetch.ts';
+import type { ModelStore } from './model-store.ts';
 import { isRecordKey } from './trust.ts';
 
 export function defaultCacheDir(): string {

@@ -3,7 +3,7 @@
  * download's sha256 is recorded beside the cached file (key "sha256:name@version"), later
  * downloads and dropped files are compared with it.
  */
-import type { ModelStore } from './fetch.ts';
+import type { ModelStore } from './model-store.ts';
 
 /** The store key of the sha256 recorded at an item's first download. */
 export const recordKey = (key: string) => `sha256:${key}`;

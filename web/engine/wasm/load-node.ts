@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CoreModule, Variant } from './core.ts';
-import { coreNames, unrefPthreadWorkers } from './load.ts';
+import { coreNames } from './core-files.ts';
+import { unrefPthreadWorkers } from './pthread-pool.ts';
 
 export async function loadNode(variant: Variant): Promise<CoreModule> {
   const dir = process.env.CT_WASM_DIR ?? path.join(path.dirname(fileURLToPath(import.meta.url)), 'generated');

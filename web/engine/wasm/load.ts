@@ -9,10 +9,13 @@
  * or `locateFile` overrides that, e.g. to serve them from a CDN.
  */
 import type { CoreModule, Variant } from './core.ts';
+import { CORE_FILES, type CoreFile, bundledCoreUrl, coreNames } from './core-files.ts';
+import { ensurePthreadWorkers } from './pthread-pool.ts';
 
-/** The five files of the two builds (loaded in browsers; Node reads them from disk). */
-export type CoreFile = 'ct-simd.js' | 'ct-simd.wasm' | 'ct-threads.js' | 'ct-threads.wasm' | 'ct-threads.worker.js';
-export const CORE_FILES: readonly CoreFile[] = ['ct-simd.js', 'ct-simd.wasm', 'ct-threads.js', 'ct-threads.wasm', 'ct-threads.worker.js'];
+// The core's files and its pthread pool have modules of their own (load-node.ts uses them too);
+// their names stay importable from here.
+export { CORE_FILES, type CoreFile, bundledCoreUrl, coreNames } from './core-files.ts';
+export { ensurePthreadWorkers, unrefPthreadWorkers } from './pthread-pool.ts';
 
 export interface LoadOptions {
   /** 'auto' (default) picks threads when available. */
@@ -60,62 +63,6 @@ export async function loadCore(options: LoadOptions = {}): Promise<{ core: CoreM
   return { core, variant };
 }
 
-interface PThreadPool {
-  unusedWorkers: { unref?: () => void }[];
-  runningWorkers: { unref?: () => void }[];
-  allocateUnusedWorker(): void;
-  loadWasmModuleToWorker(worker: unknown, onFinishedLoading: () => void): void;
-}
-
-/**
- * Starts pthread workers until `n` are idle and loaded (a parallel call on `t` threads needs
- * t - 1 of them, the calling thread does a share). Idle workers are kept for later calls.
- */
-export async function ensurePthreadWorkers(core: CoreModule, n: number): Promise<void> {
-  const pt = (core as unknown as { PThread?: PThreadPool }).PThread;
-  if (!pt) return;
-  // Workers count as unused as soon as they are allocated, before they have loaded: a concurrent
-  // call (e.g. a worker's preload and its first request) must wait for those to load too, or the
-  // parallel call that follows blocks on threads that never start.
-  // Workers still loading count as unused: only the missing ones are started, at once (they load
-  // in parallel), then everything in flight is waited for.
-  const inFlight = poolLoading.get(core);
-  const loading: Promise<void>[] = inFlight ? [inFlight] : [];
-  while (pt.unusedWorkers.length < n) {
-    pt.allocateUnusedWorker();
-    const w = pt.unusedWorkers[pt.unusedWorkers.length - 1];
-    loading.push(new Promise<void>((resolve) => pt.loadWasmModuleToWorker(w, resolve)));
-  }
-  if (loading.length > (inFlight ? 1 : 0)) poolLoading.set(core, Promise.all(loading).then(() => undefined));
-  const awaited = poolLoading.get(core);
-  await awaited;
-  // Idle workers must not keep Node alive, but a worker still loading must (else the event loop
-  // may run empty while a caller waits for it): only the last call in flight unrefs.
-  if (poolLoading.get(core) === awaited) unrefPthreadWorkers(core);
-}
-
-/** The pthread workers being loaded, per core. */
-const poolLoading = new WeakMap<CoreModule, Promise<void>>();
-
-/**
- * The default location of each core file: next to this module. Written as literal
- * `new URL(…, import.meta.url)` expressions so that bundlers find and emit the files.
- */
-export function bundledCoreUrl(file: CoreFile): string {
-  switch (file) {
-    case 'ct-simd.js':
-      return new URL('./generated/ct-simd.js', import.meta.url).href;
-    case 'ct-simd.wasm':
-      return new URL('./generated/ct-simd.wasm', import.meta.url).href;
-    case 'ct-threads.js':
-      return new URL('./generated/ct-threads.js', import.meta.url).href;
-    case 'ct-threads.wasm':
-      return new URL('./generated/ct-threads.wasm', import.meta.url).href;
-    case 'ct-threads.worker.js':
-      return new URL('./generated/ct-threads.worker.js', import.meta.url).href;
-  }
-}
-
 function browserLocator(options: LoadOptions): (file: CoreFile) => string {
   if (options.locateFile) return options.locateFile;
   if (options.baseUrl) {
@@ -123,13 +70,6 @@ function browserLocator(options: LoadOptions): (file: CoreFile) => string {
     return (file) => new URL(file, base).href;
   }
   return bundledCoreUrl;
-}
-
-/** The file stem and factory name of a build. */
-export function coreNames(variant: Variant) {
-  return variant === 'simd-threads'
-    ? { file: 'ct-threads', factory: 'createCellTypistThreads' }
-    : { file: 'ct-simd', factory: 'createCellTypistSimd' };
 }
 
 /**
@@ -152,16 +92,6 @@ async function sameOriginWorkerUrl(url: string): Promise<string> {
   const here = (globalThis as { location?: { href: string; origin: string } }).location;
   if (!here || new URL(url, here.href).origin === here.origin) return url;
   return URL.createObjectURL(new Blob([`importScripts(${JSON.stringify(new URL(url, here.href).href)});`], { type: 'text/javascript' }));
-}
-
-/**
- * Emscripten's pthread pool keeps Node alive after the work is done; the workers are only
- * needed while the main thread is inside a (synchronous) wasm call, so unref them.
- */
-export function unrefPthreadWorkers(core: CoreModule): void {
-  const pt = (core as unknown as { PThread?: { unusedWorkers?: { unref?: () => void }[]; runningWorkers?: { unref?: () => void }[] } }).PThread;
-  if (!pt) return;
-  for (const w of [...(pt.unusedWorkers ?? []), ...(pt.runningWorkers ?? [])]) w.unref?.();
 }
 
 async function loadBrowser(variant: Variant, locate: (file: CoreFile) => string): Promise<CoreModule> {
