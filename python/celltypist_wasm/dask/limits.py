@@ -1,14 +1,16 @@
 """What one worker can hold for the automatic over-clustering, and which parquet engine exists.
 
 The automatic over-clustering (HVG -> PCA -> kNN -> Leiden) needs all of a file's cells on one
-worker: its graph is global to the file. Its memory grows with the cells (measured, see
-docs/scale-out.md): about BYTES_PER_CELL bytes per cell at 2,500 variable genes and 50 PCs, on
-top of the worker's baseline. A file is refused, with advice, above ``max_auto_cells``
-(default DEFAULT_MAX_AUTO_CELLS) or when that estimate exceeds 80% of the smallest worker's
+worker: its graph is global to the file. Its memory grows with the cells and with their
+nonzeros among the variable genes (docs/scale-out.md): the whole run peaked at 557 MB for 200k
+cells with 785 nonzeros each (~1.9 KB per cell over the ~170 MB baseline) and at 318 MB for 20k
+cells with 2,946 nonzeros each (~7 KB per cell, fixed costs included). BYTES_PER_CELL is the
+assumption for typical 10x data. A file is refused, with advice, above ``max_auto_cells``
+(default DEFAULT_MAX_AUTO_CELLS) or when the estimate exceeds 80% of the smallest worker's
 memory limit."""
 from typing import Optional
 
-#: Peak bytes per cell of the over-clustering (measured on 200k cells; see docs/scale-out.md).
+#: Bytes per cell assumed for the over-clustering (see above; denser data needs more).
 BYTES_PER_CELL = 6_000
 #: Cells above which a file's automatic over-clustering is refused by default (one worker).
 DEFAULT_MAX_AUTO_CELLS = 2_000_000
@@ -46,7 +48,7 @@ def auto_cluster_refusal(client, path: str, n_cells: int, max_auto_cells: Option
               "or use workers with more memory and raise max_auto_cells")
     if n_cells > limit:
         return (f"{n_cells:,} cells is above the automatic over-clustering limit of {limit:,} cells per file (one worker holds a file's "
-                f"whole graph, ~{BYTES_PER_CELL / 1000:.0f} KB per cell): {advice}")
+                f"whole graph, up to ~{BYTES_PER_CELL / 1000:.0f} KB per cell): {advice}")
     if memory is not None and need > 0.8 * memory:
         return (f"the automatic over-clustering of {n_cells:,} cells needs ~{need / 1e9:.1f} GB on one worker, more than 80% of the "
                 f"workers' memory limit ({memory / 1e9:.1f} GB): {advice}")
