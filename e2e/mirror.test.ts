@@ -7,8 +7,11 @@
  *   catalog URL; the file downloaded through that link, dropped, is verified and annotates.
  * - an HTTP status and an unreachable host are named as such;
  * - a dropped file named like a catalog model with another sha256 is warned about;
+ * - a build with `models --mirror DIST/models Adult_Human_Skin --from FOLDER` loads that model
+ *   from its own origin: the catalog host gets no request.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -125,6 +128,27 @@ describe('catalog models on any network', () => {
     await page.locator('#model-note').waitFor({ state: 'visible' });
     assert.match((await page.textContent('#model-note'))!, /^Warning: Immune_All_Low\.pkl is named like Immune_All_Low v2, but its sha256 \([0-9a-f]{12}…\) is not the catalog's \(290874d35dac…\)/);
     assert.match((await page.textContent('#model-summary'))!, /^Immune_All_Low\.pkl: 6 cell types/);
+    await page.close();
+  });
+
+  it('models --mirror DIST/models Adult_Human_Skin --from FOLDER: the build loads it from its own origin, no request to the catalog host', async () => {
+    const from = path.join(OUT, 'from');
+    mkdirSync(from, { recursive: true });
+    copyFileSync(TOY, path.join(from, 'Adult_Human_Skin.pkl')); // a stand-in named as the catalog names it
+    execFileSync(process.execPath, [repoPath('web/cli/bin.mjs'), 'models', '--mirror', path.join(DIST, 'models'), 'Adult_Human_Skin', '--from', from], { cwd: repoPath('.'), stdio: 'pipe' });
+    const before = host.requests.length;
+    const seen: string[] = [];
+    const page = await h.openApp();
+    page.on('request', (r) => seen.push(r.url()));
+    await page.waitForFunction(() => [...(document.getElementById('catalog') as HTMLSelectElement).options].some((o) => /on this server/.test(o.text)));
+    const label = await page.$eval('#catalog', (s) => [...(s as HTMLSelectElement).options].find((o) => o.value === 'Adult_Human_Skin')!.text);
+    assert.match(label, /^Adult_Human_Skin \(\d+ types, v\d\) · on this server$/);
+    await getModel(page, 'Adult_Human_Skin');
+    await page.waitForFunction(() => /^Adult_Human_Skin v\d.*: 6 cell types, 1,495 genes/.test(document.getElementById('model-summary')!.textContent!));
+    assert.equal(await page.$eval('#model-summary', (e) => (e as HTMLElement).dataset.source), 'server');
+    assert.ok(seen.includes(`${h.server.url}models/Adult_Human_Skin.pkl`), seen.join('\n'));
+    assert.deepEqual(seen.filter((u) => u.includes(CATALOG)), []);
+    assert.equal(host.requests.length, before, 'the catalog host got no request');
     await page.close();
   });
 });

@@ -16,7 +16,7 @@ import { TableFiles } from './table-files.ts';
 import { USAGE } from './usage.ts';
 
 /** annotate's flags: the shared run flags and its outputs. */
-export const ANNOTATE_OPTIONS = [...RUN_OPTIONS, 'indata', 'model', 'umap', 'prefix', 'write-h5ad', 'write-h5ad-light', 'plot', 'no-matrices', 'conf-by'] as const;
+export const ANNOTATE_OPTIONS = [...RUN_OPTIONS, 'indata', 'model', 'umap', 'prefix', 'write-h5ad', 'write-h5ad-light', 'plot', 'no-matrices', 'conf-by', 'model-mirror'] as const;
 
 export async function annotateCommand(args: string[]): Promise<number> {
   const values = parseOptions(args, ANNOTATE_OPTIONS);
@@ -41,7 +41,7 @@ export async function annotateCommand(args: string[]): Promise<number> {
   // The figure uses the file's embedding (h5ad), else a UMAP computed from the over-clustering graph.
   const plotBasis = plot && /\.h5ad$/i.test(input) ? await plot.findEmbedding(input) : null;
   const confByVoting = values['conf-by'] === 'majority_voting';
-  const model = await resolveModel(values.model, quiet);
+  const model = await resolveModel(values.model, quiet, { mirror: values['model-mirror'] });
   // The tables are opened before the run (an unwritable folder fails at once) and streamed.
   const tables = new TableFiles(outdir, { prefix: values.prefix ?? '', matrices: !values['no-matrices'], umap: values.umap ?? false });
   // conf_score by majority voting and the annotated .h5ad need the probabilities after the run:

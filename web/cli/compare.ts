@@ -43,7 +43,7 @@ function writeOutputs(dir: string, cellIds: string[], runs: Run[]): string[] {
 }
 
 /** compare's flags: the shared run flags and its models (-m, given several times). */
-export const COMPARE_OPTIONS = [...RUN_OPTIONS, 'model'] as const;
+export const COMPARE_OPTIONS = [...RUN_OPTIONS, 'model', 'model-mirror'] as const;
 
 export async function compareCommand(args: string[]): Promise<number> {
   const values = parseOptions(args, COMPARE_OPTIONS, ['model']);
@@ -61,7 +61,7 @@ export async function compareCommand(args: string[]): Promise<number> {
   let clusters: readonly string[] | undefined;
   for (const [k, m] of models.entries()) {
     if (!quiet) process.stderr.write(`${names[k]} (${k + 1} of ${models.length})\n`);
-    const r = await annotate(values.input, await resolveModel(m, quiet), { ...run, over_clustering: run.over_clustering ?? clusters, return_matrices: false }, progressPrinter(process.stderr, quiet));
+    const r = await annotate(values.input, await resolveModel(m, quiet, { mirror: values['model-mirror'] }), { ...run, over_clustering: run.over_clustering ?? clusters, return_matrices: false }, progressPrinter(process.stderr, quiet));
     if (!quiet) process.stderr.write(`\n${r.stats.n_features_used.toLocaleString('en-US')} of ${r.stats.n_features_model.toLocaleString('en-US')} genes of ${names[k]} found\n`);
     runs.push({ name: names[k], predicted: r.predicted_labels, voting: r.majority_voting });
     // Printed for each run that clustered: once, when the clusters are reused.

@@ -23,15 +23,15 @@ function scaleOption(v: string | undefined): StandardScale {
   throw new CellTypistError('bad_option', `--standard-scale must be var, group or none, not '${v}'`);
 }
 
-async function defaultGenes(model: string, top: number, present: string[], quiet: boolean): Promise<string[]> {
-  const info = await modelInfo(await resolveModel(model, quiet), top);
+async function defaultGenes(model: string, top: number, present: string[], quiet: boolean, mirror?: string): Promise<string[]> {
+  const info = await modelInfo(await resolveModel(model, quiet, { mirror }), top);
   const chosen = markerGenes(info.labels, info.markers!, present);
   if (!quiet) process.stderr.write(`top ${top} markers of ${chosen.types.length} cell types: ${chosen.genes.length} genes\n`);
   return chosen.genes;
 }
 
 /** dotplot's flags (scanpy's sc.pl.dotplot arguments). */
-export const DOTPLOT_OPTIONS = ['input', 'groupby', 'genes', 'model', 'top', 'standard-scale', 'use-raw', 'gene-column', 'table', 'out', 'title', 'scale', 'quiet'] as const;
+export const DOTPLOT_OPTIONS = ['input', 'groupby', 'genes', 'model', 'top', 'standard-scale', 'use-raw', 'gene-column', 'table', 'out', 'title', 'scale', 'quiet', 'model-mirror'] as const;
 
 export async function dotplotCommand(args: string[]): Promise<number> {
   const values = parseOptions(args, DOTPLOT_OPTIONS);
@@ -47,7 +47,7 @@ export async function dotplotCommand(args: string[]): Promise<number> {
   const reader = await openH5adPath(values.input);
   try {
     const groups = groupsFromObs(reader, values.groupby);
-    const genes = values.genes ? values.genes.split(',') : await defaultGenes(values.model!, top, groups.names, quiet);
+    const genes = values.genes ? values.genes.split(',') : await defaultGenes(values.model!, top, groups.names, quiet, values['model-mirror']);
     const d = dotplotReader(reader, { groups, genes, standard_scale: standardScale, source: values['use-raw'] ? 'raw' : 'X', gene_column: values['gene-column'] });
     for (const w of d.warnings) process.stderr.write(`warning: ${w}\n`);
     const written: string[] = [];

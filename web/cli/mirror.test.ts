@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { fetchModel } from '../engine/models/fetch.ts';
 import { FileStore } from '../engine/models/file-store.ts';
@@ -117,5 +118,31 @@ describe('--model-mirror DIR|URL', () => {
     const gone = await withModelMirror(shipped, `${web.url}nothing-here/`);
     assert.match(gone.warnings[0], /the model mirror \S+ \(--model-mirror\) could not be read: .*answered HTTP 404.*; using the catalog's URLs/);
     await assert.rejects(withModelMirror(shipped, tmp('ctw-empty-')), /--model-mirror \S+: there is no \S+registry\.json; write the mirror with 'celltypist-wasm models --mirror/);
+  });
+});
+
+describe('the command line', () => {
+  it('models --mirror DIR NAME --from FOLDER, then annotate and models --show with --model-mirror DIR, without the network', () => {
+    const work = tmp('ctw-cmd-');
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_PATH: '/usr/share/nodejs', CELLTYPIST_WASM_CACHE: path.join(work, 'cache') };
+    delete env[MODEL_MIRROR_ENV];
+    const run = (args: string[], extra: Record<string, string> = {}) => spawnSync(process.execPath, [repoPath('web/cli/bin.mjs'), ...args], { encoding: 'utf8', env: { ...env, ...extra } });
+    const dir = path.join(work, 'models');
+    const m = run(['models', '--mirror', dir, 'Adult_Human_Skin', '--from', sourceFolder({ 'Adult_Human_Skin.pkl': toy })]);
+    assert.equal(m.status, 0, m.stderr);
+    assert.match(m.stderr, /Adult_Human_Skin v\d: 125,325 bytes, sha256 [0-9a-f]{12}… \(no known sha256: recorded as copied\)/);
+    assert.equal(readMirror(dir)!.models[0].sha256, toySha);
+    const out = path.join(work, 'out');
+    const a = run(['annotate', '-i', sharedPath('fixtures/synthetic/query_1k.h5ad'), '-m', 'Adult_Human_Skin', '--model-mirror', dir, '-o', out, '--no-matrices']);
+    assert.equal(a.status, 0, a.stderr);
+    assert.match(a.stderr, /model Adult_Human_Skin v\d from the model mirror \(\S+Adult_Human_Skin\.pkl\) \(sha256 verified\)/);
+    // Cached now: the environment variable names the mirror, the cache answers.
+    const s = run(['models', '--show', 'Adult_Human_Skin'], { [MODEL_MIRROR_ENV]: dir });
+    assert.equal(s.status, 0, s.stderr);
+    assert.match(s.stdout, /^Adult_Human_Skin: LogisticRegression, 6 cell types, 1,495 genes/);
+    const bad = run(['models', '--show', 'Adult_Human_Skin', '--model-mirror', path.join(work, 'nothing')]);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /error: --model-mirror \S+nothing: there is no \S+registry\.json; write the mirror with 'celltypist-wasm models --mirror/);
+    assert.match(run(['models', '--from', dir]).stderr, /--from goes with --mirror DIR/);
   });
 });

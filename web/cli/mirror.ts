@@ -18,18 +18,6 @@ import { mergeMirror, type MirrorEntry, mirrorEntry, type MirrorRegistry, parseM
 import { findModel, type Registry, type RegistryModel } from '../engine/models/registry.ts';
 import { CellTypistError } from '../engine/types.ts';
 
-export const MIRROR_USAGE = `
-mirror (models beside the app, or for hosts that cannot reach the catalog):
-  celltypist-wasm models --mirror DIR [NAME ...] [--from FOLDER|URL]
-                               copy catalog models (default: the default model) into DIR and write
-                               DIR/registry.json (name, version, sha256, size, relative URL). Sources: the
-                               catalog URLs (default), a folder of .pkl files named as in the catalog, or a
-                               base URL. Known sha256 values are checked; unknown ones are recorded.
-                               For the app: serve DIR as models/ beside index.html (npm run build -- --mirror).
-  --model-mirror DIR|URL       (annotate, models --show/--download, ...) take catalog models from a mirror
-                               first; also CELLTYPIST_WASM_MODEL_MIRROR
-`;
-
 export interface MirrorRun {
   dir: string;
   /** Catalog names; empty: the default model. */

@@ -18,7 +18,7 @@ import { resolveModel } from './resolve-model.ts';
 import { USAGE } from './usage.ts';
 
 /** subset's and convert's flags (--types is subset's, --gene-map and --all-orthologs convert's). */
-export const MODEL_TOOL_OPTIONS = ['model', 'out', 'types', 'gene-map', 'all-orthologs'] as const;
+export const MODEL_TOOL_OPTIONS = ['model', 'out', 'types', 'gene-map', 'all-orthologs', 'model-mirror'] as const;
 
 /** subset / convert: load a model, transform it in the core, write it as a CellTypist .pkl. */
 export async function modelToolCommand(command: 'subset' | 'convert', args: string[]): Promise<number> {
@@ -28,7 +28,7 @@ export async function modelToolCommand(command: 'subset' | 'convert', args: stri
     return 2;
   }
   const { core } = await loadCore({ variant: 'simd' });
-  const bytes = await resolveModel(values.model, true);
+  const bytes = await resolveModel(values.model, true, { mirror: values['model-mirror'] });
   const m = loadModel(core, typeof bytes === 'string' ? readFileSync(bytes) : bytes);
   try {
     let out;

@@ -1,22 +1,29 @@
 /**
  * `celltypist-wasm models`: the CellTypist model catalog (marked: default, cached), one model's
- * cell types and top markers (--show), or a catalog model downloaded into the cache (--download).
+ * cell types and top markers (--show), a catalog model downloaded into the cache (--download: again
+ * when cached, compared with the cached file), or catalog models copied into a mirror folder
+ * (--mirror DIR NAME… [--from SRC], mirror.ts).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { FileStore } from '../engine/models/file-store.ts';
 import { nodeRegistry } from '../engine/models/registry-node.ts';
 import { modelInfo } from '../engine/node.ts';
-import { number, parseOptions } from './options.ts';
+import { CellTypistError } from '../engine/types.ts';
+import { number, parseOptions, parseOptionsAndNames } from './options.ts';
+import { progressPrinter } from './progress.ts';
 import { resolveModel } from './resolve-model.ts';
 
 /** models' flags. */
-export const MODELS_OPTIONS = ['show', 'top', 'json', 'download'] as const;
+export const MODELS_OPTIONS = ['show', 'top', 'json', 'download', 'mirror', 'from', 'model-mirror', 'quiet'] as const;
 
 export async function modelsCommand(args: string[]): Promise<number> {
+  if (args.some((a) => a === '--mirror' || a.startsWith('--mirror='))) return mirror(args);
   const values = parseOptions(args, MODELS_OPTIONS);
+  if (values.from) throw new CellTypistError('bad_option', '--from goes with --mirror DIR (where the mirrored models come from)');
+  const resolve = { mirror: values['model-mirror'] };
   if (values.download) {
-    await resolveModel(values.download, false);
+    await resolveModel(values.download, values.quiet ?? false, { ...resolve, refresh: true });
     return 0;
   }
   if (!values.show) {
@@ -33,7 +40,7 @@ export async function modelsCommand(args: string[]): Promise<number> {
     }
     return 0;
   }
-  const info = await modelInfo(await resolveModel(values.show, true), number(values.top, 'top', 0));
+  const info = await modelInfo(await resolveModel(values.show, true, resolve), number(values.top, 'top', 0));
   const title = existsSync(values.show) ? path.basename(values.show) : values.show;
   if (values.json) {
     process.stdout.write(JSON.stringify(info, null, 2) + '\n');
@@ -51,4 +58,19 @@ export async function modelsCommand(args: string[]): Promise<number> {
       '\n',
   );
   return 0;
+}
+
+/** models --mirror DIR [NAME…] [--from FOLDER|URL]. */
+async function mirror(args: string[]): Promise<number> {
+  const { values, names } = parseOptionsAndNames(args, ['mirror', 'from', 'quiet']);
+  const show = progressPrinter(process.stderr, values.quiet ?? false);
+  const { mirrorCommand } = await import('./mirror.ts');
+  return mirrorCommand({
+    dir: values.mirror!,
+    names,
+    from: values.from,
+    registry: nodeRegistry(),
+    store: new FileStore(),
+    onProgress: (m, loaded, total) => show({ stage: 'load_model', fraction: total ? loaded / total : 0, message: `${m.file} ${(loaded / 1e6).toFixed(1)} MB` }),
+  });
 }

@@ -69,6 +69,10 @@ export const OPTIONS = {
   top: { type: 'string' },
   json: { type: 'boolean' },
   download: { type: 'string' },
+  mirror: { type: 'string' },
+  from: { type: 'string' },
+  // every command that takes a catalog model name
+  'model-mirror': { type: 'string' },
   // dotplot
   groupby: { type: 'string' },
   genes: { type: 'string' },
@@ -92,9 +96,19 @@ export type OptionValues<K extends OptionName, M extends K = never> = { [N in K]
  * value given; for the others the last one given wins.
  */
 export function parseOptions<K extends OptionName, M extends K = never>(args: readonly string[], names: readonly K[], multiple: readonly M[] = []): OptionValues<K, M> {
+  return parseArgs({ args, options: spec(names, multiple), strict: true }).values as OptionValues<K, M>;
+}
+
+/** parseOptions for a command that also takes names after its flags (`models --mirror DIR NAME…`). */
+export function parseOptionsAndNames<K extends OptionName>(args: readonly string[], names: readonly K[]): { values: OptionValues<K>; names: string[] } {
+  const r = parseArgs({ args, options: spec(names, []), strict: true, allowPositionals: true });
+  return { values: r.values as OptionValues<K>, names: r.positionals };
+}
+
+function spec(names: readonly OptionName[], multiple: readonly OptionName[]) {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
-  for (const n of names) options[n] = (multiple as readonly string[]).includes(n) ? { ...OPTIONS[n], multiple: true } : OPTIONS[n];
-  return parseArgs({ args, options, strict: true }).values as OptionValues<K, M>;
+  for (const n of names) options[n] = multiple.includes(n) ? { ...OPTIONS[n], multiple: true } : OPTIONS[n];
+  return options;
 }
 
 /** The flags that `annotate` and `compare` share, turned into engine options by runOptions. */

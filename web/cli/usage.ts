@@ -15,7 +15,13 @@ export const USAGE = `usage:
   celltypist-wasm dotplot -i DATA.h5ad --groupby COL --genes A,B,C | -m MODEL [--top 2] [--table OUT.csv] [--out OUT.svg|png]
   celltypist-wasm models [--json]                       list the CellTypist model catalog
   celltypist-wasm models --show MODEL.pkl|NAME [--top N]   cell types (and top markers) of a model
-  celltypist-wasm models --download NAME                 download a catalog model into the cache
+  celltypist-wasm models --download NAME                 download a catalog model into the cache (again if cached: compared)
+  celltypist-wasm models --mirror DIR [NAME ...] [--from FOLDER|URL]   copy catalog models (default: the default
+                                                        model) into DIR with DIR/registry.json (name, version, sha256,
+                                                        size, relative URL): serve DIR as models/ beside the app's
+                                                        index.html, or use it with --model-mirror. Sources: the catalog
+                                                        URLs, a folder of .pkl files named as in the catalog, a base
+                                                        URL; known sha256 values checked, others recorded
 
 annotate options (as CellTypist's command line):
   -i, --input, --indata PATH   query .h5ad (log1p-normalized to 10,000 counts in X or raw/X), or raw counts as
@@ -26,6 +32,9 @@ annotate options (as CellTypist's command line):
   --gene-file PATH             genes of the .mtx, one per line (CellTypist's --gene-file)
   --cell-file PATH             cells of the .mtx, one per line (CellTypist's --cell-file)
   -m, --model PATH|NAME        CellTypist model .pkl, or a catalog name (downloaded, verified, cached)
+  --model-mirror DIR|URL       take catalog models from a mirror written by models --mirror first (also
+                               subset, convert, compare, dotplot, models --show/--download; environment
+                               variable CELLTYPIST_WASM_MODEL_MIRROR)
   -o, --outdir DIR             output folder (default: current folder)
   --mode best_match|prob_match (default best_match)
   --p-thres P                  probability cut-off for prob_match (default 0.5)
@@ -88,6 +97,7 @@ compare options:
   --majority-voting [--over-clustering KEY] [--min-prop P]   also each model's majority voting
                                (labels.csv gains MODEL_majority_voting columns; agreement_majority_voting.csv)
   --mode best_match|prob_match  --p-thres P  --gene-column COL  --normalize  --variant V  --threads N  --quiet
+  --model-mirror DIR|URL       catalog models from a mirror first (as annotate)
   input formats and species as for annotate: --transpose-input  --gene-file F  --cell-file F
                                --gene-map F  --no-convert  --all-orthologs  --seed N
 `;
@@ -107,6 +117,7 @@ dotplot options (scanpy's sc.pl.dotplot values):
   --table OUT.csv              long table: group,gene,fraction,mean_expression (mean after scaling)
   --out OUT.svg|OUT.png        the figure (PNG drawn at --scale 2 pixels per unit, no browser needed)
   --title TEXT  --scale N  --quiet
+  --model-mirror DIR|URL       catalog models from a mirror first (as annotate)
   Without --table and --out the table is printed.
 `;
 
