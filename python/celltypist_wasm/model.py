@@ -11,6 +11,28 @@ from . import _core
 from .errors import CellTypistError
 
 
+def celltypist_models_folder() -> str:
+    """Where CellTypist keeps downloaded models: $CELLTYPIST_FOLDER/data/models, by default
+    ~/.celltypist/data/models (celltypist.models.models_path)."""
+    base = os.environ.get("CELLTYPIST_FOLDER") or os.path.join(os.path.expanduser("~"), ".celltypist")
+    return os.path.join(base, "data", "models")
+
+
+def _find(path: str) -> str:
+    """A model path as given, else (a bare name, as CellTypist takes) in CellTypist's models folder."""
+    if os.path.exists(path):
+        return path
+    if os.sep not in path:
+        name = path if path.endswith(".pkl") else path + ".pkl"
+        there = os.path.join(celltypist_models_folder(), name)
+        if os.path.exists(there):
+            return there
+        raise CellTypistError("not_found", f"cannot read the model '{path}': no such file here nor in CellTypist's models folder "
+                              f"({celltypist_models_folder()}). Give the path of a CellTypist .pkl model (downloads: celltypist's "
+                              "models.download_models(), or the app's and CLI's catalog)")
+    raise CellTypistError("not_found", f"cannot read the model '{path}': no such file. Give the path of a CellTypist .pkl model")
+
+
 class Model:
     """A CellTypist model (``Immune_All_Low.pkl`` and the like), as ``celltypist.models.Model``.
 
@@ -30,7 +52,8 @@ class Model:
 
     @classmethod
     def load(cls, model: Union[str, os.PathLike, bytes, "Model"]) -> "Model":
-        """Reads a model file (path) or its bytes with the safe pickle reader.
+        """Reads a model file (path, or a bare name such as 'Immune_All_Low.pkl' found in
+        CellTypist's models folder, as CellTypist does) or its bytes with the safe pickle reader.
 
         Raises CellTypistError('bad_model') with the reader's message for anything that is not
         a usable CellTypist model (truncated, refused global, legacy 2020 format...)."""
@@ -39,9 +62,7 @@ class Model:
         if isinstance(model, (bytes, bytearray, memoryview)):
             data, name = bytes(model), "model"
         else:
-            path = os.fspath(model)
-            if not os.path.exists(path):
-                raise CellTypistError("not_found", f"cannot read the model '{path}': no such file. Give the path of a CellTypist .pkl model")
+            path = _find(os.fspath(model))
             if os.path.isdir(path):
                 raise CellTypistError("not_found", f"the model '{path}' is a folder: give the path of a CellTypist .pkl model file")
             with open(path, "rb") as f:

@@ -62,6 +62,17 @@ def test_legacy_and_broken_models_are_refused_with_advice(shared, tmp_path):
         ct.Model.load(tmp_path / "missing.pkl")
 
 
+def test_bare_model_names_are_found_in_celltypists_folder(shared, tmp_path, monkeypatch):
+    folder = tmp_path / "data" / "models"
+    folder.mkdir(parents=True)
+    (folder / "Toy.pkl").write_bytes(open(TOY, "rb").read())
+    monkeypatch.setenv("CELLTYPIST_FOLDER", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    assert ct.Model.load("Toy").sha256 == ct.Model.load("Toy.pkl").sha256 == ct.Model.load(TOY).sha256
+    with pytest.raises(CellTypistError, match="nor in CellTypist's models folder"):
+        ct.Model.load("Immune_All_Low.pkl")
+
+
 def test_result_has_celltypist_shape(voted):
     assert list(voted.predicted_labels.columns) == ["predicted_labels", "over_clustering", "majority_voting"]
     assert voted.decision_matrix.shape == (1000, 6) and voted.probability_matrix.shape == (1000, 6)
