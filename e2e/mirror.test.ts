@@ -143,6 +143,8 @@ describe('catalog models on any network', () => {
     await page.waitForFunction(() => [...(document.getElementById('catalog') as HTMLSelectElement).options].some((o) => /on this server/.test(o.text)));
     const label = await page.$eval('#catalog', (s) => [...(s as HTMLSelectElement).options].find((o) => o.value === 'Adult_Human_Skin')!.text);
     assert.match(label, /^Adult_Human_Skin \(\d+ types, v\d\) · on this server$/);
+    // The default model is not on this server: the first one that is comes preselected.
+    assert.equal(await page.$eval('#catalog', (s) => (s as HTMLSelectElement).value), 'Adult_Human_Skin');
     await getModel(page, 'Adult_Human_Skin');
     await page.waitForFunction(() => /^Adult_Human_Skin v\d.*: 6 cell types, 1,495 genes/.test(document.getElementById('model-summary')!.textContent!));
     assert.equal(await page.$eval('#model-summary', (e) => (e as HTMLElement).dataset.source), 'server');
