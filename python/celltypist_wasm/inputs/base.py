@@ -60,6 +60,7 @@ class Input:
         return []
 
     def rows(self, source: str, start: int, end: int) -> Chunk:
+        """Rows [start, end) of X or raw/X. The arrays may be buffers that the next call reuses."""
         raise NotImplementedError
 
     def chunk_end(self, source: str, start: int, max_rows: int, nnz_budget: int) -> int:
