@@ -71,6 +71,9 @@ async function mirror(args: string[]): Promise<number> {
     from: values.from,
     registry: nodeRegistry(),
     store: new FileStore(),
-    onProgress: (m, loaded, total) => show({ stage: 'load_model', fraction: total ? loaded / total : 0, message: `${m.file} ${(loaded / 1e6).toFixed(1)} MB` }),
+    onProgress: (m, loaded, total) => {
+      show({ stage: 'load_model', fraction: total ? loaded / total : 0, message: `${m.file} ${(loaded / 1e6).toFixed(1)} MB` });
+      if (total && loaded >= total && process.stderr.isTTY && !values.quiet) process.stderr.write('\n'); // the bar's line ends before the model's line
+    },
   });
 }
