@@ -19,18 +19,8 @@ export interface StreamOptions {
 /** What a visitor gets: the cell index, the slot of the gene in `columns`, its nonzero value. */
 export type Visit = (cell: number, slot: number, value: number) => void;
 
-type Dataset = { slice(r: Array<[number, number] | []>): unknown; value: unknown };
-type ReaderInternals = { dataset(path: string): Dataset };
-
 function checkAbort(signal?: AbortSignal): void {
   if (signal?.aborted) throw new CellTypistError('cancelled', 'cancelled');
-}
-
-function numbers(v: unknown): ArrayLike<number> {
-  if (v instanceof BigInt64Array || v instanceof BigUint64Array) return Float64Array.from(v as BigInt64Array, Number);
-  if (ArrayBuffer.isView(v)) return v as unknown as ArrayLike<number>;
-  if (Array.isArray(v)) return v.map(Number);
-  throw new CellTypistError('corrupt_h5ad', 'unexpected matrix values in the h5ad file');
 }
 
 function streamCsr(reader: H5adReader, columns: number[], visit: Visit, o: StreamOptions): void {
@@ -54,19 +44,17 @@ function streamCsr(reader: H5adReader, columns: number[], visit: Visit, o: Strea
 }
 
 function streamCsc(reader: H5adReader, columns: number[], visit: Visit, o: StreamOptions): void {
-  const m = reader.matrix(o.source ?? 'X');
-  const ds = (p: string) => (reader as unknown as ReaderInternals).dataset(`${m.path}/${p}`);
-  const indptr = ds('indptr');
+  const source = o.source ?? 'X';
   columns.forEach((c, s) => {
     checkAbort(o.signal);
-    const ptr = numbers(indptr.slice([[c, c + 2]]));
+    const ptr = reader.readSparsePart(source, 'indptr', c, c + 2);
     const lo = Number(ptr[0]);
     const hi = Number(ptr[1]);
     const BLOCK = 1 << 22;
     for (let a = lo; a < hi; a += BLOCK) {
       const b = Math.min(hi, a + BLOCK);
-      const rows = numbers(ds('indices').slice([[a, b]]));
-      const vals = numbers(ds('data').slice([[a, b]]));
+      const rows = reader.readSparsePart(source, 'indices', a, b);
+      const vals = reader.readSparsePart(source, 'data', a, b);
       for (let k = 0; k < rows.length; k++) if (vals[k] !== 0) visit(Number(rows[k]), s, Number(vals[k]));
     }
     o.onProgress?.((s + 1) / columns.length);
@@ -74,14 +62,14 @@ function streamCsc(reader: H5adReader, columns: number[], visit: Visit, o: Strea
 }
 
 function streamDense(reader: H5adReader, columns: number[], visit: Visit, o: StreamOptions): void {
-  const m = reader.matrix(o.source ?? 'X');
-  const ds = (reader as unknown as ReaderInternals).dataset(m.path);
+  const source = o.source ?? 'X';
+  const m = reader.matrix(source);
   const rowsPerBlock = Math.max(1, Math.min(o.chunk_rows ?? 8192, Math.floor((1 << 22) / Math.max(1, columns.length))));
   for (let start = 0; start < m.n_rows; start += rowsPerBlock) {
     checkAbort(o.signal);
     const end = Math.min(m.n_rows, start + rowsPerBlock);
     columns.forEach((c, s) => {
-      const v = numbers(ds.slice([[start, end], [c, c + 1]]));
+      const v = reader.readDenseBlock(source, start, end, c, c + 1);
       for (let r = 0; r < v.length; r++) if (v[r] !== 0) visit(start + r, s, Number(v[r]));
     });
     o.onProgress?.(end / m.n_rows);
