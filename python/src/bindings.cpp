@@ -1,5 +1,5 @@
 // pybind11 bindings: the Python face of the same C++ core the WebAssembly build uses
-// (wasm/bindings/bindings.cpp is the Embind face). No logic here beyond marshalling: numpy
+// (wasm/bindings/*_bindings.cpp are the Embind face). No logic here beyond marshalling: numpy
 // arrays in and out, strings as lists, core exceptions as Python ValueError/RuntimeError with
 // the core's user-readable message. The heavy calls release the GIL, so Dask's threads (and
 // any other Python threads) keep running while a chunk is scored or a graph clustered.

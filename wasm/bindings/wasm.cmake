@@ -28,7 +28,10 @@ else()
   set(eh_flags -fwasm-exceptions)
 endif()
 
-add_executable(${name} ${CMAKE_SOURCE_DIR}/wasm/bindings/bindings.cpp ${CT_CORE_SOURCES})
+# The bindings: one file per area of the core (model, predict, cluster, train, export) and the
+# marshalling they share.
+file(GLOB CT_BINDING_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/wasm/bindings/*.cpp)
+add_executable(${name} ${CT_BINDING_SOURCES} ${CT_CORE_SOURCES})
 target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/wasm)
 target_link_libraries(${name} PRIVATE Eigen3::Eigen)
 target_compile_options(${name} PRIVATE -O3 -msimd128 ${eh_flags} ${thread_flags})

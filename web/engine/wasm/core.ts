@@ -1,6 +1,6 @@
 /**
- * Typed view of the Embind module built from wasm/bindings/bindings.cpp. The engine only
- * talks to the core through this interface.
+ * Typed view of the Embind module built from wasm/bindings/ (one *_bindings.cpp per area). The
+ * engine only talks to the core through this interface.
  */
 
 import type { ModelInfo } from '../types.ts';
