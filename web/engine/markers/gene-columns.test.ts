@@ -2,12 +2,10 @@
 // its own way), equal to a direct computation; categorical groups keep the file's category
 // order (an unused category dropped, a missing value in no group).
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { openH5adPath } from '../h5ad/open-node.ts';
-import { type WGroup, WRITE_LIBVER, writeDataframe, writeRootSkeleton } from '../h5ad/write.ts';
+import type { WGroup } from '../h5ad/write.ts';
+import { writeLayoutH5ad } from '../testing/write-h5ad.ts';
 import { dotplotReader } from './dotplot-reader.ts';
 
 const N = 257;
@@ -20,55 +18,26 @@ const cells = Array.from({ length: N }, (_, i) => `c${i}`);
 const CATS = ['zeta', 'unused', 'alpha', 'mid'];
 const code = (i: number) => (i % 11 === 0 ? -1 : [0, 2, 3][i % 3]);
 
-async function write(layout: 'csr' | 'csc' | 'dense'): Promise<string> {
-  const h5 = (await import('h5wasm/node')).default;
-  await h5.ready;
-  const out = path.join(mkdtempSync(path.join(tmpdir(), 'ctw-cols-')), `${layout}.h5ad`);
-  const f = new h5.File(out, 'w', { libver: WRITE_LIBVER });
-  const root = f as unknown as WGroup;
-  writeRootSkeleton(root);
-  if (layout === 'dense') {
-    const x = new Float32Array(N * G);
-    for (let i = 0; i < N; i++) for (let j = 0; j < G; j++) x[i * G + j] = value(i, j);
-    const ds = root.create_dataset({ name: 'X', data: x, shape: [N, G] });
-    ds.create_attribute('encoding-type', 'array');
-    ds.create_attribute('encoding-version', '0.2.0');
-  } else {
-    const [outer, inner] = layout === 'csr' ? [N, G] : [G, N];
-    const data: number[] = [];
-    const indices: number[] = [];
-    const indptr = [0];
-    for (let a = 0; a < outer; a++) {
-      for (let b = 0; b < inner; b++) {
-        const v = layout === 'csr' ? value(a, b) : value(b, a);
-        if (v !== 0) {
-          data.push(v);
-          indices.push(b);
-        }
-      }
-      indptr.push(data.length);
-    }
-    const g = root.create_group('X');
-    g.create_attribute('encoding-type', `${layout}_matrix`);
-    g.create_attribute('encoding-version', '0.1.0');
-    g.create_attribute('shape', new Int32Array([N, G]) as never);
-    g.create_dataset({ name: 'data', data: Float32Array.from(data) });
-    g.create_dataset({ name: 'indices', data: Int32Array.from(indices) });
-    g.create_dataset({ name: 'indptr', data: Int32Array.from(indptr) });
-  }
-  writeDataframe(root, 'obs', cells, {});
-  const obs = root.get('obs') as WGroup;
-  const cg = obs.create_group('group');
-  cg.create_attribute('encoding-type', 'categorical');
-  cg.create_attribute('encoding-version', '0.2.0');
-  cg.create_attribute('ordered', new Uint8Array([0]));
-  const cats = cg.create_dataset({ name: 'categories', data: CATS });
-  cats.create_attribute('encoding-type', 'string-array');
-  cats.create_attribute('encoding-version', '0.2.0');
-  cg.create_dataset({ name: 'codes', data: Int8Array.from(cells, (_, i) => code(i)) });
-  writeDataframe(root, 'var', genes, {});
-  f.close();
-  return out;
+/** The fixture: X in `layout`, obs with a categorical 'group' (codes into CATS). */
+function write(layout: 'csr' | 'csc' | 'dense'): Promise<string> {
+  return writeLayoutH5ad(layout, {
+    n: N,
+    g: G,
+    value,
+    obsNames: cells,
+    varNames: genes,
+    extend: (root) => {
+      const obs = root.get('obs') as WGroup;
+      const cg = obs.create_group('group');
+      cg.create_attribute('encoding-type', 'categorical');
+      cg.create_attribute('encoding-version', '0.2.0');
+      cg.create_attribute('ordered', new Uint8Array([0]));
+      const cats = cg.create_dataset({ name: 'categories', data: CATS });
+      cats.create_attribute('encoding-type', 'string-array');
+      cats.create_attribute('encoding-version', '0.2.0');
+      cg.create_dataset({ name: 'codes', data: Int8Array.from(cells, (_, i) => code(i)) });
+    },
+  });
 }
 
 describe('streamed gene columns (CSR, CSC, dense)', () => {

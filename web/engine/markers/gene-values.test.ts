@@ -2,16 +2,13 @@
 // scan, duplicates summed), CSC and dense X, equal to the column read independently; its colour
 // scale (zeros apart, clip at p99), colours and drawing order.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { geneDrawOrder, geneRgba, geneScale, scaleTicks, ZERO_COLOR } from '../figure/gene-scale.ts';
 import { viridis } from '../figure/colormap.ts';
 import { rgb } from '../figure/scene.ts';
 import { openH5adPath } from '../h5ad/open-node.ts';
-import { type WGroup, WRITE_LIBVER, writeDataframe, writeRootSkeleton } from '../h5ad/write.ts';
 import { sharedPath } from '../testing/fixtures.ts';
+import { writeLayoutH5ad } from '../testing/write-h5ad.ts';
 import { completionList, findGene, geneNamesOf, readGeneValues } from './gene-values.ts';
 
 const N = 301;
@@ -20,46 +17,17 @@ const value = (i: number, j: number) => (((i * 31 + j * 17) % 7) < 2 ? ((i + j) 
 const ids = Array.from({ length: G }, (_, j) => `ENSG${String(j).padStart(11, '0')}`);
 const symbols = ids.map((_, j) => `SYM${j}`);
 
-async function write(layout: 'csr' | 'csc' | 'dense', duplicate = false): Promise<string> {
-  const h5 = (await import('h5wasm/node')).default;
-  await h5.ready;
-  const out = path.join(mkdtempSync(path.join(tmpdir(), 'ctw-gene-')), `${layout}.h5ad`);
-  const f = new h5.File(out, 'w', { libver: WRITE_LIBVER });
-  const root = f as unknown as WGroup;
-  writeRootSkeleton(root);
-  if (layout === 'dense') {
-    const x = new Float32Array(N * G);
-    for (let i = 0; i < N; i++) for (let j = 0; j < G; j++) x[i * G + j] = value(i, j);
-    const ds = root.create_dataset({ name: 'X', data: x, shape: [N, G] });
-    ds.create_attribute('encoding-type', 'array');
-    ds.create_attribute('encoding-version', '0.2.0');
-  } else {
-    const [outer, inner] = layout === 'csr' ? [N, G] : [G, N];
-    const data: number[] = [];
-    const indices: number[] = [];
-    const indptr = [0];
-    for (let a = 0; a < outer; a++) {
-      for (let b = 0; b < inner; b++) {
-        const v = layout === 'csr' ? value(a, b) : value(b, a);
-        if (v === 0) continue;
-        // A non-canonical file: the value split into two entries of the same column.
-        if (duplicate) data.push(v / 2, v / 2), indices.push(b, b);
-        else data.push(v), indices.push(b);
-      }
-      indptr.push(data.length);
-    }
-    const g = root.create_group('X');
-    g.create_attribute('encoding-type', `${layout}_matrix`);
-    g.create_attribute('encoding-version', '0.1.0');
-    g.create_attribute('shape', new Int32Array([N, G]) as never);
-    g.create_dataset({ name: 'data', data: Float32Array.from(data) });
-    g.create_dataset({ name: 'indices', data: Int32Array.from(indices) });
-    g.create_dataset({ name: 'indptr', data: Int32Array.from(indptr) });
-  }
-  writeDataframe(root, 'obs', Array.from({ length: N }, (_, i) => `c${i}`), {});
-  writeDataframe(root, 'var', ids, { feature_name: symbols });
-  f.close();
-  return out;
+/** The fixture: X in `layout` (each nonzero split in two entries when `duplicate`), var with symbols. */
+function write(layout: 'csr' | 'csc' | 'dense', duplicate = false): Promise<string> {
+  return writeLayoutH5ad(layout, {
+    n: N,
+    g: G,
+    value,
+    obsNames: Array.from({ length: N }, (_, i) => `c${i}`),
+    varNames: ids,
+    varColumns: { feature_name: symbols },
+    split: duplicate,
+  });
 }
 
 /** Column `name` of the fixture's X, densified straight from its CSR arrays (h5wasm, no engine reader). */
