@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: native GoogleTest suites (CTest), the WebAssembly engine and CLI under Node, the
+# Runs every test: the structure check (imports flow one way, no circles, file sizes:
+# docs/architecture.md), native GoogleTest suites (CTest), the WebAssembly engine and CLI under Node, the
 # Python package (pytest, over the same C++ core),
 # then the build (npm run build: compiled package + static app) and the Playwright e2e tests (app, package) (production build in Debian's Chromium). Installs what it needs first (scripts/setup.sh). Non-zero exit if any suite fails.
 set -uo pipefail
@@ -11,6 +12,7 @@ failed=()
 passed=0
 run() { local name=$1; shift; echo "=== $name"; if "$@"; then passed=$((passed + 1)); else failed+=("$name"); fi; }
 
+run structure bash -c "node --import tsx --test scripts/import-graph.test.ts && node --import tsx scripts/check-imports.ts"
 run native bash scripts/test-native.sh
 run fuzz bash scripts/fuzz.sh 20
 run wasm-build bash scripts/build-wasm.sh
