@@ -18,7 +18,7 @@ describe('CSV blobs', () => {
       cell_ids: Array.from({ length: n }, (_, i) => `cell,${i}`),
       labels: ['A', 'B'],
       predicted: encode(Array.from({ length: n }, (_, i) => (i % 3 ? 'A' : 'B'))),
-      conf_score: Float32Array.from({ length: n }, () => 0.5),
+      conf_score: Float64Array.from({ length: n }, () => 0.5),
       over_clustering: encode(Array.from({ length: n }, (_, i) => String(i % 7))),
       majority_voting: encode(Array.from({ length: n }, () => 'A')),
       stats: {} as never,

@@ -26,8 +26,6 @@ export interface ExportRun {
   options: AnnotateOptions;
   geneTable?: GeneTable;
   idTable?: GeneTable;
-  /** The page's conf_score is a float32 copy: labels/.h5ad exports recompute the exact values. */
-  conf_float32?: boolean;
 }
 
 export interface ExportRequest extends ExportRun {

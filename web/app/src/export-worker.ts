@@ -16,7 +16,6 @@ import { checkWritten, writeAnnotatedH5ad } from '../../engine/export/h5ad-strea
 import { provenanceOf } from '../../engine/export/provenance.ts';
 import { rescoreStream } from '../../engine/export/rescore.ts';
 import { yieldToEventLoop } from '../../engine/wasm/yield.ts';
-import { confScores } from '../../engine/export/conf-score.ts';
 import { readAheadBlob } from '../../engine/worker/read-ahead.ts';
 import type { ScoreStream } from '../../engine/export/scores.ts';
 import type { CGroup } from '../../engine/h5ad/copy.ts';
@@ -276,23 +275,7 @@ async function scoresFor(req: ExportRequest, job: Job) {
   return { scores, core, close: () => (reader.close(), model.delete()) };
 }
 
-/**
- * conf_score exactly as the run computed it (float64): the page keeps a float32 copy, so the
- * exports that write it (predicted_labels.csv, the .h5ad files) take it from a scoring pass.
- */
-async function exactConf(req: ExportRequest, job: Job): Promise<ExportRequest> {
-  const a = req.annotations;
-  const byVoting = req.options.insert_conf_by === 'majority_voting' ? a.majority_voting : undefined;
-  const s = await scoresFor(req, job);
-  try {
-    return { ...req, annotations: { ...a, conf_score: await confScores(s.scores, a.labels, a.cell_ids.length, byVoting) } };
-  } finally {
-    s.close();
-  }
-}
-
-async function run(given: ExportRequest, job: Job): Promise<void> {
-  const req = given.conf_float32 && (given.kind === 'labels' || given.kind.startsWith('h5ad')) ? await exactConf(given, job) : given;
+async function run(req: ExportRequest, job: Job): Promise<void> {
   const sink = () => (req.delivery === 'stream' ? Promise.resolve(pageSink(req.id, job)) : stagedSink(req));
   let bytes: number;
   let warnings: string[] = [];

@@ -27,7 +27,7 @@ export function wireExports(bus: AppBus, runs: RunController, colouring: Colouri
       const { spec, result } = run;
       const umap = run.embeddingName === COMPUTED_UMAP && run.positions ? run.positions : undefined;
       const a = expand(result);
-      return { ...spec, modelName: run.model.name, modelVersion: run.model.version, annotations: { ...a, umap }, conf_float32: true };
+      return { ...spec, modelName: run.model.name, modelVersion: run.model.version, annotations: { ...a, umap } };
     },
     proportions: () => {
       const run = runs.current;

@@ -31,16 +31,17 @@ describe('compact results', () => {
     assert.equal(valueAt(c, 5), 'k5');
     assert.equal(valueAt(c, 69999), 'k69999');
   });
-  it('drops the matrices, keeps float32 confidence, and expands to the same columns', () => {
+  it('drops the matrices, keeps the exact (float64) confidence, and expands to the same columns', () => {
     const c = compactResult(result);
-    assert.ok(c.conf_score instanceof Float32Array);
-    assert.equal(c.conf_score[2], Math.fround(0.123456789));
+    assert.ok(c.conf_score instanceof Float64Array);
+    assert.equal(c.conf_score[2], 0.123456789);
     assert.equal('probability_matrix' in c, false);
     assert.equal(transferables(c).length, 4);
     const back = expand(c);
     assert.deepEqual(back.predicted_labels, result.predicted_labels);
     assert.deepEqual(back.majority_voting, result.majority_voting);
     assert.deepEqual(back.over_clustering, result.over_clustering);
+    assert.deepEqual(back.conf_score, result.conf_score);
     assert.equal(back.decision_matrix, undefined);
   });
 });

@@ -1,7 +1,8 @@
 /**
- * Compact per-cell outputs for the page: label codes into a category list and float32
- * confidence, instead of one JS string per cell and float64 matrices. At 1M cells this is
- * ~6 MB (codes + confidence) where the engine's strings and 98-column matrices would take
+ * Compact per-cell outputs for the page: label codes into a category list and the confidence
+ * (float64, exactly the run's: the labels and .h5ad exports write it as is, with no second
+ * scoring pass), instead of one JS string per cell and float64 matrices. At 1M cells this is
+ * ~10 MB (codes + confidence) where the engine's strings and 98-column matrices would take
  * gigabytes. Built in the worker; decoded on demand in the page.
  */
 import type { AnnotationResult } from '../types.ts';
@@ -17,7 +18,7 @@ export interface CompactResult {
   /** Model labels (matrix columns), model order. */
   labels: string[];
   predicted: Categorical;
-  conf_score: Float32Array;
+  conf_score: Float64Array;
   over_clustering?: Categorical;
   majority_voting?: Categorical;
   stats: AnnotationResult['stats'];
@@ -60,7 +61,7 @@ export function compactResult(r: AnnotationResult): CompactResult {
     cell_ids: r.cell_ids,
     labels: r.labels,
     predicted: encode(r.predicted_labels),
-    conf_score: Float32Array.from(r.conf_score),
+    conf_score: Float64Array.from(r.conf_score),
     over_clustering: r.over_clustering ? encode(r.over_clustering) : undefined,
     majority_voting: r.majority_voting ? encode(r.majority_voting) : undefined,
     stats: r.stats,
@@ -82,7 +83,7 @@ export function expand(c: CompactResult): AnnotationResult {
     cell_ids: c.cell_ids,
     labels: c.labels,
     predicted_labels: strings(c.predicted),
-    conf_score: Float64Array.from(c.conf_score),
+    conf_score: c.conf_score,
     over_clustering: c.over_clustering ? strings(c.over_clustering) : undefined,
     majority_voting: c.majority_voting ? strings(c.majority_voting) : undefined,
     stats: c.stats,
