@@ -318,14 +318,19 @@ describe('app at atlas scale: the result panels after the UMAP', () => {
 });
 
 describe('app fault paths: cancel, new file while running, run again', () => {
-  it('cancel mid-run, then run again: consistent page, the cancelled run’s worker is gone', async () => {
+  /** A run of the 98-type model started and caught in its over-clustering (automatic majority voting makes it long enough). */
+  async function caughtInOverClustering() {
     const page = await h.openApp();
     const workers = await trackEngineWorkers(page);
     await load98(page);
-    // Automatic majority voting makes the run long enough to be caught in its over-clustering.
     await page.check('#majority');
     await page.click('#run');
     await page.waitForFunction(() => /^over_clustering/.test(document.getElementById('progress-text')!.textContent!), null, { timeout: 60000, polling: 10 });
+    return { page, workers };
+  }
+
+  it('cancel mid-run, then run again: consistent page, the cancelled run’s worker is gone', async () => {
+    const { page, workers } = await caughtInOverClustering();
     const busy = workers.filter((w) => !w.closed).length;
     assert.equal(busy, 1);
     await page.click('#cancel');
@@ -352,13 +357,7 @@ describe('app fault paths: cancel, new file while running, run again', () => {
   });
 
   it('a new file dropped while a run is going replaces it; running again frees the previous run', async () => {
-    const page = await h.openApp();
-    const workers = await trackEngineWorkers(page);
-    await load98(page);
-    // Automatic majority voting makes the run long enough to be caught in its over-clustering.
-    await page.check('#majority');
-    await page.click('#run');
-    await page.waitForFunction(() => /^over_clustering/.test(document.getElementById('progress-text')!.textContent!), null, { timeout: 60000, polling: 10 });
+    const { page, workers } = await caughtInOverClustering();
     await page.setInputFiles('#data-file', OTHER);
     await waitRunnable(page);
     assert.match((await page.textContent('#data-summary'))!, /2,000 cells/);

@@ -5,26 +5,15 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import path from 'node:path';
 import { annotate, openInputPath } from '../node.ts';
-import { column, maxDelta, numeric, readCsv } from '../testing/fixtures.ts';
+import { assertParity as parity } from '../testing/fixtures.ts';
 import { EXPECTED, FORMATS, TOY_MODEL, type Variants, makeHdf5Variants, makeVariants } from '../testing/format-variants.ts';
 import type { NodeAnnotateOptions } from '../node.ts';
 import type { AnnotationResult } from '../types.ts';
 
 const f = (name: string) => path.join(FORMATS, name);
 
-function assertParity(r: AnnotationResult, expected: string) {
-  const dir = path.join(EXPECTED, expected);
-  const labels = readCsv(`${dir}/predicted_labels.csv`);
-  const dec = readCsv(`${dir}/decision_matrix.csv`);
-  const prob = readCsv(`${dir}/probability_matrix.csv`);
-  assert.deepEqual(r.cell_ids, labels.index);
-  assert.deepEqual(r.labels, dec.header);
-  assert.deepEqual(r.predicted_labels, column(labels, 'predicted_labels'));
-  const p = maxDelta(r.probability_matrix!, numeric(prob));
-  const d = maxDelta(r.decision_matrix!, numeric(dec));
-  assert.ok(p.abs <= 1e-5, `probability delta ${p.abs}`);
-  assert.ok(d.rel <= 1e-4, `decision delta ${d.rel}`);
-}
+/** The result equals CellTypist's for the input named `expected` (labels; scores within tolerance). */
+const assertParity = (r: AnnotationResult, expected: string) => void parity(r, path.join(EXPECTED, expected));
 
 async function run(input: string, options: NodeAnnotateOptions = {}) {
   return annotate(input, TOY_MODEL, { variant: 'simd', chunk_rows: 300, ...options });

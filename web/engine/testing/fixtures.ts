@@ -1,7 +1,9 @@
 /** Test helpers: locate ../shared and read CellTypist's expected CSVs in place. */
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { AnnotationResult } from '../types.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -81,6 +83,25 @@ export function maxDelta(a: ArrayLike<number>, b: ArrayLike<number>): { abs: num
     rel = Math.max(rel, d / Math.max(1, Math.abs(b[i])));
   }
   return { abs, rel };
+}
+
+/**
+ * A result against CellTypist's three tables in `dir` (predicted_labels, decision_matrix,
+ * probability_matrix .csv): the same cells, labels and predicted labels, decision scores within
+ * 1e-4 (relative), probabilities within 1e-5. Returns the deltas and the labels table.
+ */
+export function assertParity(r: AnnotationResult, dir: string): { d: { abs: number; rel: number }; p: { abs: number; rel: number }; labels: Csv } {
+  const labels = readCsv(`${dir}/predicted_labels.csv`);
+  const dec = readCsv(`${dir}/decision_matrix.csv`);
+  const prob = readCsv(`${dir}/probability_matrix.csv`);
+  assert.deepEqual(r.cell_ids, labels.index);
+  assert.deepEqual(r.labels, dec.header);
+  assert.deepEqual(r.predicted_labels, column(labels, 'predicted_labels'));
+  const d = maxDelta(r.decision_matrix!, numeric(dec));
+  const p = maxDelta(r.probability_matrix!, numeric(prob));
+  assert.ok(d.rel <= 1e-4, `decision rel delta ${d.rel}`);
+  assert.ok(p.abs <= 1e-5, `probability delta ${p.abs}`);
+  return { d, p, labels };
 }
 
 /** Every CellTypist run in the fixtures that a plain annotate call reproduces. */
