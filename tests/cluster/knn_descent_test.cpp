@@ -39,6 +39,30 @@ TEST(KnnDescent, FindsNearlyAllTrueNeighboursDeterministically) {
         EXPECT_EQ(one.indices[i * 10], static_cast<std::int32_t>(i));
 }
 
+TEST(KnnDescent, TreesOnLeadingCoordinatesFindTheSameNeighbours) {
+    // Large data's trees split on the first 16 coordinates (principal components: the leading
+    // ones spread the most); NN-descent still compares full distances.
+    const std::size_t n = 6000, dim = 40;
+    const auto p = clustered_points(n, dim, 3);
+    const PointsView v{p.data(), n, dim};
+    const KnnGraph exact = knn_exact(v, 10, 2);
+    DescentOptions o;
+    o.seed = 2;
+    const KnnGraph all = knn_descent(v, o);
+    o.tree_dims_from = 0;  // as for >= 50,000 cells
+    const KnnGraph lead = knn_descent(v, o);
+    o.n_threads = 2;
+    const KnnGraph lead2 = knn_descent(v, o);
+    const double r_all = knn_recall(all, exact), r_lead = knn_recall(lead, exact);
+    std::printf("[knn] recall with trees on all %zu coordinates %.4f, on the first %zu %.4f\n",
+                dim, r_all, o.tree_dims, r_lead);
+    EXPECT_NE(all.indices, lead.indices);  // the option is used
+    EXPECT_EQ(lead.indices, lead2.indices);
+    EXPECT_EQ(lead.distances, lead2.distances);
+    EXPECT_GT(r_lead, 0.97);
+    EXPECT_GT(r_lead, r_all - 0.01);
+}
+
 TEST(KnnDescent, ListsAreFullSortedAndFreeOfSelfAndRepeats) {
     // Few cells and leaves smaller than k: lists the trees leave short are filled.
     for (const std::size_t n : {11, 40, 700}) {

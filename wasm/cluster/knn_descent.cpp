@@ -78,20 +78,41 @@ struct Reordered {
     std::vector<std::int32_t> order;
     std::vector<std::int64_t> leaf_start;
     std::vector<float> data;
+    std::vector<float> tree_data;  ///< the first tree_dims coordinates, in the same order
     PointsView view() const {
         return PointsView{data.data(), order.size(), data.size() / order.size()};
     }
+    PointsView tree_view() const {
+        return PointsView{tree_data.data(), order.size(), tree_data.size() / order.size()};
+    }
 };
 
-Reordered reorder_by_tree(const PointsView& pts, std::size_t leaf, std::uint64_t seed) {
-    RpLeaves tree = rp_tree_leaves(pts, leaf, seed);
+/// The first `dims` coordinates of each point (all of them when dims is 0 or larger).
+std::vector<float> leading(const PointsView& pts, std::size_t dims) {
+    const std::size_t t = dims == 0 ? pts.dim : std::min(dims, pts.dim);
+    std::vector<float> out(pts.n * t);
+    for (std::size_t i = 0; i < pts.n; ++i)
+        std::copy(pts.row(i), pts.row(i) + t, out.begin() + static_cast<std::ptrdiff_t>(i * t));
+    return out;
+}
+
+Reordered reorder_by_tree(const PointsView& pts, std::size_t tree_dims, std::size_t leaf,
+                          std::uint64_t seed) {
+    const std::vector<float> lead = leading(pts, tree_dims);
+    const std::size_t t = lead.size() / pts.n;
+    RpLeaves tree = rp_tree_leaves(PointsView{lead.data(), pts.n, t}, leaf, seed);
     Reordered r;
     r.order = std::move(tree.cells);
     r.leaf_start = std::move(tree.leaf_start);
     r.data.resize(pts.n * pts.dim);
+    r.tree_data.resize(pts.n * t);
     for (std::size_t p = 0; p < pts.n; ++p) {
-        const float* src = pts.row(static_cast<std::size_t>(r.order[p]));
+        const auto c = static_cast<std::size_t>(r.order[p]);
+        const float* src = pts.row(c);
         std::copy(src, src + pts.dim, r.data.begin() + static_cast<std::ptrdiff_t>(p * pts.dim));
+        std::copy(lead.begin() + static_cast<std::ptrdiff_t>(c * t),
+                  lead.begin() + static_cast<std::ptrdiff_t>(c * t + t),
+                  r.tree_data.begin() + static_cast<std::ptrdiff_t>(p * t));
     }
     return r;
 }
@@ -119,10 +140,12 @@ void join_leaves(const PointsView& pts, Heaps& heaps, const RpLeaves& tree, std:
 }
 
 /// Initial lists: all pairs within each leaf of each random-projection tree. The first tree is
-/// the one `pts` was reordered by (its leaves are runs of positions); the others are built a
-/// few at a time in parallel and joined in tree order.
-void init_from_forest(const PointsView& pts, const std::vector<std::int64_t>& first_leaves,
-                      Heaps& heaps, std::size_t n_trees, std::size_t leaf, std::uint64_t seed,
+/// the one `pts` was reordered by (its leaves are runs of positions); the others are built on
+/// `tree_pts` (the same points' leading coordinates) a few at a time in parallel and joined in
+/// tree order.
+void init_from_forest(const PointsView& pts, const PointsView& tree_pts,
+                      const std::vector<std::int64_t>& first_leaves, Heaps& heaps,
+                      std::size_t n_trees, std::size_t leaf, std::uint64_t seed,
                       std::size_t threads) {
     RpLeaves first;
     first.leaf_start = first_leaves;
@@ -133,7 +156,7 @@ void init_from_forest(const PointsView& pts, const std::vector<std::int64_t>& fi
         std::vector<std::uint64_t> seeds;
         for (std::size_t t = t0; t < std::min(n_trees, t0 + threads); ++t)
             seeds.push_back(mix(seed * 1315423911ULL + t));
-        for (const RpLeaves& tree : rp_forest(pts, seeds, leaf, threads))
+        for (const RpLeaves& tree : rp_forest(tree_pts, seeds, leaf, threads))
             join_leaves(pts, heaps, tree, threads);
     }
 }
@@ -346,10 +369,13 @@ KnnGraph knn_descent(const PointsView& points, const DescentOptions& options) {
         return g;
     }
     // Everything below works on positions in the first tree's leaf order.
-    const Reordered re = reorder_by_tree(points, leaf, mix(options.seed * 1315423911ULL));
+    const Reordered re =
+        reorder_by_tree(points, n >= options.tree_dims_from ? options.tree_dims : 0, leaf,
+                        mix(options.seed * 1315423911ULL));
     const PointsView pts = re.view();
     Heaps heaps(n, m);
-    init_from_forest(pts, re.leaf_start, heaps, n_trees, leaf, options.seed, threads);
+    init_from_forest(pts, re.tree_view(), re.leaf_start, heaps, n_trees, leaf, options.seed,
+                     threads);
     fill_short_lists(pts, heaps, options.seed, threads);
 
     Candidates cand;
