@@ -8,23 +8,11 @@
 #include "cluster/fast_pow.hpp"
 #include "cluster/random.hpp"
 #include "cluster/rounds.hpp"
+#include "cluster/umap_negatives.hpp"
 
 namespace ct::cluster {
 
 namespace {
-
-float clip4(float v) { return std::clamp(v, -4.0f, 4.0f); }
-
-/// xorshift32, as umap's tau_rand_int family: cheap draws for negative sampling.
-struct XorShift {
-    std::uint32_t s;
-    std::uint32_t operator()() {
-        s ^= s << 13;
-        s ^= s >> 17;
-        s ^= s << 5;
-        return s;
-    }
-};
 
 /// Rescales each coordinate to [0, 10] like umap does after initialization.
 void rescale(std::vector<float>& y, std::size_t n) {
@@ -37,7 +25,7 @@ void rescale(std::vector<float>& y, std::size_t n) {
     }
 }
 
-/// splitmix64 finalizer: independent, well-mixed seeds per (epoch, cell).
+/// splitmix64 finalizer: independent, well-mixed streams per (epoch, block).
 inline std::uint64_t mix(std::uint64_t x) {
     x += 0x9e3779b97f4a7c15ULL;
     x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -87,38 +75,6 @@ struct EpochConstants {
     std::uint64_t seed;
     std::uint64_t n;
 };
-
-struct Float2 {
-    float x, y;
-};
-
-/// The summed, clipped repulsions of `count` negative samples on cell i at (cx, cy), four at a
-/// time: all computed from the position before them (independent samples, so they vectorize)
-/// and applied together by the caller. A sample that is the cell itself, or coincides with it,
-/// pushes nothing (umap-learn's zero gradient); lanes past `count` sample the cell itself.
-template <class At>
-Float2 repulsion(std::size_t i, float cx, float cy, int count, XorShift& pick, const At& at,
-                 const EpochConstants& k) {
-    Float4 sx = {0, 0, 0, 0}, sy = {0, 0, 0, 0};
-    const float scale = 2.0f * k.gamma * k.b;
-    auto draw = [&](int s) {
-        return s < count ? static_cast<std::size_t>((std::uint64_t{pick()} * k.n) >> 32) : i;
-    };
-    for (int s0 = 0; s0 < count; s0 += 4) {
-        const float* o0 = at(draw(s0));
-        const float* o1 = at(draw(s0 + 1));
-        const float* o2 = at(draw(s0 + 2));
-        const float* o3 = at(draw(s0 + 3));
-        const Float4 ex = cx - Float4{o0[0], o1[0], o2[0], o3[0]};
-        const Float4 ey = cy - Float4{o0[1], o1[1], o2[1], o3[1]};
-        const Float4 e2 = ex * ex + ey * ey;
-        const Float4 safe = e2 > 0.0f ? e2 : Float4{1, 1, 1, 1};  // no log of 0
-        const Float4 coeff = scale / ((0.001f + e2) * (k.a * fast_pow4(safe, k.b) + 1.0f));
-        sx += clamp4(coeff * ex, -4.0f, 4.0f);
-        sy += clamp4(coeff * ey, -4.0f, 4.0f);
-    }
-    return {(sx[0] + sx[1]) + (sx[2] + sx[3]), (sy[0] + sy[1]) + (sy[2] + sy[3])};
-}
 
 /// A move of a cell of another block, applied after the epoch.
 struct Deferred {
@@ -172,9 +128,12 @@ Float2 attraction(std::size_t i, float cx, float cy, const std::int32_t* tails, 
 /// deferred to `out` (applied after the epoch), so blocks run in parallel and the result does not
 /// depend on the thread count. Cells sorted by cluster keep most edges in a block.
 void move_block(std::size_t lo, std::size_t hi, EdgePlan& plan, const float* from, float* to,
-                std::vector<std::vector<Deferred>>& out, std::size_t block_size,
-                const EpochConstants& k, std::vector<std::int32_t>& due) {
+                const NegativePool& pool, std::vector<std::vector<Deferred>>& out,
+                std::size_t block_size, const EpochConstants& k, std::vector<std::int32_t>& due) {
     std::copy(from + lo * 2, from + hi * 2, to + lo * 2);
+    // Where this block starts reading negative samples this epoch.
+    std::size_t cursor = static_cast<std::size_t>(
+        (mix(k.seed ^ (static_cast<std::uint64_t>(k.now) * k.n + lo)) >> 32) * pool.size() >> 32);
     auto at = [&](std::size_t j) { return j >= lo && j < hi ? to + j * 2 : from + j * 2; };
     for (std::size_t i = lo; i < hi; ++i) {
         const auto degree = static_cast<std::size_t>(plan.start[i + 1] - plan.start[i]);
@@ -192,8 +151,6 @@ void move_block(std::size_t lo, std::size_t hi, EdgePlan& plan, const float* fro
         }
         if (n_due == 0) continue;
         float* cur = to + i * 2;
-        XorShift pick{static_cast<std::uint32_t>(
-            mix(k.seed ^ (static_cast<std::uint64_t>(k.now) * k.n + i)) | 1u)};
         for (std::size_t g0 = 0; g0 < n_due; g0 += 4) {
             const std::size_t count = std::min<std::size_t>(4, n_due - g0);
             std::int32_t tails[4];
@@ -203,7 +160,7 @@ void move_block(std::size_t lo, std::size_t hi, EdgePlan& plan, const float* fro
             const float cx = cur[0], cy = cur[1];
             const Float2 g =
                 attraction(i, cx, cy, tails, count, at, lo, hi, to, out, block_size, k);
-            const Float2 r = repulsion(i, cx, cy, n_neg, pick, at, k);
+            const Float2 r = pool.repel(i, cx, cy, n_neg, cursor, k.a, k.b, k.gamma);
             cur[0] = cx + g.x + r.x * k.alpha, cur[1] = cy + g.y + r.y * k.alpha;
         }
     }
@@ -262,6 +219,8 @@ std::vector<float> umap_layout(const WeightedGraph& graph, const std::vector<flo
         pos[p * 2] = y[c * 2], pos[p * 2 + 1] = y[c * 2 + 1];
     }
     float* buf[2] = {pos.data(), other.data()};
+    NegativePool pool(n, rng.bits());
+    for (std::size_t p = 0; p < n; ++p) pool.put(p, pos[p * 2], pos[p * 2 + 1]);
     const std::size_t bs = std::max<std::size_t>(options.block_size, 1);
     const std::size_t n_blocks = (n + bs - 1) / bs;
     // deferred[source block][target block]: moves of cells of other blocks, applied in a second
@@ -282,6 +241,9 @@ std::vector<float> umap_layout(const WeightedGraph& graph, const std::vector<flo
                                     }
                                     deferred[s][b].clear();
                                 }
+                                const std::size_t hi = std::min(n, (b + 1) * bs);
+                                for (std::size_t p = b * bs; p < hi; ++p)
+                                    pool.put(p, to[p * 2], to[p * 2 + 1]);
                             }
                             return;
                         }
@@ -292,7 +254,7 @@ std::vector<float> umap_layout(const WeightedGraph& graph, const std::vector<flo
                             (1.0 - static_cast<double>(epoch) / static_cast<double>(epochs)));
                         for (std::size_t b = b0; b < b1; ++b)
                             move_block(b * bs, std::min(n, (b + 1) * bs), plan, buf[epoch % 2], to,
-                                       deferred[b], bs, ke, due[b]);
+                                       pool, deferred[b], bs, ke, due[b]);
                     });
     const float* last = buf[epochs % 2];
     for (std::size_t p = 0; p < n; ++p) {

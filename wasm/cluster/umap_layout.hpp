@@ -8,9 +8,11 @@
 /// within a block umap's serial updates (except that a cell's due edges go in groups of four,
 /// each group's attractions and negative samples computed in SIMD from the cell's position before
 /// the group), across blocks the previous epoch's positions, with the other block's share of a
-/// move applied after the epoch. Blocks run in parallel; random
-/// streams are per (epoch, cell): the layout depends on the seed, order and block size only, not
-/// on the thread count or the platform. Initialized from given coordinates (e.g. the first two
+/// move applied after the epoch. Negative samples are read as a stream of the cells' positions
+/// at the start of the epoch in a fixed random order, from a random start per (epoch, block)
+/// (umap_negatives.hpp), instead of one random draw and memory access each. Blocks run in
+/// parallel: the layout depends on the seed, order and block size only, not on the thread count
+/// or the platform. Initialized from given coordinates (e.g. the first two
 /// PCs; scanpy uses a spectral layout) or uniformly at random.
 
 #include <cstddef>
