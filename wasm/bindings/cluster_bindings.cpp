@@ -21,7 +21,7 @@ using namespace ct::bindings;
 namespace {
 
 val majority_vote(const val& predicted, const val& clusters, double min_prop) {
-    try {
+    return js_errors([&] {
         const auto r =
             ct::voting::majority_vote(strings_from(predicted), strings_from(clusters), {min_prop});
         val out = val::object();
@@ -29,9 +29,7 @@ val majority_vote(const val& predicted, const val& clusters, double min_prop) {
         out.set("clusters", strings_to(r.clusters));
         out.set("winner", strings_to(r.winner));
         return out;
-    } catch (const std::exception& e) {
-        throw_js(e);
-    }
+    });
 }
 
 ct::cluster::OverClusterOptions cluster_options(const val& o) {
@@ -57,14 +55,12 @@ class KeptGraph {
     std::size_t n_cells() const { return g_->graph.n; }
     /// Row-major n x 2 Float32Array, the layout the over-clustering would have computed.
     val layout(std::size_t n_threads) const {
-        try {
+        return js_errors([&] {
             const auto l = ct::cluster::layout_kept_graph(*g_, n_threads);
             val out = val::global("Float32Array").new_(l.size());
             out.call<void>("set", val(emscripten::typed_memory_view(l.size(), l.data())));
             return out;
-        } catch (const std::exception& e) {
-            throw_js(e);
-        }
+        });
     }
 
   private:
@@ -96,14 +92,12 @@ class OverClusterer {
     explicit OverClusterer(std::size_t n_genes) : stats_(n_genes) {}
     void add_stats(std::uintptr_t data, std::uintptr_t indices, std::uintptr_t indptr,
                    std::size_t n_rows) {
-        try {
+        return js_errors([&] {
             const auto* ip = ptr<const std::int32_t>(indptr);
             indptr64_.assign(ip, ip + n_rows + 1);
             stats_.add(ptr<const float>(data), ptr<const std::int32_t>(indices), indptr64_.data(),
                        n_rows);
-        } catch (const std::exception& e) {
-            throw_js(e);
-        }
+        });
     }
     /// Picks the genes (filter + highly variable); returns how many.
     std::size_t select_genes(const val& options) {
@@ -113,35 +107,29 @@ class OverClusterer {
     }
     /// Uses the given genes (e.g. var['highly_variable']) instead of select_genes().
     void use_genes(const val& genes) {
-        try {
+        return js_errors([&] {
             builder_ = std::make_unique<ct::cluster::SubsetBuilder>(
                 stats_.n_genes(), emscripten::vecFromJSArray<std::int32_t>(genes));
-        } catch (const std::exception& e) {
-            throw_js(e);
-        }
+        });
     }
     void add_rows(std::uintptr_t data, std::uintptr_t indices, std::uintptr_t indptr,
                   std::size_t n_rows) {
-        try {
+        return js_errors([&] {
             if (!builder_) throw std::logic_error("select_genes() must come before add_rows()");
             const auto* ip = ptr<const std::int32_t>(indptr);
             indptr64_.assign(ip, ip + n_rows + 1);
             builder_->add(ptr<const float>(data), ptr<const std::int32_t>(indices),
                           indptr64_.data(), n_rows);
-        } catch (const std::exception& e) {
-            throw_js(e);
-        }
+        });
     }
     val run(const val& options, const val& progress) {
-        try {
+        return js_errors([&] {
             if (!builder_) throw std::logic_error("select_genes() must come before run()");
             auto m = builder_->take();
             builder_.reset();
             return result_to_js(ct::cluster::over_cluster(std::move(m), cluster_options(options),
                                                           progress_of(progress)));
-        } catch (const std::exception& e) {
-            throw_js(e);
-        }
+        });
     }
 
   private:
@@ -153,12 +141,10 @@ class OverClusterer {
 /// Over-clustering on given principal components (n x dims float32 in the heap).
 val cluster_points(std::uintptr_t pcs, std::size_t n, std::size_t dims, const val& options,
                    const val& progress) {
-    try {
+    return js_errors([&] {
         return result_to_js(ct::cluster::over_cluster_points(
             ptr<const float>(pcs), n, dims, cluster_options(options), progress_of(progress)));
-    } catch (const std::exception& e) {
-        throw_js(e);
-    }
+    });
 }
 
 /// Over-clustering on an existing neighbour graph (CSR in the heap: int32 indptr/indices,
@@ -166,7 +152,7 @@ val cluster_points(std::uintptr_t pcs, std::size_t n, std::size_t dims, const va
 val cluster_graph(std::size_t n, std::uintptr_t indptr, std::uintptr_t indices,
                   std::uintptr_t weights, std::uintptr_t init, const val& options,
                   const val& progress) {
-    try {
+    return js_errors([&] {
         const auto* ip = ptr<const std::int32_t>(indptr);
         const std::vector<std::int64_t> p64(ip, ip + n + 1);
         const auto graph = ct::cluster::graph_from_csr(
@@ -175,9 +161,7 @@ val cluster_graph(std::size_t n, std::uintptr_t indptr, std::uintptr_t indices,
         if (init) start.assign(ptr<const float>(init), ptr<const float>(init) + n * 2);
         return result_to_js(ct::cluster::over_cluster_graph(graph, start, cluster_options(options),
                                                             progress_of(progress)));
-    } catch (const std::exception& e) {
-        throw_js(e);
-    }
+    });
 }
 
 }  // namespace

@@ -20,6 +20,17 @@ using emscripten::val;
 /// Throws `e` into JS as an Error with its message.
 [[noreturn]] void throw_js(const std::exception& e);
 
+/// Runs `f` and returns what it returns; a C++ exception becomes a JS Error with its message
+/// (every binding that can fail goes through here: one error path).
+template <typename F>
+decltype(auto) js_errors(F&& f) {
+    try {
+        return f();
+    } catch (const std::exception& e) {
+        throw_js(e);
+    }
+}
+
 /// A heap address from JS as a typed pointer.
 template <typename T>
 T* ptr(std::uintptr_t p) {

@@ -18,11 +18,9 @@ namespace ct::bindings {
 class Model {
   public:
     Model(std::uintptr_t bytes, std::size_t size) {
-        try {
+        js_errors([&] {
             model_ = ct::model::read_model(ptr<const std::uint8_t>(bytes), size);
-        } catch (const std::exception& e) {
-            throw_js(e);
-        }
+        });
     }
     val labels() const { return strings_to(model_.labels); }
     val features() const { return strings_to(model_.features); }
@@ -42,11 +40,9 @@ class Model {
         return d;
     }
     val top_markers(const std::string& cell_type, std::size_t top_n, bool only_positive) const {
-        try {
+        return js_errors([&] {
             return strings_to(ct::model::top_markers(model_, cell_type, {top_n, only_positive}));
-        } catch (const std::exception& e) {
-            throw_js(e);
-        }
+        });
     }
     const ct::model::Model& get() const { return model_; }
     // Arrays for the pickle writer (copies as Float64Array).
@@ -60,17 +56,15 @@ class Model {
     std::size_t coef_rows() const { return model_.coef_rows(); }
     /// The model restricted to some cell types (a new model, owned by the caller).
     Model subset(const val& keep) const {
-        try {
+        return js_errors([&] {
             return Model(ct::model::subset_model(model_, strings_from(keep)));
-        } catch (const std::exception& e) {
-            throw_js(e);
-        }
+        });
     }
     explicit Model(ct::model::Model m) : model_(std::move(m)) {}
     /// CellTypist's Model.convert() by a two-column gene map (CSV bytes in the heap); returns
     /// {model, convert_from, n_features_before}. The new model is owned by the caller.
     val convert(std::uintptr_t bytes, std::size_t size, bool unique_only) const {
-        try {
+        return js_errors([&] {
             const auto map = ct::model::parse_gene_map(ptr<const char>(bytes), size);
             ct::model::ConvertOptions o;
             o.unique_only = unique_only;
@@ -80,9 +74,7 @@ class Model {
             out.set("n_features_before", static_cast<double>(r.n_features_before));
             out.set("model", val(Model(std::move(r.model))));
             return out;
-        } catch (const std::exception& e) {
-            throw_js(e);
-        }
+        });
     }
 
   private:

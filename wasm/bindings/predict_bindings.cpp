@@ -30,11 +30,9 @@ namespace {
 class Predictor {
   public:
     Predictor(const Model& model, const val& genes) {
-        try {
+        js_errors([&] {
             p_ = std::make_unique<ct::predict::Predictor>(model.get(), strings_from(genes));
-        } catch (const std::exception& e) {
-            throw_js(e);
-        }
+        });
     }
     std::size_t n_labels() const { return p_->n_labels(); }
     std::size_t n_features_used() const { return p_->n_features_used(); }
@@ -42,16 +40,14 @@ class Predictor {
     void score(std::uintptr_t data, std::uintptr_t indices, std::uintptr_t indptr,
                std::size_t n_rows, std::uintptr_t decision, std::uintptr_t probability,
                std::size_t n_threads) {
-        try {
+        return js_errors([&] {
             const auto* ip = ptr<const std::int32_t>(indptr);
             indptr64_.assign(ip, ip + n_rows + 1);
             ct::predict::score_parallel(
                 *p_, ptr<const float>(data), ptr<const std::int32_t>(indices), indptr64_.data(),
                 n_rows, decision ? ptr<double>(decision) : nullptr,
                 probability ? ptr<double>(probability) : nullptr, {n_threads});
-        } catch (const std::exception& e) {
-            throw_js(e);
-        }
+        });
     }
 
     /// Starts ct::predict::score_chunk on a chunk in the heap (int32 chunk-relative indptr), in
@@ -149,17 +145,15 @@ class Predictor {
 class Explainer {
   public:
     Explainer(const Model& model, const val& genes) {
-        try {
+        js_errors([&] {
             e_ = std::make_unique<ct::predict::Explainer>(model.get(), strings_from(genes));
-        } catch (const std::exception& e) {
-            throw_js(e);
-        }
+        });
     }
     /// One cell's sparse row (heap pointers, nnz entries, indices into the query genes).
     /// Returns [{feature, value, scaled, coef, contribution}] best first.
     val top(std::uintptr_t data, std::uintptr_t indices, std::size_t nnz, std::size_t label,
             std::size_t top_n, bool positive_first) const {
-        try {
+        return js_errors([&] {
             const auto c = e_->top(ptr<const float>(data), ptr<const std::int32_t>(indices), nnz,
                                    label, {top_n, positive_first});
             val out = val::array();
@@ -173,18 +167,14 @@ class Explainer {
                 out.set(k, o);
             }
             return out;
-        } catch (const std::exception& e) {
-            throw_js(e);
-        }
+        });
     }
     double decision(std::uintptr_t data, std::uintptr_t indices, std::size_t nnz,
                     std::size_t label) const {
-        try {
+        return js_errors([&] {
             return e_->decision(ptr<const float>(data), ptr<const std::int32_t>(indices), nnz,
                                 label);
-        } catch (const std::exception& e) {
-            throw_js(e);
-        }
+        });
     }
 
   private:
@@ -205,15 +195,13 @@ val prob_match(std::uintptr_t probability, std::size_t n_rows, const val& labels
 
 val conf_score_of(std::uintptr_t probability, std::size_t n_rows, const val& labels,
                   const val& cell_labels) {
-    try {
+    return js_errors([&] {
         const auto c = ct::predict::conf_score_of(ptr<const double>(probability), n_rows,
                                                   strings_from(labels), strings_from(cell_labels));
         val out = val::global("Float64Array").new_(c.size());
         out.call<void>("set", val(emscripten::typed_memory_view(c.size(), c.data())));
         return out;
-    } catch (const std::exception& e) {
-        throw_js(e);
-    }
+    });
 }
 
 val make_unique(const val& names) {
@@ -222,13 +210,11 @@ val make_unique(const val& names) {
 
 /// In-place normalize_total(1e4) + log1p of a CSR chunk in the heap (int32 chunk-relative indptr).
 void normalize_log1p(std::uintptr_t data, std::uintptr_t indptr, std::size_t n_rows) {
-    try {
+    return js_errors([&] {
         const auto* ip = ptr<const std::int32_t>(indptr);
         std::vector<std::int64_t> p64(ip, ip + n_rows + 1);
         ct::predict::normalize_log1p(ptr<float>(data), p64.data(), n_rows);
-    } catch (const std::exception& e) {
-        throw_js(e);
-    }
+    });
 }
 
 /// Index of the first NaN/Inf among n float32 values in the heap, or n.

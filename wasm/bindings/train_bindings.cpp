@@ -40,7 +40,7 @@ class Trainer {
     /// epochs, balance_cell_type, feature_selection, top_genes, seed, n_threads, date, details,
     /// url, source, version}; returns {model, n_features, converged, iterations}.
     val train(const val& genes, const val& labels, const val& o, const val& progress) {
-        try {
+        return js_errors([&] {
             ct::train::TrainOptions t;
             auto num = [&](const char* k, double def) {
                 return o.hasOwnProperty(k) ? o[k].as<double>() : def;
@@ -83,9 +83,7 @@ class Trainer {
             out.set("iterations", static_cast<double>(report.max_iterations));
             out.set("model", val(Model(std::move(m))));
             return out;
-        } catch (const std::exception& e) {
-            throw_js(e);
-        }
+        });
     }
 
   private:
