@@ -12,7 +12,9 @@ import { coreMatrixRows, labelsCsvProducer, matrixCsvProducer, textCsvProducer, 
 import { MatrixCsvFormatter } from '../../engine/export/csv-stream.ts';
 import { openInputFiles } from '../../engine/formats/open-browser.ts';
 import type { MatrixReader } from '../../engine/formats/reader.ts';
-import { checkWritten, writeAnnotatedH5ad } from '../../engine/export/h5ad-stream.ts';
+import { checkWritten, writeAnnotatedH5ad, type Annotations } from '../../engine/export/h5ad-stream.ts';
+import { ontologyColumns } from '../../engine/encyclopedia/ontology.ts';
+import { encyclopediaFor } from './encyclopedia.ts';
 import { provenanceOf } from '../../engine/export/provenance.ts';
 import { rescoreStream } from '../../engine/export/rescore.ts';
 import { yieldToEventLoop } from '../../engine/wasm/yield.ts';
@@ -296,6 +298,13 @@ async function run(req: ExportRequest, job: Job): Promise<void> {
   post({ type: 'done', id: req.id, bytes, warnings });
 }
 
+/** The annotations plus the labels' Cell Ontology IDs when a shipped encyclopedia describes them. */
+async function withOntology(req: ExportRequest): Promise<Annotations> {
+  const a = req.annotations;
+  const match = await encyclopediaFor({ name: req.modelName, version: req.modelVersion, labels: a.labels });
+  return match ? { ...a, ontology: ontologyColumns(a, match.encyclopedia) } : a;
+}
+
 /** The annotated .h5ad: written on a staged random-access file, then handed over or streamed. */
 async function runH5ad(req: ExportRequest, job: Job): Promise<{ bytes: number; warnings: string[] }> {
   const { FS } = (await h5wasm.ready) as unknown as { FS: any };
@@ -315,7 +324,8 @@ async function runH5ad(req: ExportRequest, job: Job): Promise<{ bytes: number; w
     const s = await scoresFor(req, job);
     try {
       const provenance = await provenanceOf(req.modelName, req.model, req.modelVersion, req.options);
-      ({ warnings } = await writeAnnotatedH5ad(h5wasm as never, file, `${dir}/out.h5ad`, req.annotations, s.scores, provenance, {
+      const annotations = await withOntology(req);
+      ({ warnings } = await writeAnnotatedH5ad(h5wasm as never, file, `${dir}/out.h5ad`, annotations, s.scores, provenance, {
         light: req.kind === 'h5ad-light',
         signal: job.ac.signal,
         onProgress: (fraction, message) => post({ type: 'progress', id: req.id, fraction, message: `writing: ${message}` }),

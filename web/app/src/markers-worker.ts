@@ -1,6 +1,6 @@
 /**
- * Worker of the Markers and "why this label" panels: dotplots stream only the chosen genes'
- * columns of the dropped file (the page stays responsive on atlas-sized files); top markers and
+ * Worker of the Markers and "why this label" panels and of colouring the plot by a gene: dotplots
+ * and gene colours stream only the chosen genes' columns of the dropped file (the page stays responsive on atlas-sized files); top markers and
  * per-cell contributions come from the wasm core. Separate from the annotation worker so these
  * never wait for a run. The file stays open (lazily read) between requests. The core files are
  * found next to the engine's loader (bundled assets), as in the annotation worker.
@@ -10,6 +10,7 @@ import type { H5adReader } from '../../engine/h5ad/read.ts';
 import { dotplotReader } from '../../engine/markers/dotplot-reader.ts';
 import { CellExplainer } from '../../engine/markers/explain.ts';
 import { findSymbolColumn, looksLikeEnsembl } from '../../engine/genes/identifiers.ts';
+import { completionList, geneNamesOf, type GeneNames, readGeneValues } from '../../engine/markers/gene-values.ts';
 import type { CoreModel } from '../../engine/wasm/core.ts';
 import { loadCore } from '../../engine/wasm/load.ts';
 import type { MarkersRequest, MarkersResponse } from './markers-protocol.ts';
@@ -27,7 +28,7 @@ function bytesKey(b: Uint8Array): string {
   return `${b.length}:${h >>> 0}`;
 }
 
-let open: { key: string; reader: H5adReader } | null = null;
+let open: { key: string; reader: H5adReader; names?: GeneNames } | null = null;
 let explaining: { key: string; m: CoreModel; e: CellExplainer } | null = null;
 
 async function readerFor(file: File): Promise<H5adReader> {
@@ -84,6 +85,16 @@ self.onmessage = async (ev: MessageEvent<MarkersRequest>) => {
       for (const c of msg.codes) if (c >= 0) sizes[c]++;
       const dotplot = dotplotReader(reader, { groups: { names: msg.names, codes: msg.codes, sizes }, genes: msg.genes, standard_scale: msg.standard_scale });
       post({ type: 'dotplot', id: msg.id, dotplot });
+    } else if (msg.type === 'gene-names' || msg.type === 'gene-values') {
+      const reader = await readerFor(msg.file);
+      const names = (open!.names ??= geneNamesOf(reader));
+      if (msg.type === 'gene-names') post({ type: 'gene-names', id: msg.id, names: completionList(names) });
+      else {
+        const t0 = performance.now();
+        const g = readGeneValues(reader, msg.gene, { names });
+        const m: MarkersResponse = { type: 'gene-values', id: msg.id, gene: g.gene, values: g.values, n_nonzero: g.n_nonzero, seconds: (performance.now() - t0) / 1000 };
+        (self as unknown as Worker).postMessage(m, [g.values.buffer]);
+      }
     } else if (msg.type === 'explain') {
       const e = await explainerFor(msg.file, msg.model, msg.normalize_counts);
       post({ type: 'explain', id: msg.id, explanation: e.explain(msg.cell) });

@@ -14,6 +14,11 @@ export class EmbeddingPlot {
   /** Row-major n × 2, y flipped once (deck's orthographic y grows downwards). */
   private positions: Float32Array | null = null;
   private colors: Uint8Array | null = null;
+  /** Drawing order (cells drawn later sit on top) and the buffers permuted to it; null: cell order. */
+  private order: Uint32Array | null = null;
+  private drawn: { positions: Float32Array; colors: Uint8Array } | null = null;
+  /** What the colours show, set as the container's data-colour once a frame has drawn them. */
+  private pendingKey: string | null = null;
   private n = 0;
   private tool: PlotTool = 'pan';
   private readonly overlay: SVGSVGElement;
@@ -32,7 +37,13 @@ export class EmbeddingPlot {
       deviceProps: { type: 'webgl', webgl: { preserveDrawingBuffer: true } } as never,
       getCursor: ({ isHovering }) => (this.tool !== 'pan' ? 'crosshair' : isHovering ? 'pointer' : 'grab'),
       // Frames drawn, for the page bench's interaction timing.
-      onAfterRender: () => (container.dataset.frames = String(Number(container.dataset.frames ?? 0) + 1)),
+      onAfterRender: () => {
+        container.dataset.frames = String(Number(container.dataset.frames ?? 0) + 1);
+        if (this.pendingKey !== null && this.colors) {
+          container.dataset.colour = this.pendingKey;
+          this.pendingKey = null;
+        }
+      },
       layers: [],
     });
     this.overlay = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
@@ -57,6 +68,7 @@ export class EmbeddingPlot {
       if (y > maxY) maxY = y;
     }
     this.positions = pos;
+    this.drawn = null;
     this.n = n;
     const w = this.container.clientWidth || 600;
     const h = this.container.clientHeight || 500;
@@ -70,15 +82,48 @@ export class EmbeddingPlot {
     return this.positions !== null;
   }
 
-  setColors(colors: Uint8Array) {
+  /**
+   * Per-cell RGBA in cell order. `order` draws the cells in that order (e.g. expressing cells last,
+   * on top); `key` names what the colours show (e.g. 'gene:CD3E'), set as the plot element's
+   * data-colour once they are drawn.
+   */
+  setColors(colors: Uint8Array, o: { order?: Uint32Array | null; key?: string } = {}) {
     this.colors = colors;
+    this.order = o.order && o.order.length === this.n ? o.order : null;
+    this.drawn = null;
+    if (o.key !== undefined) {
+      this.pendingKey = o.key;
+      delete this.container.dataset.colour;
+    }
     this.render();
+  }
+
+  /** Positions and colours in drawing order (permuted once per colouring when there is an order). */
+  private drawBuffers(): { positions: Float32Array; colors: Uint8Array } {
+    if (!this.order) return { positions: this.positions!, colors: this.colors! };
+    if (this.drawn) return this.drawn;
+    const order = this.order;
+    const positions = this.positions!;
+    const colors = this.colors!;
+    const p = new Float32Array(positions.length);
+    const c = new Uint8Array(colors.length);
+    for (let k = 0; k < order.length; k++) {
+      const i = order[k];
+      p[2 * k] = positions[2 * i];
+      p[2 * k + 1] = positions[2 * i + 1];
+      c.set(colors.subarray(4 * i, 4 * i + 4), 4 * k);
+    }
+    return (this.drawn = { positions: p, colors: c });
   }
 
   /** Drops the points (and their GPU buffers). */
   clear() {
     this.positions = null;
     this.colors = null;
+    this.order = null;
+    this.drawn = null;
+    this.pendingKey = null;
+    delete this.container.dataset.colour;
     this.n = 0;
     this.overlay.innerHTML = '';
     this.deck.setProps({ layers: [] });
@@ -93,15 +138,17 @@ export class EmbeddingPlot {
   private render() {
     if (!this.positions || !this.colors) return;
     const n = this.n;
+    const { positions, colors } = this.drawBuffers();
+    const order = this.order;
     this.deck.setProps({
       layers: [
         new ScatterplotLayer({
           id: 'cells',
-          data: { length: n, attributes: { getPosition: { value: this.positions, size: 2 }, getFillColor: { value: this.colors, size: 4, normalized: true } } } as never,
+          data: { length: n, attributes: { getPosition: { value: positions, size: 2 }, getFillColor: { value: colors, size: 4, normalized: true } } } as never,
           radiusUnits: 'pixels',
           getRadius: Math.max(1, 6 - Math.log10(Math.max(1, Math.sqrt(n))) * 1.7),
           pickable: true,
-          onHover: (info) => this.onHover(info.index, info.x, info.y),
+          onHover: (info) => this.onHover(order && info.index >= 0 ? order[info.index] : info.index, info.x, info.y),
         }),
       ],
     });
