@@ -45,8 +45,11 @@ export function resultPanels(r: AnnotationResult): Panel[] {
   return panels;
 }
 
-/** Writes the figure; `embedding` names the obsm key used, or null for the computed UMAP. */
-export async function writeResultsPlot(input: string, r: AnnotationResult, embedding: string | null, file: string, scale: number): Promise<string> {
+/**
+ * Writes the figure; `embedding` names the obsm key used, or null for the computed UMAP; `extra`
+ * panels (e.g. genes, gene-panels.ts) follow CellTypist's three.
+ */
+export async function writeResultsPlot(input: string, r: AnnotationResult, embedding: string | null, file: string, scale: number, extra: Panel[] = []): Promise<string> {
   let xy: ArrayLike<number>;
   let basis: string;
   if (embedding) {
@@ -57,6 +60,6 @@ export async function writeResultsPlot(input: string, r: AnnotationResult, embed
     basis = 'UMAP';
   } else throw new CellTypistError('no_embedding', 'no embedding to plot: the file has no 2-D obsm and no UMAP was computed');
   if (xy.length !== r.predicted_labels.length * 2) throw new CellTypistError('bad_embedding', `obsm['${embedding}'] has ${xy.length / 2} rows for ${r.predicted_labels.length} cells`);
-  writeFigure(resultsFigure({ embedding: xy, basis, panels: resultPanels(r), pixel_ratio: scale }), file, scale);
+  writeFigure(resultsFigure({ embedding: xy, basis, panels: [...resultPanels(r), ...extra], pixel_ratio: scale }), file, scale);
   return `${embedding ? `obsm['${embedding}']` : 'a computed UMAP'}`;
 }

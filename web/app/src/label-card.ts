@@ -9,6 +9,7 @@
  */
 import type { LabelCard } from '../../engine/encyclopedia/card.ts';
 import { el } from './panel-dom.ts';
+import './biology.css';
 
 export interface CardActions {
   /** Colours the plot by a gene. */

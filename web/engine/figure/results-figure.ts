@@ -2,16 +2,20 @@
  * CellTypist's results figure: the embedding coloured by majority voting, by predicted labels
  * and by confidence (conf_score), side by side, each with its legend (labels with colours and
  * counts, or a colour bar) — what `sc.pl.umap(adata, color=['majority_voting',
- * 'predicted_labels', 'conf_score'])` shows after annotation.
+ * 'predicted_labels', 'conf_score'])` shows after annotation; gene panels add a gene's expression
+ * as `sc.pl.umap(color=GENE)` does (zeros grey, clipped at p99).
  */
 import { categoryColor, labelColor, samples, viridis } from './colormap.ts';
+import { geneColor, geneDrawOrder, geneScale, type GeneScale, scaleTicks, ZERO_COLOR } from './gene-scale.ts';
 import type { Scene, Shape } from './scene.ts';
 import { scatterRaster } from './scatter-raster.ts';
 import { fitText, textWidth } from './text.ts';
 
 export type Panel =
   | { title: string; kind: 'labels'; labels: ArrayLike<string> }
-  | { title: string; kind: 'values'; values: ArrayLike<number>; min?: number; max?: number };
+  | { title: string; kind: 'values'; values: ArrayLike<number>; min?: number; max?: number }
+  /** A gene's expression: zeros grey and drawn first, viridis clipped at p99 (gene-scale.ts). */
+  | { title: string; kind: 'gene'; values: ArrayLike<number> };
 
 export interface ResultsFigureOptions {
   /** n × 2 coordinates, row-major. */
@@ -70,7 +74,27 @@ function valuesLegend(lo: number, hi: number, x: number, y: number, side: number
   return { shapes, width: 56 };
 }
 
-function panelColors(p: Panel, colors: Map<string, string>): { colorOf: (i: number) => string; legend: (x: number, y: number, side: number) => { shapes: Shape[]; width: number } } {
+function geneLegend(s: GeneScale, x: number, y: number, side: number): { shapes: Shape[]; width: number } {
+  const h = Math.min(200, side * 0.6);
+  const shapes: Shape[] = [{ kind: 'gradient', x, y, w: 14, h, colors: samples(viridis), vertical: true }];
+  const ticks = scaleTicks(s);
+  for (const t of ticks) {
+    const ty = y + h - t.at * h;
+    shapes.push({ kind: 'line', x1: x + 14, y1: ty, x2: x + 18, y2: ty, stroke: '#444444' });
+    shapes.push({ kind: 'text', x: x + 21, y: ty + 3.5, text: t.text.replace(/ \(.*\)$/, ''), size: FONT });
+  }
+  const clipped = s.hi < s.max ? `clip p${s.percentile} (max ${s.max.toFixed(2)})` : '';
+  shapes.push({ kind: 'rect', x, y: y + h + 12, w: 14, h: 10, fill: ZERO_COLOR });
+  shapes.push({ kind: 'text', x: x + 21, y: y + h + 21, text: `0 (${(s.n_cells - s.n_nonzero).toLocaleString('en-US')})`, size: FONT });
+  if (clipped) shapes.push({ kind: 'text', x, y: y + h + 38, text: clipped, size: FONT - 1.5, fill: '#555555' });
+  return { shapes, width: Math.max(70, clipped ? textWidth(clipped, FONT - 1.5) : 0) };
+}
+
+function panelColors(p: Panel, colors: Map<string, string>): { colorOf: (i: number) => string; order?: Uint32Array; legend: (x: number, y: number, side: number) => { shapes: Shape[]; width: number } } {
+  if (p.kind === 'gene') {
+    const s = geneScale(p.values);
+    return { colorOf: (i) => geneColor(p.values[i], s), order: geneDrawOrder(p.values, s), legend: (x, y, side) => geneLegend(s, x, y, side) };
+  }
   if (p.kind === 'labels') {
     const entries = legendEntries(p.labels, colors);
     const color = new Map(entries.map((e) => [e.label, e.color]));
@@ -98,8 +122,8 @@ export function resultsFigure(o: ResultsFigureOptions): Scene {
   const top = 34;
   const colors = sharedColors(o.panels);
   for (const p of o.panels) {
-    const { colorOf, legend } = panelColors(p, colors);
-    const rgba = scatterRaster(o.embedding, colorOf, { width: Math.round(side * ratio), height: Math.round(side * ratio), radius: undefined });
+    const { colorOf, order, legend } = panelColors(p, colors);
+    const rgba = scatterRaster(o.embedding, colorOf, { width: Math.round(side * ratio), height: Math.round(side * ratio), radius: undefined, order });
     shapes.push({ kind: 'text', x: x + side / 2, y: 22, text: p.title, size: 14, anchor: 'middle', bold: true });
     shapes.push({ kind: 'rect', x, y: top, w: side, h: side, stroke: '#bbbbbb', strokeWidth: 0.8 });
     shapes.push({ kind: 'image', x, y: top, w: side, h: side, width: Math.round(side * ratio), height: Math.round(side * ratio), rgba });

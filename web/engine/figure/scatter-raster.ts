@@ -1,6 +1,6 @@
 /**
  * Points of an embedding stamped into a transparent RGBA raster (one disc per cell), so a plot
- * of a million cells is one image in an SVG or PNG. Discs are drawn in cell order; the point
+ * of a million cells is one image in an SVG or PNG. Discs are drawn in cell order (or a given order); the point
  * size follows the number of cells as scanpy's default (size ∝ 1/n), within readable bounds.
  */
 import { rgb } from './scene.ts';
@@ -13,6 +13,8 @@ export interface ScatterRasterOptions {
   margin?: number;
   /** Disc radius in pixels (default from the number of cells). */
   radius?: number;
+  /** Drawing order (later cells on top); default: cell order. */
+  order?: ArrayLike<number>;
 }
 
 /** Bounds of the finite points of an n × 2 array. */
@@ -49,7 +51,9 @@ export function scatterRaster(xy: ArrayLike<number>, colorOf: (i: number) => str
   const r = o.radius ?? pointRadius(n, Math.min(width, height));
   const cache = new Map<string, [number, number, number]>();
   const ri = Math.ceil(r);
-  for (let i = 0; i < n; i++) {
+  const order = o.order && o.order.length === n ? o.order : null;
+  for (let k = 0; k < n; k++) {
+    const i = order ? order[k] : k;
     const x = xy[2 * i], y = xy[2 * i + 1];
     if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
     const c = colorOf(i);
