@@ -1,20 +1,23 @@
 /**
- * How cells are coloured: by predicted label, majority-voting label, over-clustering cluster or
- * confidence, in a palette, with highlighted labels and a selection dimming the rest. The pure
+ * How cells are coloured: by predicted label, majority-voting label (either at its parent level
+ * when the model has one), over-clustering cluster, confidence or a gene's expression, in a
+ * palette, with highlighted labels and a selection dimming the rest. The pure
  * functions build deck.gl's binary colour attribute; `Colouring` holds the page's choices.
  */
 import type { Categorical, CompactResult } from '../../engine/worker/compact.ts';
 import type { AppBus } from './events.ts';
 import { type PaletteName, paletteColors } from './palette.ts';
 import { $ } from './panel-dom.ts';
+import { parentColumn } from '../../engine/encyclopedia/hierarchy.ts';
+import type { GeneColouring } from './gene-colour.ts';
 import type { RunState } from './run-state.ts';
 
-export type ColourBy = 'predicted_labels' | 'majority_voting' | 'over_clustering' | 'conf_score';
+export type ColourBy = 'predicted_labels' | 'majority_voting' | 'over_clustering' | 'conf_score' | 'predicted_labels:parent' | 'majority_voting:parent';
 type Rgb = [number, number, number];
 
 /** The categorical column shown by the legend, proportions and (unless confidence) the plot. */
 export function shownColumn(r: CompactResult, by: ColourBy): Categorical {
-  if (by === 'majority_voting' && r.majority_voting) return r.majority_voting;
+  if (by.startsWith('majority_voting') && r.majority_voting) return r.majority_voting;
   if (by === 'over_clustering' && r.over_clustering) return r.over_clustering;
   return r.predicted;
 }
@@ -69,18 +72,59 @@ export function cellColors({ col, colors, conf, highlighted, selected }: CellCol
   return out;
 }
 
-/** The page's colour choices ("Colour by", palette, highlighted labels). */
+/** What the plot draws: per-cell RGBA, an optional drawing order, and a name for it (data-colour). */
+export interface PlotColours {
+  colors: Uint8Array;
+  order: Uint32Array | null;
+  key: string;
+}
+
+/** The page's colour choices ("Colour by", palette, highlighted labels, a gene). */
 export class Colouring {
   /** Highlighted labels of the shown column (empty: none). */
   readonly highlighted = new Set<string>();
+  /** The run's parent level (label -> parent type), when its model has one (label-biology.ts). */
+  parents: Map<string, string> | null = null;
+  /** A gene the cells are coloured by instead of "Colour by" (gene-colour.ts). */
+  private gene: GeneColouring | null = null;
+  private parentCache: { of: Categorical; col: Categorical } | null = null;
 
   constructor(private readonly bus: AppBus) {
     $('color-by').addEventListener('change', () => {
       this.highlighted.clear();
+      this.gene = null;
       bus.emit('colours', 'scheme');
     });
     $('palette').addEventListener('change', () => bus.emit('colours', 'scheme'));
-    bus.on('cleared', () => this.highlighted.clear());
+    bus.on('cleared', () => {
+      this.highlighted.clear();
+      this.gene = null;
+      this.parents = null;
+      this.parentCache = null;
+    });
+  }
+
+  /** Colours the cells by a gene (null: back to "Colour by"). */
+  setGene(g: GeneColouring | null): void {
+    this.gene = g;
+    this.bus.emit('colours', 'scheme');
+  }
+
+  get geneShown(): string | null {
+    return this.gene?.gene ?? null;
+  }
+
+  /** `col` at the parent level (cached for the last column). */
+  parentColumn(col: Categorical): Categorical {
+    if (!this.parents) return col;
+    if (this.parentCache?.of !== col) this.parentCache = { of: col, col: parentColumn(col, this.parents) };
+    return this.parentCache.col;
+  }
+
+  /** The plot's colours: the gene's when one is shown, else "Colour by"'s. */
+  plotColours(run: RunState): PlotColours {
+    if (this.gene && this.gene.rgba.length === 4 * run.result.cell_ids.length) return { colors: this.gene.rgba, order: this.gene.order, key: `gene:${this.gene.gene}` };
+    return { colors: this.cellColors(run), order: null, key: this.by };
   }
 
   get by(): ColourBy {
@@ -91,9 +135,10 @@ export class Colouring {
     return $<HTMLSelectElement>('palette').value as PaletteName;
   }
 
-  /** The shown column of `run`. */
+  /** The shown column of `run` (at the parent level when "Colour by" asks for it). */
   column(run: RunState): Categorical {
-    return shownColumn(run.result, this.by);
+    const col = shownColumn(run.result, this.by);
+    return this.by.endsWith(':parent') ? this.parentColumn(col) : col;
   }
 
   /** Colours of the categories of `col` in the chosen palette. */

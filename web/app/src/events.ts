@@ -41,6 +41,8 @@ export interface AppEvents {
    * labels, or the box/lasso selection.
    */
   colours: 'scheme' | 'highlight' | 'selection';
+  /** Open the card of a label (legend, a cell of the plot, the proportions table); `from` gets focus back. */
+  card: { label: string; from?: HTMLElement | null };
 }
 
 type Listener<T> = (value: T) => void;

@@ -110,7 +110,9 @@ export function showLabelCard(card: LabelCard, actions: CardActions, from?: HTML
   if (card.markers.length) {
     const all = el('button', { type: 'button', id: 'card-dotplot', textContent: `Dotplot of these ${card.markers.length} markers` });
     all.addEventListener('click', () => actions.dotplot(card.markers));
-    d.append(section('Curated markers', geneButtons(card.markers, actions, 'curated marker'), all));
+    const markers = geneButtons(card.markers, actions, 'curated marker');
+    markers.id = 'card-markers';
+    d.append(section('Curated markers', markers, all));
   }
   if (card.model_genes?.length) d.append(section("The model's top genes", geneButtons(card.model_genes, actions, "model's top gene")));
   if (card.tissues.length) d.append(section('Seen in', el('p', { textContent: card.tissues.join(', ') })));

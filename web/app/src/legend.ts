@@ -64,7 +64,9 @@ export class Legend {
 
   /** Groups the labels under their parents (null: a flat list); groups start collapsed. */
   setHierarchy(parents: Map<string, string> | null) {
-    this.parents = parents && parents.size ? parents : null;
+    const next = parents && parents.size ? parents : null;
+    if (next === this.parents) return;
+    this.parents = next;
     this.expanded.clear();
     this.table.dataset.grouped = String(!!this.parents);
     this.render();
@@ -132,7 +134,7 @@ export class Legend {
     b.className = 'legend-card';
     b.dataset.about = name;
     b.tabIndex = -1; // reached with the Right arrow from its row
-    b.textContent = 'ⓘ';
+    b.textContent = 'i';
     b.setAttribute('aria-label', `about ${name}`);
     b.title = `about ${name}: parent type, Cell Ontology, markers (key: i)`;
     return b;

@@ -50,8 +50,9 @@ function build(): HTMLElement {
       <datalist id="markers-gene-list"></datalist>
       <button id="markers-plot" type="button">Plot</button>
     </div>
-    <div id="markers-status" class="summary"></div>
+    <div id="markers-status" class="summary" tabindex="-1"></div>
     <div id="markers-figure" class="ctw-figure"></div>
+    <div id="markers-colour" class="markers-colour" hidden></div>
     <div class="downloads">
       <button id="markers-svg" type="button" disabled>dotplot SVG</button>
       <button id="markers-png" type="button" disabled>dotplot PNG</button>
@@ -76,9 +77,40 @@ async function defaultGenes(): Promise<void> {
   $<HTMLInputElement>('markers-genes').value = chosen.genes.join(', ');
 }
 
+/** Event asking the page to colour the plot by a gene (label-biology.ts listens). */
+export const COLOUR_GENE_EVENT = 'celltypist:colour-gene';
+
+/** One button per plotted gene: a click colours the embedding by it. */
+function colourButtons(genes: string[]): void {
+  const box = $('markers-colour');
+  box.innerHTML = '';
+  box.hidden = !genes.length;
+  box.append('Colour the plot by:');
+  for (const g of genes) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = g;
+    b.dataset.gene = g;
+    b.setAttribute('aria-label', `colour the plot by ${g}`);
+    b.addEventListener('click', () => document.dispatchEvent(new CustomEvent(COLOUR_GENE_EVENT, { detail: g })));
+    box.append(b);
+  }
+}
+
+/** A dotplot of `genes` (e.g. a label card's markers): the panel shows them and comes into view. */
+export async function dotplotGenes(genes: string[]): Promise<void> {
+  const section = document.getElementById('markers-panel');
+  if (!state || !section) return;
+  $<HTMLInputElement>('markers-genes').value = genes.join(', ');
+  section.scrollIntoView({ block: 'start' });
+  await plotNow();
+  $('markers-status').focus();
+}
+
 function showFigure(d: DotplotResult): void {
   const box = $('markers-figure');
   box.innerHTML = toSvg(dotplotFigure(d));
+  colourButtons(d.genes);
   for (const b of ['markers-svg', 'markers-png', 'markers-csv']) $<HTMLButtonElement>(b).disabled = false;
 }
 
@@ -154,6 +186,7 @@ export async function showMarkers(anchor: HTMLElement, input: MarkersInput, read
   gb.add(new Option('predicted labels', 'predicted_labels'));
   if (input.result.majority_voting) gb.add(new Option('majority voting', 'majority_voting', true, true));
   $('markers-figure').innerHTML = '';
+  colourButtons([]);
   for (const b of ['markers-svg', 'markers-png', 'markers-csv']) $<HTMLButtonElement>(b).disabled = true;
   if (!/\.h5ad$/i.test(input.file.name)) {
     state = null;

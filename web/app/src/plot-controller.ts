@@ -26,7 +26,7 @@ export class PlotController {
     );
     bus.on('results', (r) => (this.run = r));
     bus.on('positions', (r) => this.draw(r));
-    bus.on('colours', () => this.run && this.plot.hasPoints && this.plot.setColors(colouring.cellColors(this.run)));
+    bus.on('colours', () => this.run && this.plot.hasPoints && this.paint(this.run));
     bus.on('cleared', () => {
       this.run = null;
       this.plot.clear();
@@ -43,7 +43,7 @@ export class PlotController {
 
   private draw(r: RunState) {
     this.plot.setPositions(r.positions!);
-    this.plot.setColors(this.colouring.cellColors(r));
+    this.paint(r);
     document.body.dataset.plot = 'ready';
     // The results figure's preview (every cell rasterized per panel, on this thread) waits for the
     // plot's first frame: drawn before it, it held the plot back by 1-2 s at 20k cells.
@@ -52,6 +52,12 @@ export class PlotController {
         if (this.run === r) panelsEmbedding({ name: r.embeddingName, dims: 2, data: r.positions! });
       }, 0),
     );
+  }
+
+  /** Colours the cells as chosen; the plot element's data-colour names it once drawn. */
+  private paint(r: RunState) {
+    const c = this.colouring.plotColours(r);
+    this.plot.setColors(c.colors, { order: c.order, key: c.key });
   }
 
   private hover(i: number, x: number, y: number) {

@@ -9,6 +9,13 @@ import { boxPolygon, type Point, pointsInPolygon } from './selection.ts';
 
 export type PlotTool = 'pan' | 'box' | 'lasso';
 
+/** FNV-1a of bytes, hex. */
+export function fnv1a(bytes: Uint8Array): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
 export class EmbeddingPlot {
   private deck: Deck<OrthographicView>;
   /** Row-major n × 2, y flipped once (deck's orthographic y grows downwards). */
@@ -41,6 +48,8 @@ export class EmbeddingPlot {
         container.dataset.frames = String(Number(container.dataset.frames ?? 0) + 1);
         if (this.pendingKey !== null && this.colors) {
           container.dataset.colour = this.pendingKey;
+          // For tests: the drawn colours (cell order), comparable with colours computed elsewhere.
+          container.dataset.colourDigest = fnv1a(this.colors);
           this.pendingKey = null;
         }
       },
@@ -94,6 +103,7 @@ export class EmbeddingPlot {
     if (o.key !== undefined) {
       this.pendingKey = o.key;
       delete this.container.dataset.colour;
+      delete this.container.dataset.colourDigest;
     }
     this.render();
   }
@@ -149,6 +159,11 @@ export class EmbeddingPlot {
           getRadius: Math.max(1, 6 - Math.log10(Math.max(1, Math.sqrt(n))) * 1.7),
           pickable: true,
           onHover: (info) => this.onHover(order && info.index >= 0 ? order[info.index] : info.index, info.x, info.y),
+          // A click on a cell (pan tool): 'cell-click' on the container, detail = the cell's index.
+          onClick: (info) => {
+            if (info.index < 0 || this.tool !== 'pan') return;
+            this.container.dispatchEvent(new CustomEvent('cell-click', { detail: order ? order[info.index] : info.index }));
+          },
         }),
       ],
     });

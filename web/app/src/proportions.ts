@@ -79,7 +79,14 @@ export function renderTable(table: HTMLTableElement, rows: ProportionRow[], name
       const tr = body.insertRow();
       tr.dataset.group = r.group;
       tr.insertCell().textContent = r.group;
-      tr.insertCell().textContent = names[k];
+      // The type's name opens its card (results-view.ts).
+      const about = document.createElement('button');
+      about.type = 'button';
+      about.className = 'prop-about';
+      about.dataset.about = names[k];
+      about.textContent = names[k];
+      about.title = `about ${names[k]}`;
+      tr.insertCell().append(about);
       tr.insertCell().textContent = r.counts[k].toLocaleString('en-US');
       tr.insertCell().textContent = pct(r.counts[k], r.total);
     }

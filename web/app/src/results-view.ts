@@ -27,6 +27,12 @@ export class ResultsView {
     private readonly colouring: Colouring,
   ) {
     this.legend = new Legend($('legend') as HTMLTableElement, $('legend-search') as HTMLInputElement, $('legend-sort') as HTMLSelectElement, $('legend-count'), () => colouring.highlighted, (name, additive) => colouring.toggle(name, additive));
+    this.legend.onCard = (label, from) => bus.emit('card', { label, from });
+    // The proportions table's type names open their cards too.
+    $('proportions').addEventListener('click', (e) => {
+      const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-about]');
+      if (b) bus.emit('card', { label: b.dataset.about!, from: b });
+    });
     bus.on('cleared', () => this.clear());
     bus.on('colours', (why) => {
       if (!this.run || why === 'selection') return;
@@ -36,6 +42,7 @@ export class ResultsView {
     });
     $('group-by').addEventListener('change', () => this.proportions());
     $('proportions-view').addEventListener('change', () => this.proportions());
+    $('proportions-level').addEventListener('change', () => this.proportions());
   }
 
   /** Shows `run`; `plotSettled` settles when the plot is drawn or will not be (the panels start their own work then). */
@@ -88,6 +95,9 @@ export class ResultsView {
     const col = this.colouring.column(this.run!);
     const counts = countCodes(col);
     const colors = this.colouring.colors(col);
+    // Types grouped under their parents when the shown column is a label column at the type level.
+    const by = this.colouring.by;
+    this.legend.setHierarchy(by === 'predicted_labels' || by === 'majority_voting' ? this.colouring.parents : null);
     this.legend.set(col.categories.map((name, k) => ({ name, count: counts[k], color: colors[k] })));
   }
 
@@ -96,7 +106,11 @@ export class ResultsView {
     if (!this.run) return;
     const column = $<HTMLSelectElement>('group-by').value;
     const g = this.run.groups[column] ?? null;
-    const col = this.colouring.column(this.run);
+    const level = $<HTMLSelectElement>('proportions-level');
+    level.hidden = !this.colouring.parents;
+    const shown = this.colouring.column(this.run);
+    const toParents = !!this.colouring.parents && level.value === 'parent' && !this.colouring.by.endsWith(':parent');
+    const col = toParents ? this.colouring.parentColumn(shown) : shown;
     const rows = proportionRows(col, g);
     const colors = this.colouring.colors(col);
     const asTable = $<HTMLSelectElement>('proportions-view').value === 'table';
