@@ -1,7 +1,8 @@
 /**
  * `celltypist-wasm annotate`: CellTypist's `celltypist` command. Annotates one input with one
  * model and writes CellTypist's tables (streamed while cells are scored), optionally the
- * annotated .h5ad files, a UMAP layout and the results figure.
+ * annotated .h5ad files (with the labels' Cell Ontology IDs when an encyclopedia describes them),
+ * cell_ontology.csv, a UMAP layout and the results figure (with gene panels).
  */
 import path from 'node:path';
 import { confScores } from '../engine/export/conf-score.ts';
@@ -16,7 +17,7 @@ import { TableFiles } from './table-files.ts';
 import { USAGE } from './usage.ts';
 
 /** annotate's flags: the shared run flags and its outputs. */
-export const ANNOTATE_OPTIONS = [...RUN_OPTIONS, 'indata', 'model', 'umap', 'prefix', 'write-h5ad', 'write-h5ad-light', 'plot', 'no-matrices', 'conf-by', 'model-mirror'] as const;
+export const ANNOTATE_OPTIONS = [...RUN_OPTIONS, 'indata', 'model', 'umap', 'prefix', 'write-h5ad', 'write-h5ad-light', 'plot', 'no-matrices', 'conf-by', 'model-mirror', 'cell-ontology', 'colour-genes', 'color-genes'] as const;
 
 export async function annotateCommand(args: string[]): Promise<number> {
   const values = parseOptions(args, ANNOTATE_OPTIONS);
@@ -40,8 +41,15 @@ export async function annotateCommand(args: string[]): Promise<number> {
   if (values.plot && !/\.(png|svg)$/i.test(values.plot)) throw new CellTypistError('bad_option', `--plot must end in .png or .svg (got '${values.plot}')`);
   // The figure uses the file's embedding (h5ad), else a UMAP computed from the over-clustering graph.
   const plotBasis = plot && /\.h5ad$/i.test(input) ? await plot.findEmbedding(input) : null;
+  // Gene panels are read before the run: an unknown gene fails at once, with near names.
+  const colourGenes = values['colour-genes'] ?? values['color-genes'];
+  if (colourGenes && !plot) throw new CellTypistError('bad_option', '--colour-genes adds panels to the results figure: give --plot FILE.png (or .svg) too');
+  if (colourGenes && !/\.h5ad$/i.test(input)) throw new CellTypistError('bad_option', `--colour-genes reads the genes' expression from an .h5ad input; '${path.basename(input)}' is not one`);
+  const genes = colourGenes ? await import('./gene-panels.ts') : null;
+  const genePanels = genes ? await genes.genePanels(input, genes.parseGeneList(colourGenes!)) : [];
   const confByVoting = values['conf-by'] === 'majority_voting';
   const model = await resolveModel(values.model, quiet, { mirror: values['model-mirror'] });
+  const modelName = typeof model === 'string' ? path.basename(model) : values.model;
   // The tables are opened before the run (an unwritable folder fails at once) and streamed.
   const tables = new TableFiles(outdir, { prefix: values.prefix ?? '', matrices: !values['no-matrices'], umap: values.umap ?? false });
   // conf_score by majority voting and the annotated .h5ad need the probabilities after the run:
@@ -62,9 +70,9 @@ export async function annotateCommand(args: string[]): Promise<number> {
     for (const light of [false, true]) {
       if (!values[light ? 'write-h5ad-light' : 'write-h5ad']) continue;
       const out = path.join(outdir, `${values.prefix ?? ''}annotated${light ? '_light' : ''}.h5ad`);
-      const name = typeof model === 'string' ? path.basename(model) : values.model;
-      const w = await writeAnnotatedFile(inputPath, out, result, { model, model_name: name, options: annotateOptions, light, scores: spill!.stream() });
+      const w = await writeAnnotatedFile(inputPath, out, result, { model, model_name: modelName, options: annotateOptions, light, scores: spill!.stream() });
       result.stats.warnings.push(...w.warnings);
+      if (w.ontology) notes.push(`${path.basename(out)}: Cell Ontology IDs in obs (${w.ontology})`);
       files.push({ name: path.basename(out) });
     }
   }
@@ -80,18 +88,27 @@ export async function annotateCommand(args: string[]): Promise<number> {
     throw e;
   }
   const files = tables.paths().map((p) => ({ name: path.basename(p) }));
+  const notes: string[] = [];
   try {
     await writeH5adFiles();
   } finally {
     spill?.remove();
   }
+  if (values['cell-ontology']) {
+    const { encyclopediaForModel, writeCellOntology } = await import('./cell-ontology.ts');
+    const { matchSummary } = await import('../engine/encyclopedia/match.ts');
+    const match = await encyclopediaForModel(modelName, '', result.labels);
+    files.push({ name: path.basename(writeCellOntology(outdir, values.prefix ?? '', result, match)) });
+    notes.push(match ? `cell_ontology.csv: ${matchSummary(match)}` : "cell_ontology.csv: no shipped cell-type encyclopedia describes this model's labels, so it has no Cell Ontology IDs");
+  }
   if (plot) {
-    const on = await plot.writeResultsPlot(input, result, plotBasis, values.plot!, 2);
+    const on = await plot.writeResultsPlot(input, result, plotBasis, values.plot!, 2, genePanels);
     if (!quiet) process.stderr.write(`results figure on ${on}: ${values.plot}\n`);
   }
   if (!quiet) {
     const s = result.stats;
     for (const w of s.warnings) process.stderr.write(`warning: ${w}\n`);
+    for (const n of notes) process.stderr.write(`${n}\n`);
     if (s.over_clustering) {
       const from = { graph: "the file's neighbour graph", pca: "the file's X_pca", expression: 'the expression matrix (HVG, PCA, kNN)' }[s.over_clustering.source];
       process.stderr.write(

@@ -1,8 +1,8 @@
 /**
  * `celltypist-wasm models`: the CellTypist model catalog (marked: default, cached), one model's
- * cell types and top markers (--show), a catalog model downloaded into the cache (--download: again
- * when cached, compared with the cached file), or catalog models copied into a mirror folder
- * (--mirror DIR NAME… [--from SRC], mirror.ts).
+ * cell types and top markers (--show), one cell type's card (--show MODEL --type LABEL), a catalog
+ * model downloaded into the cache (--download: again when cached, compared with the cached file), or
+ * catalog models copied into a mirror folder (--mirror DIR NAME… [--from SRC], mirror.ts).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -15,7 +15,7 @@ import { progressPrinter } from './progress.ts';
 import { resolveModel } from './resolve-model.ts';
 
 /** models' flags. */
-export const MODELS_OPTIONS = ['show', 'top', 'json', 'download', 'mirror', 'from', 'model-mirror', 'quiet'] as const;
+export const MODELS_OPTIONS = ['show', 'top', 'json', 'download', 'mirror', 'from', 'model-mirror', 'quiet', 'type'] as const;
 
 export async function modelsCommand(args: string[]): Promise<number> {
   if (args.some((a) => a === '--mirror' || a.startsWith('--mirror='))) return mirror(args);
@@ -26,6 +26,7 @@ export async function modelsCommand(args: string[]): Promise<number> {
     await resolveModel(values.download, values.quiet ?? false, { ...resolve, refresh: true });
     return 0;
   }
+  if (values.type && !values.show) throw new CellTypistError('bad_option', '--type shows one cell type of a model: give the model with --show MODEL (a .pkl or a catalog name)');
   if (!values.show) {
     const reg = nodeRegistry();
     const cached = new Set(await new FileStore().list());
@@ -40,8 +41,16 @@ export async function modelsCommand(args: string[]): Promise<number> {
     }
     return 0;
   }
-  const info = await modelInfo(await resolveModel(values.show, true, resolve), number(values.top, 'top', 0));
+  const info = await modelInfo(await resolveModel(values.show, true, resolve), number(values.top, 'top', values.type ? 10 : 0));
   const title = existsSync(values.show) ? path.basename(values.show) : values.show;
+  if (values.type) {
+    const { modelBaseName } = await import('../engine/encyclopedia/match.ts');
+    const { typeCardText } = await import('./label-card.ts');
+    const listed = nodeRegistry().models.find((m) => m.name === modelBaseName(title));
+    const version = info.description.version || (existsSync(values.show) ? '' : (listed?.version ?? ''));
+    process.stdout.write(await typeCardText({ name: modelBaseName(title), version, labels: info.labels, markers: info.markers, type: values.type }));
+    return 0;
+  }
   if (values.json) {
     process.stdout.write(JSON.stringify(info, null, 2) + '\n');
     return 0;

@@ -45,6 +45,9 @@ export const OPTIONS = {
   plot: { type: 'string' },
   'no-matrices': { type: 'boolean' },
   'conf-by': { type: 'string' },
+  'cell-ontology': { type: 'boolean' },
+  'colour-genes': { type: 'string' },
+  'color-genes': { type: 'string' },
   // train
   labels: { type: 'string' },
   'feature-selection': { type: 'boolean' },
@@ -73,6 +76,7 @@ export const OPTIONS = {
   from: { type: 'string' },
   // every command that takes a catalog model name
   'model-mirror': { type: 'string' },
+  type: { type: 'string' },
   // dotplot
   groupby: { type: 'string' },
   genes: { type: 'string' },

@@ -15,6 +15,8 @@ export const USAGE = `usage:
   celltypist-wasm dotplot -i DATA.h5ad --groupby COL --genes A,B,C | -m MODEL [--top 2] [--table OUT.csv] [--out OUT.svg|png]
   celltypist-wasm models [--json]                       list the CellTypist model catalog
   celltypist-wasm models --show MODEL.pkl|NAME [--top N]   cell types (and top markers) of a model
+  celltypist-wasm models --show MODEL.pkl|NAME --type LABEL   one cell type's card: parent type, Cell Ontology ID,
+                                                        curated markers, tissues, studies (the cell-type encyclopedia)
   celltypist-wasm models --download NAME                 download a catalog model into the cache (again if cached: compared)
   celltypist-wasm models --mirror DIR [NAME ...] [--from FOLDER|URL]   copy catalog models (default: the default
                                                         model) into DIR with DIR/registry.json (name, version, sha256,
@@ -61,6 +63,12 @@ annotate options (as CellTypist's command line):
   --write-h5ad-light           also write OUTDIR/[PREFIX]annotated_light.h5ad (annotations only: obs + obsm + uns)
   --plot FILE.png|FILE.svg     the results figure: majority voting, predicted labels, confidence on obsm X_umap
                                (else another 2-D obsm, else a UMAP computed from the over-clustering graph)
+  --colour-genes A,B           (with --plot, .h5ad input; also --color-genes) one more panel per gene: its
+                               expression in X on the embedding (0 grey, colour scale clipped at the 99th percentile)
+  --cell-ontology              also write OUTDIR/[PREFIX]cell_ontology.csv: cell, label (majority voting's when run),
+                               its Cell Ontology ID and parent type, from the shipped cell-type encyclopedia ('' where
+                               it has none). The annotated .h5ad always gets obs predicted_labels_ontology_term_id
+                               (and majority_voting_ontology_term_id) when the encyclopedia describes the labels
   --variant auto|simd|simd-threads   WebAssembly build (default auto)
   --threads N                  scoring threads for the threaded build (default 2; with --variant auto, inputs
                                up to 64 MB run on the single-threaded SIMD build unless --threads is given)

@@ -37,7 +37,7 @@ describe('encyclopedia', () => {
     assert.equal(m?.by, 'model');
     assert.equal(m?.matched, 1);
     assert.deepEqual(s.loaded, ['Toy_Atlas_v3']);
-    assert.match(matchSummary(m!), /Toy_Atlas v3 describes 1 of the 2 cell types/);
+    assert.equal(matchSummary(m!), 'Cell Ontology IDs for 1 of the 2 cell types, from the cell-type encyclopedia of Toy_Atlas v3');
     assert.equal(modelBaseName('Immune_All_Low v2 (from cache)'), 'Immune_All_Low');
   });
 
@@ -46,7 +46,8 @@ describe('encyclopedia', () => {
     const m = await findEncyclopedia(s, { name: 'mine.pkl', version: '', labels: ['x', 'Monocytes', 'T cells'] });
     assert.equal(m?.by, 'names');
     assert.equal(m?.matched, 2); // a type and a parent
-    assert.match(matchSummary(m!), /\(matched by name\)/);
+    assert.equal(m?.with_id, 1); // 'T cells' is a parent: described, without an ID
+    assert.match(matchSummary(m!), /IDs for 1 of the 3 cell types, .*\(labels matched by name\)$/);
     assert.equal(await findEncyclopedia(s, { name: 'Toy_Atlas', version: 'v9', labels: ['a', 'b'] }), null);
   });
 

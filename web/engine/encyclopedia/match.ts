@@ -28,8 +28,10 @@ export interface EncyclopediaMatch {
   encyclopedia: Encyclopedia;
   /** 'model': the model's own table; 'names': a table sharing label names with it. */
   by: 'model' | 'names';
-  /** Labels of the model that the table describes, of `of`. */
+  /** Labels of the model that the table describes (as a type or a parent type), of `of`. */
   matched: number;
+  /** Labels that get a Cell Ontology ID. */
+  with_id: number;
   of: number;
 }
 
@@ -45,6 +47,8 @@ function described(e: Encyclopedia, labels: string[]): number {
   return n;
 }
 
+const withId = (e: Encyclopedia, labels: string[]) => labels.filter((l) => e.types.get(l)?.cell_ontology_id).length;
+
 /** The encyclopedia for a model, or null when none describes any of its labels. */
 export async function findEncyclopedia(source: EncyclopediaSource, m: ModelIdentity): Promise<EncyclopediaMatch | null> {
   const base = modelBaseName(m.name).toLowerCase();
@@ -54,13 +58,13 @@ export async function findEncyclopedia(source: EncyclopediaSource, m: ModelIdent
   if (own) {
     const e = parseEncyclopedia(await source.load(own.model, own.version));
     const matched = described(e, m.labels);
-    if (matched > 0) return { encyclopedia: e, by: 'model', matched, of: m.labels.length };
+    if (matched > 0) return { encyclopedia: e, by: 'model', matched, with_id: withId(e, m.labels), of: m.labels.length };
   }
   let best: EncyclopediaMatch | null = null;
   for (const k of keys) {
     const e = parseEncyclopedia(await source.load(k.model, k.version));
     const matched = described(e, m.labels);
-    if (matched > 0 && (!best || matched > best.matched)) best = { encyclopedia: e, by: 'names', matched, of: m.labels.length };
+    if (matched > 0 && (!best || matched > best.matched)) best = { encyclopedia: e, by: 'names', matched, with_id: withId(e, m.labels), of: m.labels.length };
   }
   return best;
 }
@@ -68,8 +72,6 @@ export async function findEncyclopedia(source: EncyclopediaSource, m: ModelIdent
 /** One line saying which table describes the labels (for the CLI and the app). */
 export function matchSummary(x: EncyclopediaMatch): string {
   const e = x.encyclopedia;
-  const table = `the cell-type encyclopedia of ${e.model} ${e.version}`;
-  return x.by === 'model' && x.matched === x.of
-    ? `${table} describes all ${x.of} cell types`
-    : `${table} describes ${x.matched} of the ${x.of} cell types${x.by === 'names' ? ' (matched by name)' : ''}`;
+  const ids = x.with_id === x.of ? `all ${x.of}` : `${x.with_id} of the ${x.of}`;
+  return `Cell Ontology IDs for ${ids} cell types, from the cell-type encyclopedia of ${e.model} ${e.version}${x.by === 'names' ? ' (labels matched by name)' : ''}`;
 }

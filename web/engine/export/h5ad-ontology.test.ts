@@ -29,7 +29,7 @@ describe('annotated .h5ad: Cell Ontology term IDs', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ctw-ont-'));
     const out = path.join(dir, 'a.h5ad');
     const w = await writeAnnotatedFile(input, out, r, { model, options: {}, light: true });
-    assert.match(w.ontology!, /Immune_All_Low v2 describes 3 of the 6 cell types \(matched by name\)/);
+    assert.equal(w.ontology, 'Cell Ontology IDs for 3 of the 6 cell types, from the cell-type encyclopedia of Immune_All_Low v2 (labels matched by name)');
     const got = JSON.parse(spawnSync(PY, ['-c', READ, out], { encoding: 'utf8' }).stdout);
     const e = parseEncyclopedia(await nodeEncyclopedias().load('Immune_All_Low', 'v2'));
     const id = (l: string) => e.types.get(l)?.cell_ontology_id ?? '';

@@ -66,4 +66,16 @@ describe('figure back ends', () => {
     assert.deepEqual(at(0, 25).slice(0, 3), [0, 0, 255]);
     assert.equal(at(50, 50)[3], 0);
   });
+
+  it('draws scatter points in the given order (later on top)', () => {
+    const xy = Float32Array.from([0, 0, 0, 0, 10, 10]);
+    const colors = ['#ff0000', '#00ff00', '#0000ff'];
+    const top = (order?: number[]) => {
+      const img = scatterRaster(xy, (i) => colors[i], { width: 20, height: 20, margin: 0.1, radius: 2, order });
+      const p = (18 * 20 + 2) * 4; // the shared point at (0, 0): bottom left
+      return [...img.subarray(p, p + 3)];
+    };
+    assert.deepEqual(top(), [0, 255, 0], 'cell order: cell 1 over cell 0');
+    assert.deepEqual(top([1, 0, 2]), [255, 0, 0], 'cell 0 drawn last');
+  });
 });

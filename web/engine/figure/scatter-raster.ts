@@ -52,8 +52,8 @@ export function scatterRaster(xy: ArrayLike<number>, colorOf: (i: number) => str
   const cache = new Map<string, [number, number, number]>();
   const ri = Math.ceil(r);
   const order = o.order && o.order.length === n ? o.order : null;
-  for (let k = 0; k < n; k++) {
-    const i = order ? order[k] : k;
+  for (let j = 0; j < n; j++) {
+    const i = order ? order[j] : j;
     const x = xy[2 * i], y = xy[2 * i + 1];
     if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
     const c = colorOf(i);
