@@ -134,6 +134,7 @@ export class GeneColour {
       const c: GeneColouring = { gene: r.gene, values: r.values, scale, rgba: geneRgba(r.values, scale), order: geneDrawOrder(r.values, scale) };
       this.gene = r.gene;
       this.input.value = r.gene;
+      this.status.dataset.readSeconds = String(r.seconds); // the worker's read (bench-gene-colour.ts)
       this.status.textContent = `${r.gene}: expressed in ${r.n_nonzero.toLocaleString('en-US')} of ${cur.n_cells.toLocaleString('en-US')} cells`;
       this.drawLegend(c);
       this.host.show(c);

@@ -1,7 +1,7 @@
 /**
  * Worker of the Markers and "why this label" panels and of colouring the plot by a gene: dotplots
- * and gene colours stream only the chosen genes' columns of the dropped file (the page stays responsive on atlas-sized files); top markers and
- * per-cell contributions come from the wasm core. Separate from the annotation worker so these
+ * and gene colours stream only the chosen genes' columns of the dropped file (the page stays
+ * responsive on atlas-sized files); top markers and per-cell contributions come from the wasm core. Separate from the annotation worker so these
  * never wait for a run. The file stays open (lazily read) between requests. The core files are
  * found next to the engine's loader (bundled assets), as in the annotation worker.
  */
@@ -10,7 +10,7 @@ import type { H5adReader } from '../../engine/h5ad/read.ts';
 import { dotplotReader } from '../../engine/markers/dotplot-reader.ts';
 import { CellExplainer } from '../../engine/markers/explain.ts';
 import { findSymbolColumn, looksLikeEnsembl } from '../../engine/genes/identifiers.ts';
-import { completionList, geneNamesOf, type GeneNames, readGeneValues } from '../../engine/markers/gene-values.ts';
+import { geneNamesOf, type GeneNames, readGeneValues } from '../../engine/markers/gene-values.ts';
 import type { CoreModel } from '../../engine/wasm/core.ts';
 import { loadCore } from '../../engine/wasm/load.ts';
 import type { MarkersRequest, MarkersResponse } from './markers-protocol.ts';
@@ -26,6 +26,21 @@ function bytesKey(b: Uint8Array): string {
   const step = Math.max(1, Math.floor(b.length / 4096));
   for (let i = 0; i < b.length; i += step) h = Math.imul(h ^ b[i], 16777619);
   return `${b.length}:${h >>> 0}`;
+}
+
+/** Names and symbols once each, for a search box's completion (symbols first). */
+function completionList(g: GeneNames): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const list of [g.symbols ?? [], g.names]) {
+    for (const s of list) {
+      if (s && !seen.has(s)) {
+        seen.add(s);
+        out.push(s);
+      }
+    }
+  }
+  return out;
 }
 
 let open: { key: string; reader: H5adReader; names?: GeneNames } | null = null;

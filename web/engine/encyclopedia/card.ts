@@ -52,18 +52,6 @@ export interface CardStats {
   mean_confidence: number;
 }
 
-/** Count and mean confidence of each label in a result (one pass over the cells). */
-export function labelStats(labels: ArrayLike<string>, conf: ArrayLike<number>): Map<string, CardStats> {
-  const acc = new Map<string, { n: number; sum: number }>();
-  for (let i = 0; i < labels.length; i++) {
-    let a = acc.get(labels[i]);
-    if (!a) acc.set(labels[i], (a = { n: 0, sum: 0 }));
-    a.n++;
-    a.sum += conf[i];
-  }
-  return new Map([...acc].map(([l, a]) => [l, { cells: a.n, total: labels.length, mean_confidence: a.n ? a.sum / a.n : 0 }]));
-}
-
 /** The card of `label`; `e` null (no encyclopedia for the model) gives the card without its facts. */
 export function labelCard(label: string, e: Encyclopedia | null, o: { stats?: CardStats; model_genes?: string[] } = {}): LabelCard {
   const t = e?.types.get(label);

@@ -1,7 +1,7 @@
 // Matching a model to an encyclopedia, ontology IDs per cell, cell_ontology.csv and label cards.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { labelCard, labelStats, ontologyUrl } from './card.ts';
+import { labelCard, ontologyUrl } from './card.ts';
 import { parseEncyclopedia, type EncyclopediaFile } from './format.ts';
 import { findEncyclopedia, matchSummary, modelBaseName, type EncyclopediaSource } from './match.ts';
 import { cellOntologyCsv, ontologyColumns, ontologyIds } from './ontology.ts';
@@ -71,8 +71,7 @@ describe('encyclopedia', () => {
 
   it('builds a card with links, the file\'s figures, and without facts for other labels', () => {
     const e = parseEncyclopedia(FILE);
-    const stats = labelStats(['Monocytes', 'Classical monocytes', 'Classical monocytes', 'x'], [0.5, 0.2, 0.6, 1]);
-    const c = labelCard('Classical monocytes', e, { stats: stats.get('Classical monocytes'), model_genes: ['LYZ'] });
+    const c = labelCard('Classical monocytes', e, { stats: { cells: 2, total: 4, mean_confidence: 0.4 }, model_genes: ['LYZ'] });
     assert.equal(c.parent, 'Monocytes');
     assert.equal(c.cell_ontology_id, 'CL:0000860');
     assert.equal(c.ontology_url, 'https://www.ebi.ac.uk/ols4/ontologies/cl/classes/http%253A%252F%252Fpurl.obolibrary.org%252Fobo%252FCL_0000860');
@@ -82,7 +81,7 @@ describe('encyclopedia', () => {
     const parent = labelCard('T cells', e);
     assert.deepEqual(parent.children, ['Naive T, "CD4"']);
     assert.equal(parent.described, true);
-    const bare = labelCard('x', null, { stats: stats.get('x') });
+    const bare = labelCard('x', null, { stats: { cells: 1, total: 4, mean_confidence: 1 } });
     assert.deepEqual([bare.described, bare.cell_ontology_id, bare.ontology_url, bare.markers.length, bare.source, bare.cells], [false, '', '', 0, '', 1]);
     assert.equal(ontologyUrl('not an id'), '');
   });

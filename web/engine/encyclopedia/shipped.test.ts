@@ -1,7 +1,9 @@
 // The shipped encyclopedia files: derived exactly from ../shared's encyclopedia facts (so a data
 // change is made by re-deriving, and a hand edit is caught), valid, and faithful per cell type.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { gzipSync } from 'fflate';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { deriveAll, SHIPPED_DIR, SOURCE_DIR } from '../../../scripts/make-encyclopedia.ts';
@@ -33,6 +35,15 @@ describe('shipped encyclopedia files', () => {
       assert.deepEqual(got.studies.map(key).sort(), t.datasets.map(key).sort());
     }
     assert.equal([...e.children.values()].reduce((a, c) => a + c.length, 0), 98);
+  });
+
+  it('are read compressed as the package ships them (dist/models/encyclopedia/*.json.gz)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ctw-enc-'));
+    const text = readFileSync(path.join(SHIPPED_DIR, 'Immune_All_Low_v2.json'));
+    writeFileSync(path.join(dir, 'Immune_All_Low_v2.json.gz'), gzipSync(text));
+    const s = nodeEncyclopedias(dir);
+    assert.deepEqual(s.list(), [{ model: 'Immune_All_Low', version: 'v2' }]);
+    assert.deepEqual(await s.load('Immune_All_Low', 'v2'), JSON.parse(text.toString()));
   });
 
   it('refuses a broken file with the reason', () => {

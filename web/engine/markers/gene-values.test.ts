@@ -9,7 +9,7 @@ import { rgb } from '../figure/scene.ts';
 import { openH5adPath } from '../h5ad/open-node.ts';
 import { sharedPath } from '../testing/fixtures.ts';
 import { writeLayoutH5ad } from '../testing/write-h5ad.ts';
-import { completionList, findGene, geneNamesOf, readGeneValues } from './gene-values.ts';
+import { findGene, geneNamesOf, readGeneValues } from './gene-values.ts';
 
 const N = 301;
 const G = 12;
@@ -94,9 +94,6 @@ describe('gene values', () => {
       assert.throws(() => findGene(g, 'SYM'), /'SYM' is not a gene of this file \(did you mean SYM0, SYM1/);
       assert.throws(() => findGene(g, 'CD3E'), /not a gene of this file; var names and var\['feature_name'\] are searched/);
       assert.throws(() => findGene(g, ''), /type a gene/);
-      const c = completionList(g);
-      assert.equal(c.length, 2 * G);
-      assert.equal(c[0], 'SYM0');
     } finally {
       reader.close();
     }

@@ -23,21 +23,6 @@ export function geneNamesOf(reader: H5adReader, source: MatrixSource = 'X'): Gen
   return { names, symbols, symbol_column: column };
 }
 
-/** Names and symbols once each, for a search box's completion (symbols first). */
-export function completionList(g: GeneNames): string[] {
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (const list of [g.symbols ?? [], g.names]) {
-    for (const s of list) {
-      if (s && !seen.has(s)) {
-        seen.add(s);
-        out.push(s);
-      }
-    }
-  }
-  return out;
-}
-
 /**
  * The var column of `query`: an exact var name, else an exact symbol, else the one name or
  * symbol equal to it ignoring case. Not found: a message naming near matches.
