@@ -116,3 +116,10 @@ TEST(UmapLayout, BlocksSeparateGroupsAsWellAsTheSerialLoop) {
 
 }  // namespace
 }  // namespace ct::cluster
+
+TEST(UmapLayout, DefaultEpochsFollowUmapAndShortenAbove100kCells) {
+    EXPECT_EQ(ct::cluster::default_epochs(10000), 500u);
+    EXPECT_EQ(ct::cluster::default_epochs(10001), 200u);
+    EXPECT_EQ(ct::cluster::default_epochs(100000), 200u);
+    EXPECT_EQ(ct::cluster::default_epochs(100001), 150u);
+}

@@ -37,7 +37,8 @@ struct OverClusterOptions {
     /// refinement randomness on single edges.
     double beta = 0.01;
     bool layout = true;  ///< also compute a 2-D UMAP layout
-    /// Layout epochs; 0 = umap's rule (500 up to 10,000 cells, else 200). Tests use fewer.
+    /// Layout epochs; 0 = default_epochs (umap_layout.hpp: umap's 500 up to 10,000 cells, else
+    /// 200; 150 above 100,000). Tests use fewer.
     std::size_t n_epochs = 0;
     std::uint64_t seed = 0;
     std::size_t n_threads = 1;

@@ -168,6 +168,11 @@ void move_block(std::size_t lo, std::size_t hi, EdgePlan& plan, const float* fro
 
 }  // namespace
 
+std::size_t default_epochs(std::size_t n) {
+    if (n <= 10000) return 500;
+    return n <= 100000 ? 200 : 150;
+}
+
 std::vector<float> umap_layout(const WeightedGraph& graph, const std::vector<float>& init,
                                const UmapOptions& options) {
     const std::size_t n = graph.n;
@@ -202,7 +207,7 @@ std::vector<float> umap_layout(const WeightedGraph& graph, const std::vector<flo
                 throw std::invalid_argument("UMAP processing order must list every cell once");
         }
     }
-    const std::size_t epochs = options.n_epochs > 0 ? options.n_epochs : (n <= 10000 ? 500 : 200);
+    const std::size_t epochs = options.n_epochs > 0 ? options.n_epochs : default_epochs(n);
     const double neg_rate =
         static_cast<double>(std::max<std::size_t>(options.negative_sample_rate, 1));
     EdgePlan plan = plan_edges(graph, order, epochs, neg_rate);

@@ -24,7 +24,8 @@
 namespace ct::cluster {
 
 struct UmapOptions {
-    /// Epochs; 0 = umap's rule (500 up to 10,000 cells, else 200).
+    /// Epochs; 0 = default_epochs(n): umap's rule (500 up to 10,000 cells, else 200), and 150
+    /// above 100,000 cells.
     std::size_t n_epochs = 0;
     double a = 0.5830300205483709;
     double b = 1.334166992455648;
@@ -45,6 +46,12 @@ struct UmapOptions {
 
 /// @param init row-major n x 2 starting coordinates, or empty for a random start.
 /// @returns row-major n x 2 coordinates.
+/// The epochs of a layout of n cells when none are given: umap-learn's 500 up to 10,000 cells,
+/// else 200; above 100,000 cells 150, where the layout's 1.2 billion negative samples (200,000
+/// cells) dominate the wait: on 200,000 structured synthetic cells (30 types) 150 epochs cost
+/// 28% less than 200 for a silhouette by true type of 0.704 against 0.725 (100 epochs: 0.665).
+std::size_t default_epochs(std::size_t n);
+
 std::vector<float> umap_layout(const WeightedGraph& graph, const std::vector<float>& init,
                                const UmapOptions& options = {});
 
