@@ -1,12 +1,18 @@
 /**
- * The page's downloads: every export is produced in chunks by the export worker and streamed to
- * disk — into the file the user picks (File System Access API: showSaveFilePicker + a writable
- * stream; chunks acknowledged one by one) when "Ask where to save" is ticked, else through a normal
- * download of a file the worker staged on disk (OPFS) or assembled from chunk Blobs. One export at
- * a time, with progress, Cancel, and one clear message when it fails; the page keeps answering.
+ * The page's downloads: every export is produced in chunks by the export worker, along the path
+ * export-plan.ts chooses from what the browser offers and the file's estimated size: into the file
+ * the user picks (File System Access API; chunks acknowledged one by one) when "Ask where to save"
+ * is ticked; a Blob for small files; a download streamed through the page's service worker
+ * (sw-download.ts); a file staged in OPFS within the storage quota. One export at a time, with
+ * progress, Cancel, a check that every byte arrived before the file is handed over, and one clear
+ * message naming the cause when it fails; the page keeps answering.
+ * `#export-status[data-via]` says which path the last export took (tests, support questions).
  */
+import { exportCaps } from './export-capabilities.ts';
 import { describeFailure } from './export-errors.ts';
+import { estimateBytes, planExport, type ExportPlan } from './export-plan.ts';
 import type { ExportIn, ExportKind, ExportOut, ExportRequest, ExportRun } from './export-protocol.ts';
+import { openServiceWorkerDownload } from './sw-download.ts';
 
 /** What the page knows about the last run (null before a result). */
 export interface DownloadSource {
@@ -20,7 +26,7 @@ interface Writable {
   close(): Promise<void>;
   abort(reason?: unknown): Promise<void>;
 }
-type SavePicker = (o: { suggestedName: string }) => Promise<{ createWritable(): Promise<Writable> }>;
+type SavePicker = (o: { suggestedName: string }) => Promise<{ createWritable(): Promise<Writable>; getFile?(): Promise<File> }>;
 
 const BUTTONS: Record<ExportKind, string> = {
   labels: 'dl-labels',
@@ -112,32 +118,51 @@ export function setupDownloads(src: DownloadSource): void {
     const props = kind === 'proportions' ? src.proportions() : null;
     if (kind === 'proportions' && !props) return;
     const name = fileName(kind, run.file.name, props?.name);
+    // Busy from the click on (the save dialog and the storage checks take a moment).
+    current = { id: -1, writable: null, cancel: () => {} };
+    setBusy(true);
+    bar.value = 0;
+    text.textContent = `Preparing ${name} …`;
     let writable: Writable | null = null;
+    let picked: { getFile?(): Promise<File> } | null = null;
     let note = '';
+    // The save dialog first: it needs the click's user activation.
     if (ask?.checked && picker) {
       try {
-        writable = await (await picker({ suggestedName: name })).createWritable();
+        picked = await picker({ suggestedName: name });
+        writable = await (picked as { createWritable(): Promise<Writable> }).createWritable();
       } catch (e) {
         if ((e as Error).name === 'AbortError') return finish('cancelled', 'Export cancelled: no file was chosen.');
         note = `The browser refused the save dialog (${(e as Error).message}); the file goes to the downloads folder instead. `;
       }
     }
+    const estimate = estimateOf(kind, run, props?.text);
+    const test = testLimits();
+    const caps = { ...(await exportCaps(false)), picker: !!writable };
+    if (test.quota !== undefined) caps.storage = { quota: test.quota, usage: 0 };
+    if (test.noServiceWorker) caps.serviceWorker = false;
+    const plan: ExportPlan = (!writable && planOverride()) || planExport(kind, estimate, caps, test);
+    const h5adForced = new URLSearchParams(location.search).get('export-h5ad');
+    if ('h5ad' in plan && (h5adForced === 'replay' || h5adForced === 'auto')) plan.h5ad = h5adForced;
+    if ('refuse' in plan) return finish('failed', `${name}: ${plan.refuse}`);
+    if (plan.sink === 'service-worker') writable = openServiceWorkerDownload(name);
     const id = nextId++;
     let chain = Promise.resolve();
     let failed = false;
+    let sent = 0;
     const fail = (e: unknown) => {
       if (failed) return;
       failed = true;
       send({ type: 'cancel', id });
       handlers.delete(id);
-      void writable?.abort().catch(() => {});
+      void writable?.abort(e).catch(() => {});
       // Messages from the worker are already described.
       const f = (e as { described?: boolean }).described ? { code: (e as { code: string }).code, message: (e as Error).message } : describeFailure(e);
       finish(f.code === 'cancelled' ? 'cancelled' : 'failed', `${name}: ${f.message}`);
     };
     current = { id, writable, cancel: () => fail(Object.assign(new Error('cancelled'), { name: 'AbortError' })) };
-    setBusy(true);
     panel.dataset.state = 'running';
+    panel.dataset.via = plan.sink;
     bar.value = 0;
     text.textContent = `${note}Exporting ${name} …`;
     handlers.set(id, (m) => {
@@ -146,6 +171,7 @@ export function setupDownloads(src: DownloadSource): void {
         bar.value = m.fraction;
         text.textContent = `${note}Exporting ${name}: ${m.message}`;
       } else if (m.type === 'chunk') {
+        sent += m.bytes.length;
         chain = chain.then(() => writable!.write(m.bytes)).then(() => send({ type: 'ack', id }), fail);
       } else if (m.type === 'file') {
         saveBlob(m.blob, name);
@@ -154,14 +180,24 @@ export function setupDownloads(src: DownloadSource): void {
       } else if (m.type === 'done') {
         chain
           .then(() => writable?.close())
+          .then(async () => {
+            // Every byte arrived: what the worker made, what the page passed on, what the picked file holds.
+            const kept = writable ? sent : m.bytes;
+            const saved = picked?.getFile ? (await picked.getFile()).size : kept;
+            if (kept !== m.bytes || saved !== m.bytes) throw Object.assign(new Error(`${saved.toLocaleString('en-US')} of ${m.bytes.toLocaleString('en-US')} bytes were saved`), { code: 'incomplete' });
+          })
           .then(() => {
             handlers.delete(id);
             if (failed) return;
-            finish('done', `${note}Saved ${name} (${mb(m.bytes)})${writable ? '' : ' to your downloads'}.${m.warnings.length ? ` ⚠ ${m.warnings.join(' ')}` : ''}`);
+            panel.dataset.via = m.via === 'replay' ? `${plan.sink === 'picker' ? 'picker' : 'service-worker'}+replay` : plan.sink;
+            const where = plan.sink === 'picker' ? '' : ' to your downloads';
+            finish('done', `${note}Saved ${name} (${mb(m.bytes)})${where}.${m.warnings.length ? ` ⚠ ${m.warnings.join(' ')}` : ''}`);
           }, fail);
       }
     });
-    const req: ExportRequest = { type: 'export', id, kind, delivery: writable ? 'stream' : 'file', staging: stagingOverride(), ...run, text: props?.text };
+    const staging = plan.sink === 'opfs' || plan.sink === 'blob' ? plan.sink : 'auto';
+    const h5ad = 'h5ad' in plan ? plan.h5ad : undefined;
+    const req: ExportRequest = { type: 'export', id, kind, delivery: writable ? 'stream' : 'file', staging, h5ad, estimate, test_quota: test.quota, ...run, text: props?.text };
     send(req);
   }
 
@@ -171,10 +207,38 @@ export function setupDownloads(src: DownloadSource): void {
   }
 }
 
-/** ?export-staging=blob|opfs forces the staging (tests and benchmarks compare them). */
-function stagingOverride(): ExportRequest['staging'] {
-  const v = new URLSearchParams(location.search).get('export-staging');
-  return v === 'blob' || v === 'opfs' ? v : 'auto';
+/**
+ * Tests and benchmarks force a path: ?export-staging=blob|opfs (a staged download),
+ * ?export-via=service-worker (streamed), and ?export-h5ad=replay|auto (how a streamed .h5ad is built).
+ */
+function planOverride(): ExportPlan | null {
+  const q = new URLSearchParams(location.search);
+  const staging = q.get('export-staging');
+  if (staging === 'blob' || staging === 'opfs') return { sink: staging };
+  if (q.get('export-via') === 'service-worker') return { sink: 'service-worker', h5ad: 'auto' };
+  return null;
+}
+
+/**
+ * Tests make a private window's limits small and deterministic: ?export-quota=BYTES (the storage
+ * the page may use, as the planner sees it and as the staging file enforces it),
+ * ?export-blob-small=BYTES and ?export-blob-max=BYTES (the Blob sizes), ?export-no-sw=1 (as if no
+ * service worker ran).
+ */
+function testLimits(): { quota?: number; blobSmall?: number; blobMax?: number; noServiceWorker: boolean } {
+  const q = new URLSearchParams(location.search);
+  const num = (k: string) => Number(q.get(k)) || undefined;
+  return { quota: num('export-quota'), blobSmall: num('export-blob-small'), blobMax: num('export-blob-max'), noServiceWorker: q.get('export-no-sw') === '1' };
+}
+
+/** The export's size estimate from the run (export-plan.ts). */
+function estimateOf(kind: ExportKind, run: ExportRun, text?: string): number {
+  const a = run.annotations;
+  let cellIdChars = 0;
+  for (const id of a.cell_ids) cellIdChars += id.length + 1;
+  let labelChars = 0;
+  for (const l of a.labels) labelChars += l.length + 1;
+  return estimateBytes(kind, { n: a.cell_ids.length, labels: a.labels.length, cellIdChars, labelChars, inputBytes: run.file.size, voting: !!a.majority_voting, textBytes: text?.length });
 }
 
 /** A normal download of a disk-backed File or an assembled Blob (never read into the page). */

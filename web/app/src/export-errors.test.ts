@@ -23,4 +23,15 @@ describe('export failure messages', () => {
     }
     assert.equal(describeFailure(new Error('x'), true).code, 'cancelled');
   });
+
+  it('a full browser storage (OPFS, a private window) is not called a full disk, and no raw count is shown', () => {
+    const quota = Object.assign(new Error('the browser’s storage refused to hold more of the file'), { name: 'QuotaExceededError' });
+    const f = describeFailure(quota, false, { where: 'opfs', storage: { quota: 10 * 2 ** 30, usage: 1.29e9 } });
+    assert.equal(f.code, 'storage_full');
+    assert.match(f.message, /^The browser’s storage for this page is full \(it reports 9\.4 GB free of 10\.7 GB, but a private window keeps this storage in memory and holds far less\).*normal \(not private\) window/);
+    assert.doesNotMatch(f.message, /disk is full|\d{6,}/);
+    assert.equal(describeFailure(quota, false, { where: 'stream' }).code, 'disk_full');
+    const cancelled = Object.assign(new Error('x'), { name: 'AbortError', code: 'download_cancelled' });
+    assert.match(describeFailure(cancelled).message, /^The download was cancelled in the browser/);
+  });
 });

@@ -2,13 +2,15 @@
 import type { Annotations } from '../../engine/export/h5ad-stream.ts';
 import type { AnnotateOptions } from '../../engine/types.ts';
 import type { GeneTable } from '../../engine/models/registry.ts';
+import type { H5adStaging } from './export-plan.ts';
 
 export type ExportKind = 'labels' | 'decision' | 'probability' | 'proportions' | 'h5ad' | 'h5ad-light';
 
 /**
  * Where the bytes go: 'stream' — chunks posted to the page, which writes them to the file the user
- * picked (File System Access) and acknowledges each; 'file' — the worker stages the file on disk
- * (OPFS) or as a Blob assembled from chunk Blobs and posts it for a normal download.
+ * picked (File System Access) or to its service worker's download stream, and acknowledges each;
+ * 'file' — the worker stages the file (OPFS or a Blob assembled from chunk Blobs) and posts it
+ * for a normal download.
  */
 export type Delivery = 'stream' | 'file';
 
@@ -33,8 +35,14 @@ export interface ExportRequest extends ExportRun {
   id: number;
   kind: ExportKind;
   delivery: Delivery;
-  /** Staging for 'file' delivery: 'auto' (OPFS when the browser has it, else Blobs), or forced (tests, bench). */
+  /** Staging for 'file' delivery: 'auto' (OPFS when the browser has it, else Blobs), or as the page chose. */
   staging?: 'auto' | 'opfs' | 'blob';
+  /** For a streamed .h5ad: staged on OPFS when it takes the file ('auto'), Blobs, or written twice front to back. */
+  h5ad?: H5adStaging;
+  /** The page's estimate of the file's size (bytes), for the room asked of the storage. */
+  estimate?: number;
+  /** Tests: OPFS refuses to hold more than this many bytes (a private window's small quota, made deterministic). */
+  test_quota?: number;
   /** For 'proportions': the finished table (small: groups × cell types). */
   text?: string;
 }
@@ -45,5 +53,6 @@ export type ExportOut =
   | { type: 'progress'; id: number; fraction: number; message: string }
   | { type: 'chunk'; id: number; bytes: Uint8Array }
   | { type: 'file'; id: number; blob: Blob; staging: 'opfs' | 'blob' }
-  | { type: 'done'; id: number; bytes: number; warnings: string[] }
+  /** `via`: how the file was built ('stream', 'opfs', 'blob', 'replay'). */
+  | { type: 'done'; id: number; bytes: number; warnings: string[]; via: string }
   | { type: 'error'; id: number; code: string; message: string };

@@ -1,27 +1,25 @@
 /**
  * The export worker: produces the downloads in chunks, never a whole file in memory — CSV tables
- * (matrices rescored chunk by chunk from the lazily read input) and the annotated .h5ad (the
- * streaming writer on a random-access file: OPFS on disk, or a Blob assembled from chunk Blobs).
- * Bytes go to the page (which writes them into the file the user picked, acknowledging each
- * chunk: backpressure) or are staged and posted as one disk-backed File/Blob for a download.
+ * (matrices rescored chunk by chunk from the lazily read input) and the annotated .h5ad
+ * (export-h5ad.ts). Bytes go to the page (which writes them into the file the user picked or its
+ * service worker's download stream, acknowledging each chunk: backpressure) or are staged
+ * (export-stage.ts: OPFS or Blobs) and posted as one File/Blob for a download, checked to have
+ * every byte first. Failures are described with what the storage says (export-errors.ts).
  */
 import h5wasm from 'h5wasm';
 import { loadModel } from '../../engine/annotate.ts';
-import { BlobBackend } from '../../engine/export/blob-backend.ts';
 import { coreMatrixRows, labelsCsvProducer, matrixCsvProducer, textCsvProducer, type CsvProducer } from '../../engine/export/csv-producers.ts';
 import { MatrixCsvFormatter } from '../../engine/export/csv-stream.ts';
 import { openInputFiles } from '../../engine/formats/open-browser.ts';
 import type { MatrixReader } from '../../engine/formats/reader.ts';
-import { checkWritten, writeAnnotatedH5ad, type Annotations } from '../../engine/export/h5ad-stream.ts';
+import type { Annotations } from '../../engine/export/h5ad-stream.ts';
 import { ontologyColumns } from '../../engine/encyclopedia/ontology.ts';
 import { encyclopediaFor } from './encyclopedia.ts';
-import { provenanceOf } from '../../engine/export/provenance.ts';
 import { rescoreStream } from '../../engine/export/rescore.ts';
 import { yieldToEventLoop } from '../../engine/wasm/yield.ts';
 import { readAheadBlob } from '../../engine/worker/read-ahead.ts';
 import type { ScoreStream } from '../../engine/export/scores.ts';
-import type { CGroup } from '../../engine/h5ad/copy.ts';
-import { randomAccessFs, type RandomAccessBackend } from '../../engine/h5ad/random-access-fs.ts';
+import { randomAccessFs } from '../../engine/h5ad/random-access-fs.ts';
 import type { H5File, H5Raw } from '../../engine/h5ad/read.ts';
 import { fetchGeneTable } from '../../engine/models/fetch.ts';
 import { CacheStore } from '../../engine/models/cache-store.ts';
@@ -30,23 +28,30 @@ import { CellTypistError } from '../../engine/types.ts';
 import { loadCore } from '../../engine/wasm/load.ts';
 import type { ExportIn, ExportOut, ExportRequest } from './export-protocol.ts';
 import { describeFailure } from './export-errors.ts';
+import { runH5ad } from './export-h5ad.ts';
+import { cleanStale, openStage, opfsUsable } from './export-stage.ts';
 
 const post = (m: ExportOut, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 /** Bytes per chunk posted to the page or written to the staging file. */
 const CHUNK = 4 << 20;
 /** Chunks in flight to the page before waiting for its acknowledgements. */
 const WINDOW = 2;
-const STAGE_PREFIX = 'ctw-export-';
-/**
- * Without OPFS the file is assembled from Blobs, which browsers other than Chromium may keep in
- * memory: above this estimated size such exports are refused with advice (Chromium has OPFS).
- */
-export const BLOB_LIMIT = 1 << 30;
 
 interface Job {
   ac: AbortController;
   acked: number;
   wake: (() => void) | null;
+  /** Where the bytes were going (for the failure's message). */
+  where: 'stream' | 'opfs' | 'blob';
+}
+
+async function storageNow(): Promise<{ quota: number; usage: number } | undefined> {
+  try {
+    const e = await navigator.storage.estimate();
+    return typeof e.quota === 'number' ? { quota: e.quota, usage: e.usage ?? 0 } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 const jobs = new Map<number, Job>();
 
@@ -60,11 +65,11 @@ self.onmessage = (ev: MessageEvent<ExportIn>) => {
     job.ac.abort();
     job.wake?.();
   } else if (m.type === 'export') {
-    const j: Job = { ac: new AbortController(), acked: 0, wake: null };
+    const j: Job = { ac: new AbortController(), acked: 0, wake: null, where: m.delivery === 'stream' ? 'stream' : m.staging === 'blob' ? 'blob' : 'opfs' };
     jobs.set(m.id, j);
     run(m, j)
-      .catch((e) => {
-        const f = describeFailure(e, j.ac.signal.aborted);
+      .catch(async (e) => {
+        const f = describeFailure(e, j.ac.signal.aborted, { where: j.where, storage: await storageNow() });
         post({ type: 'error', id: m.id, code: f.code, message: f.message });
       })
       .finally(() => jobs.delete(m.id));
@@ -100,96 +105,29 @@ function pageSink(id: number, job: Job): ByteSink {
 
 /** Chunks into a staged file (OPFS or Blobs), posted whole at the end for a download. */
 async function stagedSink(req: ExportRequest): Promise<ByteSink> {
-  const stage = await openStage(req);
+  const stage = await openStage(req.staging === 'blob' ? 'blob' : 'opfs', req.staging === 'blob' ? 0 : (req.estimate ?? 0), req.test_quota);
   let pos = 0;
   return {
     async write(b) {
-      stage.backend.write(b, { at: pos });
+      try {
+        stage.backend.write(b, { at: pos });
+      } catch (e) {
+        await stage.discard();
+        throw e;
+      }
       pos += b.length;
     },
     async close() {
-      const blob = await stage.finish();
+      const blob = await stage.finish(pos).catch(async (e) => {
+        await stage.discard();
+        throw e;
+      });
       post({ type: 'file', id: req.id, blob, staging: stage.kind });
       return pos;
     },
   };
 }
 
-interface Stage {
-  kind: 'opfs' | 'blob';
-  backend: RandomAccessBackend;
-  finish(): Promise<Blob>;
-}
-
-/** Staged files kept for downloads still reading them; older ones are removed. */
-const staged: string[] = [];
-
-async function opfsRoot(): Promise<FileSystemDirectoryHandle | null> {
-  try {
-    return await navigator.storage.getDirectory();
-  } catch {
-    return null;
-  }
-}
-
-async function openStage(req: ExportRequest): Promise<Stage> {
-  const root = req.staging === 'blob' ? null : await opfsRoot();
-  const canSync = root && 'createSyncAccessHandle' in FileSystemFileHandle.prototype;
-  if (!root || !canSync) {
-    if (req.staging === 'opfs') throw new CellTypistError('no_opfs', "this browser has no origin-private file system to stage the export on disk");
-    const size = estimateBytes(req);
-    if (req.staging !== 'blob' && size > BLOB_LIMIT) {
-      throw new CellTypistError(
-        'too_large_for_memory',
-        `this browser cannot stage a file of about ${(size / 1e9).toFixed(1)} GB on disk (no origin-private file system), and files above ${BLOB_LIMIT / 2 ** 30} GB are not built in memory: tick “Ask where to save each file” (Chrome, Edge), or use the command line (celltypist-wasm annotate --write-h5ad)`,
-      );
-    }
-    const b = new BlobBackend();
-    return { kind: 'blob', backend: b, finish: async () => b.toBlob() };
-  }
-  while (staged.length >= 3) await root.removeEntry(staged.shift()!).catch(() => {});
-  const name = `${STAGE_PREFIX}${Date.now()}-${req.id}`;
-  const fh = await root.getFileHandle(name, { create: true });
-  staged.push(name);
-  const handle = await (fh as unknown as { createSyncAccessHandle(): Promise<RandomAccessBackend & { close(): void }> }).createSyncAccessHandle();
-  return {
-    kind: 'opfs',
-    backend: handle,
-    finish: async () => {
-      handle.flush();
-      handle.close();
-      return fh.getFile();
-    },
-  };
-}
-
-/** Rough size of an export's file (for the Blob limit). */
-function estimateBytes(req: ExportRequest): number {
-  const n = req.annotations.cell_ids.length;
-  const L = req.annotations.labels.length;
-  switch (req.kind) {
-    case 'labels':
-      return n * 64;
-    case 'decision':
-    case 'probability':
-      return n * (L * 20 + 32);
-    case 'proportions':
-      return req.text?.length ?? 0;
-    case 'h5ad':
-      return req.file.size + n * (L * 8 + 64);
-    default:
-      return n * (L * 8 + 64);
-  }
-}
-
-/** Removes staging files left by earlier visits. */
-async function cleanStale() {
-  const root = await opfsRoot();
-  if (!root) return;
-  for await (const name of (root as unknown as { keys(): AsyncIterable<string> }).keys()) {
-    if (name.startsWith(STAGE_PREFIX)) await root.removeEntry(name).catch(() => {});
-  }
-}
 cleanStale().catch(() => {});
 
 // ---- producers --------------------------------------------------------------------------------
@@ -277,10 +215,15 @@ async function scoresFor(req: ExportRequest, job: Job) {
   return { scores, core, close: () => (reader.close(), model.delete()) };
 }
 
-async function run(req: ExportRequest, job: Job): Promise<void> {
+async function run(asked: ExportRequest, job: Job): Promise<void> {
+  // 'auto' staging of a file delivery: OPFS when this worker can write it, else Blobs.
+  const staging = asked.staging === 'opfs' || asked.staging === 'blob' ? asked.staging : (await opfsUsable()) ? 'opfs' : 'blob';
+  const req = { ...asked, staging };
+  if (req.delivery === 'file') job.where = staging;
   const sink = () => (req.delivery === 'stream' ? Promise.resolve(pageSink(req.id, job)) : stagedSink(req));
   let bytes: number;
   let warnings: string[] = [];
+  let via: string = req.delivery === 'stream' ? 'stream' : req.staging === 'blob' ? 'blob' : 'opfs';
   if (req.kind === 'labels' || req.kind === 'proportions') {
     bytes = await pipeText(req.kind === 'labels' ? labelsCsvProducer(req.annotations) : textCsvProducer(req.text ?? ''), await sink());
   } else if (req.kind === 'decision' || req.kind === 'probability') {
@@ -293,9 +236,20 @@ async function run(req: ExportRequest, job: Job): Promise<void> {
       s.close();
     }
   } else {
-    ({ bytes, warnings } = await runH5ad(req, job));
+    ({ bytes, warnings, via } = await runH5ad(
+      { ...req, annotations: await withOntology(req) },
+      {
+        openInput,
+        scoresFor: (r) => scoresFor(r, job),
+        streamSink: () => pageSink(req.id, job),
+        postFile: (blob, staging) => post({ type: 'file', id: req.id, blob, staging }),
+        progress: (fraction, message) => post({ type: 'progress', id: req.id, fraction, message }),
+        signal: job.ac.signal,
+      },
+      req.estimate ?? 0,
+    ));
   }
-  post({ type: 'done', id: req.id, bytes, warnings });
+  post({ type: 'done', id: req.id, bytes, warnings, via });
 }
 
 /** The annotations plus the labels' Cell Ontology IDs when a shipped encyclopedia describes them. */
@@ -303,58 +257,4 @@ async function withOntology(req: ExportRequest): Promise<Annotations> {
   const a = req.annotations;
   const match = await encyclopediaFor({ name: req.modelName, version: req.modelVersion, labels: a.labels });
   return match ? { ...a, ontology: ontologyColumns(a, match.encyclopedia) } : a;
-}
-
-/** The annotated .h5ad: written on a staged random-access file, then handed over or streamed. */
-async function runH5ad(req: ExportRequest, job: Job): Promise<{ bytes: number; warnings: string[] }> {
-  const { FS } = (await h5wasm.ready) as unknown as { FS: any };
-  if ((req.files?.length ?? 1) > 1 || !/\.h5ad$/i.test(req.file.name)) {
-    throw new CellTypistError('not_h5ad_input', `the annotated .h5ad adds the annotations to an .h5ad input, and '${req.file.name}' is not one: download the CSV tables instead, or convert the data to .h5ad first`);
-  }
-  const input = await openInput(req.file);
-  // 'file' delivery: the staged file is the download itself; 'stream': copied to the page after.
-  const own = await openStage(req.delivery === 'file' ? req : { ...req, staging: 'auto' });
-  const fs = randomAccessFs(FS);
-  const dir = `/out${++mountNo}`;
-  FS.mkdir(dir);
-  FS.mount(fs, { files: [{ name: 'out.h5ad', backend: own.backend }] }, dir);
-  let warnings: string[] = [];
-  try {
-    const file = new h5wasm.File(input.path, 'r') as unknown as CGroup & { close(): void };
-    const s = await scoresFor(req, job);
-    try {
-      const provenance = await provenanceOf(req.modelName, req.model, req.modelVersion, req.options);
-      const annotations = await withOntology(req);
-      ({ warnings } = await writeAnnotatedH5ad(h5wasm as never, file, `${dir}/out.h5ad`, annotations, s.scores, provenance, {
-        light: req.kind === 'h5ad-light',
-        signal: job.ac.signal,
-        onProgress: (fraction, message) => post({ type: 'progress', id: req.id, fraction, message: `writing: ${message}` }),
-        tick: yieldToEventLoop,
-      }));
-    } catch (e) {
-      throw fs.state.lastError ?? e;
-    } finally {
-      s.close();
-      file.close();
-    }
-    // h5wasm may not throw when a write fails (full disk or storage quota): check the result.
-    if (fs.state.lastError) throw fs.state.lastError;
-    const head = new Uint8Array(64);
-    own.backend.read(head, { at: 0 });
-    checkWritten(head, own.backend.getSize(), req.kind === 'h5ad' ? 'the annotated .h5ad' : 'the annotations-only .h5ad');
-  } finally {
-    FS.unmount(dir);
-    input.close();
-  }
-  const blob = await own.finish();
-  if (req.delivery === 'file') {
-    post({ type: 'file', id: req.id, blob, staging: own.kind });
-    return { bytes: blob.size, warnings };
-  }
-  const sink = pageSink(req.id, job);
-  for (let at = 0; at < blob.size; at += CHUNK) {
-    await sink.write(new Uint8Array(await blob.slice(at, Math.min(blob.size, at + CHUNK)).arrayBuffer()));
-    post({ type: 'progress', id: req.id, fraction: Math.min(1, (at + CHUNK) / blob.size), message: `saving: ${(Math.min(blob.size, at + CHUNK) / 1e6).toFixed(0)} of ${(blob.size / 1e6).toFixed(0)} MB` });
-  }
-  return { bytes: await sink.close(), warnings };
 }

@@ -31,6 +31,8 @@ export class PlotController {
       this.run = null;
       this.plot.clear();
       $('selection').hidden = true;
+      // The hovered cell is gone with its run (the pointer may not move again before new points).
+      $('tooltip').hidden = true;
     });
     $('clear-selection').addEventListener('click', () => {
       this.plot.clearShape();

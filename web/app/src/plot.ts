@@ -1,13 +1,33 @@
 /**
- * The embedding plot: one deck.gl ScatterplotLayer fed with binary attributes (positions and
- * colours as typed arrays, uploaded as they are), GPU picking for hover, zoom and pan, and a
- * lasso/box selection drawn on an SVG overlay and resolved in world coordinates.
+ * The embedding plot: WebGL (deck.gl, plot-deck.ts) where the browser can create a WebGL2 context,
+ * else the basic plot (the engine's rasterizer on a 2D canvas, plot-basic.ts), and the same switch
+ * when the WebGL context is lost mid-session: never a blank plot. Either way the page's colours,
+ * highlighting, hover and lasso/box selection (an SVG overlay resolved in data coordinates) work;
+ * in basic mode one line under the plot says so. `container.dataset.plotMode` is 'webgl' or 'basic'.
  */
-import { Deck, OrthographicView } from '@deck.gl/core';
-import { ScatterplotLayer } from '@deck.gl/layers';
+import { BasicPlot } from './plot-basic.ts';
+import type { PlotBackend, PlotCallbacks, PlotTool } from './plot-backend.ts';
+import { DeckPlot } from './plot-deck.ts';
 import { boxPolygon, type Point, pointsInPolygon } from './selection.ts';
 
-export type PlotTool = 'pan' | 'box' | 'lasso';
+export type { PlotTool } from './plot-backend.ts';
+
+/** Whether this browser gives a WebGL2 context (deck.gl 9 needs one); feature detection only. */
+export function webgl2Available(): boolean {
+  try {
+    const gl = document.createElement('canvas').getContext('webgl2');
+    if (!gl) return false;
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const BASIC_NOTE = {
+  unavailable: 'Basic plot mode: no WebGL in this browser, so the plot is drawn without the GPU.',
+  lost: 'Basic plot mode: the browser lost WebGL (a GPU reset), so the plot is drawn without the GPU.',
+};
 
 /** FNV-1a of bytes, hex. */
 export function fnv1a(bytes: Uint8Array): string {
@@ -17,74 +37,80 @@ export function fnv1a(bytes: Uint8Array): string {
 }
 
 export class EmbeddingPlot {
-  private deck: Deck<OrthographicView>;
-  /** Row-major n × 2, y flipped once (deck's orthographic y grows downwards). */
+  private backend: PlotBackend;
+  /** As in the file (row-major n × 2): kept to redraw in basic mode and to resolve selections. */
   private positions: Float32Array | null = null;
   private colors: Uint8Array | null = null;
-  /** Drawing order (cells drawn later sit on top) and the buffers permuted to it; null: cell order. */
+  /** Drawing order (cells drawn later sit on top); null: cell order. */
   private order: Uint32Array | null = null;
-  private drawn: { positions: Float32Array; colors: Uint8Array } | null = null;
   /** What the colours show, set as the container's data-colour once a frame has drawn them. */
   private pendingKey: string | null = null;
-  private n = 0;
   private tool: PlotTool = 'pan';
   private readonly overlay: SVGSVGElement;
+  private note: HTMLElement | null = null;
 
   constructor(
     private readonly container: HTMLElement,
     private readonly onHover: (index: number, x: number, y: number) => void,
     private readonly onSelect: (indices: Uint32Array) => void,
   ) {
-    this.deck = new Deck({
-      parent: container as HTMLDivElement,
-      views: new OrthographicView({ id: 'ortho' }),
-      controller: true,
-      initialViewState: { target: [0, 0, 0], zoom: 0 },
-      // Keep the drawing buffer so the plot can be exported as PNG (and checked by tests).
-      deviceProps: { type: 'webgl', webgl: { preserveDrawingBuffer: true } } as never,
-      getCursor: ({ isHovering }) => (this.tool !== 'pan' ? 'crosshair' : isHovering ? 'pointer' : 'grab'),
-      // Frames drawn, for the page bench's interaction timing.
-      onAfterRender: () => {
-        container.dataset.frames = String(Number(container.dataset.frames ?? 0) + 1);
-        if (this.pendingKey !== null && this.colors) {
-          container.dataset.colour = this.pendingKey;
-          // For tests: the drawn colours (cell order), comparable with colours computed elsewhere.
-          container.dataset.colourDigest = fnv1a(this.colors);
-          this.pendingKey = null;
-        }
-      },
-      layers: [],
-    });
+    const forced = new URLSearchParams(globalThis.location?.search ?? '').get('plot') === 'basic';
+    this.backend = !forced && webgl2Available() ? new DeckPlot(container, this.callbacks, (why) => this.toBasic(why)) : this.basic('unavailable');
+    if (this.backend instanceof DeckPlot) container.dataset.plotMode = 'webgl';
     this.overlay = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
     this.overlay.classList.add('plot-overlay');
     container.append(this.overlay);
     this.wireSelection();
   }
 
+  /** What both renderers report: hover, a click on a cell (pan tool), a frame drawn. */
+  private readonly callbacks: PlotCallbacks = {
+    onHover: (index, x, y) => this.onHover(index, x, y),
+    // A click on a cell (pan tool): 'cell-click' on the container, detail = the cell's index.
+    onCellClick: (index) => this.container.dispatchEvent(new CustomEvent('cell-click', { detail: index })),
+    onFrame: () => {
+      this.container.dataset.frames = String(Number(this.container.dataset.frames ?? 0) + 1);
+      if (this.pendingKey !== null && this.colors) {
+        this.container.dataset.colour = this.pendingKey;
+        // For tests: the drawn colours (cell order), comparable with colours computed elsewhere.
+        this.container.dataset.colourDigest = fnv1a(this.colors);
+        this.pendingKey = null;
+      }
+    },
+  };
+
+  /** Whether the plot is drawn without WebGL. */
+  get basicMode(): boolean {
+    return this.backend instanceof BasicPlot;
+  }
+
+  private basic(why: 'unavailable' | 'lost'): BasicPlot {
+    this.container.dataset.plotMode = 'basic';
+    if (!this.note) {
+      this.note = document.createElement('div');
+      this.note.className = 'plot-note';
+      this.note.setAttribute('role', 'status');
+      this.note.style.cssText = 'position:absolute;left:0;right:0;bottom:0;z-index:2;padding:2px 8px;font-size:0.8em;background:#fffd;color:#555;pointer-events:none;white-space:nowrap;overflow:hidden;text-overflow:ellipsis';
+      this.container.append(this.note);
+    }
+    this.note.textContent = BASIC_NOTE[why];
+    return new BasicPlot(this.container, this.callbacks);
+  }
+
+  /** WebGL failed after start (context lost, device error): the same points, drawn in 2D. */
+  private toBasic(why: 'unavailable' | 'lost') {
+    if (this.backend instanceof BasicPlot) return;
+    this.backend.destroy();
+    this.backend = this.basic(why);
+    this.backend.setTool(this.tool);
+    if (this.positions) this.backend.setPositions(this.positions);
+    if (this.colors) this.backend.setColors(this.colors, this.order);
+  }
+
   /** Shows points (row-major n × 2 as in the file) and fits the view to them. */
   setPositions(xy: Float32Array) {
-    const n = xy.length / 2;
-    const pos = new Float32Array(xy.length);
-    let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
-    for (let i = 0; i < n; i++) {
-      const x = xy[2 * i], y = -xy[2 * i + 1];
-      pos[2 * i] = x;
-      pos[2 * i + 1] = y;
-      if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-      if (x < minX) minX = x;
-      if (x > maxX) maxX = x;
-      if (y < minY) minY = y;
-      if (y > maxY) maxY = y;
-    }
-    this.positions = pos;
-    this.drawn = null;
-    this.n = n;
-    const w = this.container.clientWidth || 600;
-    const h = this.container.clientHeight || 500;
-    const span = Math.max(maxX - minX, maxY - minY, 1e-6);
-    const zoom = Math.log2(Math.min(w, h) / span / 1.1);
-    this.deck.setProps({ initialViewState: { target: [(minX + maxX) / 2, (minY + maxY) / 2, 0], zoom } as never });
-    this.render();
+    this.positions = xy;
+    this.backend.setPositions(xy);
   }
 
   get hasPoints(): boolean {
@@ -98,32 +124,14 @@ export class EmbeddingPlot {
    */
   setColors(colors: Uint8Array, o: { order?: Uint32Array | null; key?: string } = {}) {
     this.colors = colors;
-    this.order = o.order && o.order.length === this.n ? o.order : null;
-    this.drawn = null;
+    const n = this.positions ? this.positions.length / 2 : 0;
+    this.order = o.order && o.order.length === n ? o.order : null;
     if (o.key !== undefined) {
       this.pendingKey = o.key;
       delete this.container.dataset.colour;
       delete this.container.dataset.colourDigest;
     }
-    this.render();
-  }
-
-  /** Positions and colours in drawing order (permuted once per colouring when there is an order). */
-  private drawBuffers(): { positions: Float32Array; colors: Uint8Array } {
-    if (!this.order) return { positions: this.positions!, colors: this.colors! };
-    if (this.drawn) return this.drawn;
-    const order = this.order;
-    const positions = this.positions!;
-    const colors = this.colors!;
-    const p = new Float32Array(positions.length);
-    const c = new Uint8Array(colors.length);
-    for (let k = 0; k < order.length; k++) {
-      const i = order[k];
-      p[2 * k] = positions[2 * i];
-      p[2 * k + 1] = positions[2 * i + 1];
-      c.set(colors.subarray(4 * i, 4 * i + 4), 4 * k);
-    }
-    return (this.drawn = { positions: p, colors: c });
+    this.backend.setColors(colors, this.order);
   }
 
   /** Drops the points (and their GPU buffers). */
@@ -131,42 +139,16 @@ export class EmbeddingPlot {
     this.positions = null;
     this.colors = null;
     this.order = null;
-    this.drawn = null;
     this.pendingKey = null;
     delete this.container.dataset.colour;
-    this.n = 0;
     this.overlay.innerHTML = '';
-    this.deck.setProps({ layers: [] });
+    this.backend.clear();
   }
 
   setTool(tool: PlotTool) {
     this.tool = tool;
     this.overlay.classList.toggle('active', tool !== 'pan');
-    this.deck.setProps({ controller: tool === 'pan' ? true : { dragPan: false, dragRotate: false, scrollZoom: true } });
-  }
-
-  private render() {
-    if (!this.positions || !this.colors) return;
-    const n = this.n;
-    const { positions, colors } = this.drawBuffers();
-    const order = this.order;
-    this.deck.setProps({
-      layers: [
-        new ScatterplotLayer({
-          id: 'cells',
-          data: { length: n, attributes: { getPosition: { value: positions, size: 2 }, getFillColor: { value: colors, size: 4, normalized: true } } } as never,
-          radiusUnits: 'pixels',
-          getRadius: Math.max(1, 6 - Math.log10(Math.max(1, Math.sqrt(n))) * 1.7),
-          pickable: true,
-          onHover: (info) => this.onHover(order && info.index >= 0 ? order[info.index] : info.index, info.x, info.y),
-          // A click on a cell (pan tool): 'cell-click' on the container, detail = the cell's index.
-          onClick: (info) => {
-            if (info.index < 0 || this.tool !== 'pan') return;
-            this.container.dispatchEvent(new CustomEvent('cell-click', { detail: order ? order[info.index] : info.index }));
-          },
-        }),
-      ],
-    });
+    this.backend.setTool(tool);
   }
 
   /** Box (drag a rectangle) or lasso (draw a free shape) on the overlay. */
@@ -207,10 +189,10 @@ export class EmbeddingPlot {
 
   /** Indices of the points inside a polygon given in screen pixels of the plot. */
   select(screen: Point[]): Uint32Array {
-    const vp = this.deck.getViewports()[0];
-    if (!vp || !this.positions) return new Uint32Array(0);
-    const world = screen.map((p) => vp.unproject(p).slice(0, 2) as Point);
-    return pointsInPolygon(this.positions, world);
+    if (!this.positions) return new Uint32Array(0);
+    const data = screen.map((p) => this.backend.toData(p));
+    if (data.some((p) => !p)) return new Uint32Array(0);
+    return pointsInPolygon(this.positions, data as Point[]);
   }
 
   /** Removes the drawn selection shape. */
@@ -220,8 +202,6 @@ export class EmbeddingPlot {
 
   /** PNG data URL of the current plot. */
   toPng(): string {
-    this.deck.redraw('export');
-    const canvas = this.container.querySelector('canvas') as HTMLCanvasElement;
-    return canvas.toDataURL('image/png');
+    return this.backend.toPng();
   }
 }

@@ -51,6 +51,8 @@ export interface WriteAnnotatedOptions {
   tick?: () => Promise<void>;
   /** Bytes per streamed slice (default 8 MB): the memory bound of the copy. */
   slice_bytes?: number;
+  /** The date recorded in uns['celltypist'] (default now): the same in both passes of a replayed write. */
+  date?: string;
 }
 
 export interface H5Writer {
@@ -147,7 +149,7 @@ export async function writeAnnotatedH5ad(
     await writeObs(out, obs as CGroup, ann, ctx);
     await ctx.tick!();
     await writeObsm(out, input.get('obsm') as CGroup | null, ann, scores, ctx);
-    await writeUns(out, input.get('uns') as CGroup | null, ann, provenance, ctx);
+    await writeUns(out, input.get('uns') as CGroup | null, ann, provenance, ctx, opts.date);
   } finally {
     out.close();
   }
@@ -266,7 +268,7 @@ async function writeObsm(out: CGroup, src: CGroup | null, ann: Annotations, scor
 }
 
 /** uns: the input's, plus celltypist_labels and the provenance dict uns['celltypist']. */
-async function writeUns(out: CGroup, src: CGroup | null, ann: Annotations, p: Provenance, ctx: CopyContext) {
+async function writeUns(out: CGroup, src: CGroup | null, ann: Annotations, p: Provenance, ctx: CopyContext, date = new Date().toISOString()) {
   const g = await dictGroup(out, 'uns', src, ['celltypist_labels', 'celltypist'], ctx);
   const labels = g.create_dataset({ name: 'celltypist_labels', data: ann.labels, shape: [ann.labels.length], dtype: 'S' });
   enc(labels, 'string-array', '0.2.0');
@@ -279,7 +281,7 @@ async function writeUns(out: CGroup, src: CGroup | null, ann: Annotations, p: Pr
     engine: 'celltypist-wasm',
     engine_version: ENGINE_VERSION,
     celltypist_version: '1.7.1',
-    date: new Date().toISOString(),
+    date,
   };
   writeScalars(prov, values);
   const opts = prov.create_group('options');

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { unzlibSync } from 'fflate';
 import { encodePng } from './png.ts';
 import { rasterize, textCoverage } from './raster.ts';
-import { scatterRaster } from './scatter-raster.ts';
+import { scatterPlacement, scatterRaster, scatterRasterRgba } from './scatter-raster.ts';
 import { toSvg } from './svg.ts';
 import { textWidth } from './text.ts';
 
@@ -77,5 +77,24 @@ describe('figure back ends', () => {
     };
     assert.deepEqual(top(), [0, 255, 0], 'cell order: cell 1 over cell 0');
     assert.deepEqual(top([1, 0, 2]), [255, 0, 0], 'cell 0 drawn last');
+  });
+
+  it('RGBA colours: alpha is opacity, alpha 0 is not drawn; a view zooms; placement maps both ways', () => {
+    const xy = Float32Array.from([0, 0, 10, 0, 0, 5]);
+    const rgba = Uint8Array.from([255, 0, 0, 255, 0, 255, 0, 0, 0, 0, 255, 128]);
+    const img = scatterRasterRgba(xy, rgba, { width: 100, height: 100, margin: 0, radius: 1 });
+    const at = (im: Uint8ClampedArray, x: number, y: number) => [...im.subarray((y * 100 + x) * 4, (y * 100 + x) * 4 + 4)];
+    assert.deepEqual(at(img, 0, 74).slice(0, 3), [255, 0, 0]);
+    assert.ok(at(img, 0, 74)[3] > 150);
+    assert.equal(at(img, 99, 74)[3], 0);
+    const half = at(img, 0, 25);
+    assert.deepEqual(half.slice(0, 3), [0, 0, 255]);
+    assert.ok(half[3] > 60 && half[3] < at(img, 0, 74)[3] * 0.6, `alpha ${half[3]}`);
+    // Zoomed on the box [0, 5] × [0, 5]: the point at (0, 5) is now at the top-left corner.
+    const zoom = scatterRasterRgba(xy, rgba, { width: 100, height: 100, margin: 0, radius: 1, view: { x0: 0, x1: 5, y0: 0, y1: 5 } });
+    assert.deepEqual(at(zoom, 0, 0).slice(0, 3), [0, 0, 255]);
+    const place = scatterPlacement({ x0: 0, x1: 10, y0: 0, y1: 5 }, 100, 100, 0);
+    assert.deepEqual(place.toPixel(10, 5), [100, 25]);
+    assert.deepEqual(place.toData(100, 25), [10, 5]);
   });
 });

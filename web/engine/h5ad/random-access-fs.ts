@@ -84,7 +84,9 @@ export function randomAccessFs(FS: EmFS) {
       try {
         // A copy: the backend may keep the bytes (Blob parts) and the heap view is reused.
         const n = stream.node.backend.write(buffer.slice(offset, offset + length), { at: position });
-        if (n !== length) throw new Error(`short write (${n} of ${length} bytes)`);
+        // A storage that cannot grow answers with a short (or, in Chromium's OPFS, a wrapped
+        // negative) count instead of throwing: the cause, not the number.
+        if (n !== length) throw Object.assign(new Error('the storage refused to hold more of the file'), { name: 'QuotaExceededError' });
         return length;
       } catch (e) {
         return fail(e);

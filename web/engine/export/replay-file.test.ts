@@ -1,0 +1,128 @@
+// The annotated .h5ad written front to back in two passes (replay-file.ts): the streamed bytes equal
+// the file written on a random-access backend, the layout knows the exact size before the second
+// pass, metadata held is small, and any difference between the passes is an error, not a file.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { annotate } from '../node.ts';
+import { sharedPath } from '../testing/fixtures.ts';
+import type { CGroup } from '../h5ad/copy.ts';
+import { MemoryBackend, randomAccessFs, type RandomAccessBackend } from '../h5ad/random-access-fs.ts';
+import { writeAnnotatedH5ad } from './h5ad-stream.ts';
+import { type FileLayout, KEEP_BYTES, LayoutRecorder, ReplayStreamer, withClockAt } from './replay-file.ts';
+import { scoresFromResult, type ScoreStream } from './scores.ts';
+
+const INPUT = sharedPath('fixtures/synthetic/query_1k.h5ad');
+const DATE = '2026-01-02T03:04:05.678Z';
+let mounts = 0;
+
+async function setup() {
+  const h5wasm = (await import('h5wasm')).default;
+  const { FS } = (await h5wasm.ready) as unknown as { FS: any };
+  FS.writeFile('/replay-input.h5ad', readFileSync(INPUT));
+  const r = await annotate(INPUT, sharedPath('fixtures/models/toy_lr.pkl'), { variant: 'simd', majority_voting: true, over_clustering: 'given_clusters' });
+  /** One write of the annotated file onto `backend` (small chunks: the 1k file has large writes too). */
+  const write = async (backend: RandomAccessBackend, scores: ScoreStream = scoresFromResult(r, 250)) => {
+    const fs = randomAccessFs(FS);
+    const dir = `/replay${++mounts}`;
+    FS.mkdir(dir);
+    FS.mount(fs, { files: [{ name: 'out.h5ad', backend }] }, dir);
+    const input = new h5wasm.File('/replay-input.h5ad', 'r') as unknown as CGroup & { close(): void };
+    try {
+      // HDF5 stamps objects with the time of day: the passes run at the same (stopped) clock.
+      await withClockAt(Date.parse(DATE), () => writeAnnotatedH5ad(h5wasm as never, input, `${dir}/out.h5ad`, r, scores, { model: 'toy_lr.pkl', model_version: '', model_sha256: '', options: {} }, { slice_bytes: 200_000, date: DATE }));
+    } catch (e) {
+      throw fs.state.lastError ?? e;
+    } finally {
+      input.close();
+      FS.unmount(dir);
+    }
+    if (fs.state.lastError) throw fs.state.lastError;
+  };
+  return { r, write };
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+describe('replayed (two-pass, front-to-back) .h5ad writes', () => {
+  it('stream the same bytes as a random-access write; the size is known after pass 1', async () => {
+    const { write } = await setup();
+    const mem = new MemoryBackend();
+    await write(mem);
+    const rec = new LayoutRecorder();
+    await write(rec);
+    const layout = rec.layout();
+    assert.equal(layout.size, mem.getSize());
+    // Most of the file is data whose bytes pass 1 did not keep.
+    const kept = layout.extents.filter((e) => layout.ops[e.op].small).reduce((a, e) => a + e.end - e.start, 0);
+    assert.ok(kept < layout.size / 2, `${kept} of ${layout.size} bytes kept`);
+    const parts: Uint8Array[] = [];
+    const replay = new ReplayStreamer(layout, (b) => parts.push(b.slice()));
+    await write(replay);
+    replay.finish();
+    assert.deepEqual(concat(parts), mem.bytes());
+  });
+
+  it('a second pass that differs (other scores in small writes) is an error, never a file', async () => {
+    const { r, write } = await setup();
+    const rec = new LayoutRecorder();
+    await write(rec);
+    // 1,000 × 6 probabilities are one small chunk: other values change a recorded small write.
+    const other = { ...r, probability_matrix: r.probability_matrix!.map((v) => 1 - v) };
+    const replay = new ReplayStreamer(rec.layout(), () => {});
+    await assert.rejects(
+      (async () => {
+        await write(replay, scoresFromResult(other, 250));
+        replay.finish();
+      })(),
+      /streamed \.h5ad could not be written \(write \d+ differs between the passes\)/,
+    );
+  });
+
+  it('holes, overwrites, out-of-order data and truncation; bounded waiting', () => {
+    const big = (n: number, v: number) => new Uint8Array(KEEP_BYTES + 1 + n).fill(v);
+    const ops: [number, Uint8Array | number][] = [
+      [0, Uint8Array.of(1, 2, 3, 4)],
+      [3 * KEEP_BYTES, big(10, 7)], // data after a hole
+      [100, big(0, 5)], // data written later at an earlier place
+      [2, Uint8Array.of(9, 9)], // metadata rewritten
+      [200, Uint8Array.of(6)], // inside the earlier data
+      [5 * KEEP_BYTES, 0], // truncation
+    ];
+    const run = (b: RandomAccessBackend) => {
+      for (const [at, x] of ops) {
+        if (typeof x === 'number') b.truncate(at);
+        else b.write(x, { at });
+      }
+    };
+    const mem = new MemoryBackend();
+    run(mem);
+    const rec = new LayoutRecorder();
+    run(rec);
+    const layout: FileLayout = rec.layout();
+    assert.equal(layout.size, mem.getSize());
+    const parts: Uint8Array[] = [];
+    const replay = new ReplayStreamer(layout, (b) => parts.push(b.slice()));
+    run(replay);
+    replay.finish();
+    assert.deepEqual(concat(parts), mem.bytes());
+    // Holding more than maxPending bytes ahead of an unwritten part is refused.
+    const tight = new ReplayStreamer(layout, () => {}, { maxPending: 1000 });
+    assert.throws(() => run(tight), /wrote 0 MB ahead of an unwritten part/);
+  });
+
+  it('a large written part read back is an error in either pass', () => {
+    const rec = new LayoutRecorder();
+    rec.write(new Uint8Array(KEEP_BYTES + 1), { at: 0 });
+    assert.throws(() => rec.read(new Uint8Array(8), { at: 10 }), /read back a large written part/);
+    assert.equal(rec.read(new Uint8Array(8), { at: KEEP_BYTES + 1 }), 0);
+  });
+});
