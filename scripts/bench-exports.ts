@@ -9,9 +9,15 @@
  *
  *   node --import tsx scripts/bench-exports.ts [--input FILE.h5ad]   (default: build-bench/q200k.h5ad, generated once)
  *     [--model ../shared/bench/bench98.pkl] [--staging auto|opfs|blob] [--cli-dir DIR] [--only labels,h5ad]
+ *     [--context persistent|private]
+ *
+ * --context private: a non-persistent Chromium context, as a private window (its storage in memory
+ * with a small quota); persistent (default): a profile on disk, as a user's browser. The page's
+ * service worker runs in both, so each export takes the path the page plans for it (printed).
+ * With --cli-dir each download's size is compared with the CLI's file.
  */
-import { execSync, spawnSync } from 'node:child_process';
-import { closeSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { execFileSync, execSync, spawnSync } from 'node:child_process';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,6 +34,7 @@ const { values } = parseArgs({
     staging: { type: 'string', default: 'auto' },
     'cli-dir': { type: 'string' },
     only: { type: 'string' },
+    context: { type: 'string', default: 'persistent' },
   },
 });
 
@@ -181,17 +188,32 @@ async function main() {
   const out = repoPath('tmp/bench-exports');
   mkdirSync(out, { recursive: true });
   values.input = await withEmbedding(values.input ?? benchQuery('q200k.h5ad'), out);
+  const cliDir = values['cli-dir'];
+  if (cliDir && !existsSync(path.join(cliDir, 'annotated.h5ad'))) {
+    // The CLI's files on the same input (--normalize: the page's default option).
+    const t = Date.now();
+    execFileSync(process.execPath, [repoPath('web/cli/bin.mjs'), 'annotate', '-i', values.input, '-m', values.model!, '-o', cliDir, '--normalize', '--write-h5ad', '--quiet'], { stdio: 'inherit', env: { ...process.env, NODE_PATH: '/usr/share/nodejs' } });
+    console.log(`CLI: ${((Date.now() - t) / 1000).toFixed(0)} s into ${cliDir}`);
+  }
   buildApp('');
   const server = await serveStatic(DIST, true);
   // A persistent profile, as a user's browser: OPFS and Blob storage on disk (a fresh Playwright
   // context is off-the-record, whose storage lives in memory with a small quota).
   const profile = mkdtempSync(path.join(tmpdir(), 'ctw-bench-profile-'));
-  const browser = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: ARGS, downloadsPath: out, acceptDownloads: true, serviceWorkers: 'block' });
+  const priv = values.context === 'private';
+  const launched = priv ? await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS, downloadsPath: out }) : null;
+  const browser = launched ? await launched.newContext({ acceptDownloads: true }) : await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: ARGS, downloadsPath: out, acceptDownloads: true });
   // Chromium runs as children of this process: its tree minus ourselves.
   const root = process.pid;
   const page = browser.pages()[0] ?? (await browser.newPage());
-  await page.goto(`${server.url}?export-staging=${values.staging}`);
+  await page.goto(values.staging === 'auto' ? server.url : `${server.url}?export-staging=${values.staging}`);
   await page.waitForSelector('#engine-status:not(:empty)', { timeout: 60000 });
+  await page.waitForFunction(() => !!navigator.serviceWorker?.controller, null, { timeout: 30000 }).catch(() => console.log('(no service worker controls the page)'));
+  const storage = await page.evaluate(async () => {
+    const e = await navigator.storage.estimate();
+    return `${((e.quota ?? 0) / 1e9).toFixed(1)} GB quota, ${((e.usage ?? 0) / 1e9).toFixed(2)} GB used`;
+  });
+  console.log(`context: ${priv ? 'private (non-persistent)' : 'persistent profile'}; storage: ${storage}`);
   await page.setInputFiles('#model-file', values.model!);
   await page.setInputFiles('#data-file', values.input!);
   await page.waitForFunction(() => !(document.getElementById('run') as HTMLButtonElement).disabled, null, { timeout: 600000 });
@@ -205,19 +227,28 @@ async function main() {
   const gb = (b: number) => (b / 1e9).toFixed(2);
   console.log(`input ${values.input} (${gb(statSync(values.input!).size)} GB), model ${path.basename(values.model!)}, staging ${values.staging}, ${execSync('uptime').toString().trim()}`);
   console.log(`annotation: ${((Date.now() - t0) / 1000).toFixed(1)} s, largest process ${gb(run.maxProcess)} GB, browser ${gb(run.maxTotal)} GB`);
-  console.log('export                 seconds  cpu s   size GB  largest process GB  browser GB  slowest page answer ms  check');
+  console.log('export                 seconds  cpu s   size bytes      CLI bytes   largest process GB  browser GB  slowest page answer ms  path  check');
   for (const e of EXPORTS) {
     const stop = sampler(root);
     const ping = pinger(page);
     const t = Date.now();
     const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 3600000 }), page.click(e.button)]);
-    const file = (await dl.path())!;
+    const file = await dl.path().catch(() => null);
+    if (!file) {
+      await page.waitForFunction(() => document.getElementById('export-status')?.dataset.state !== 'running', null, { timeout: 3600000, polling: 500 });
+      console.log(`${e.kind.padEnd(22)} download failed (${await dl.failure()}); the page says: ${await page.textContent('#export-text')}`);
+      stop();
+      await ping();
+      continue;
+    }
     await page.waitForFunction(() => document.getElementById('export-status')?.dataset.state !== 'running', null, { timeout: 3600000, polling: 500 });
     const secs = (Date.now() - t) / 1000;
     const worst = await ping();
     const m = stop();
     const status = (await page.textContent('#export-text'))!;
+    const route = await page.evaluate(() => document.getElementById('export-status')!.dataset.via ?? '');
     let check = status.startsWith('Saved') ? 'saved' : status;
+    const cliBytes = values['cli-dir'] ? statSync(path.join(values['cli-dir'], e.cli)).size : NaN;
     if (values['cli-dir']) {
       const ref = path.join(values['cli-dir'], e.cli);
       if (e.kind.startsWith('h5ad')) check = checkH5ad(file, ref);
@@ -227,11 +258,12 @@ async function main() {
       }
     }
     console.log(
-      `${e.kind.padEnd(22)} ${secs.toFixed(1).padStart(7)} ${m.cpuSeconds.toFixed(0).padStart(6)} ${gb(statSync(file).size).padStart(9)} ${gb(m.maxProcess).padStart(19)} ${gb(m.maxTotal).padStart(11)} ${String(worst).padStart(23)}  ${check}`,
+      `${e.kind.padEnd(22)} ${secs.toFixed(1).padStart(7)} ${m.cpuSeconds.toFixed(0).padStart(6)} ${String(statSync(file).size).padStart(12)} ${String(cliBytes).padStart(12)} ${gb(m.maxProcess).padStart(19)} ${gb(m.maxTotal).padStart(11)} ${String(worst).padStart(23)}  ${route}  ${check}`,
     );
   }
   console.log(`load after: ${execSync('uptime').toString().trim()}`);
   await browser.close();
+  await launched?.close();
   await server.close();
   rmSync(profile, { recursive: true, force: true });
 }
