@@ -19,6 +19,7 @@ import { type HeapChunk, pipelineHeapChunks } from './wasm/heap-chunks.ts';
 import { ensurePthreadWorkers, unrefPthreadWorkers } from './wasm/load.ts';
 import { ChunkScorer } from './score-chunks.ts';
 import type { ScoreChunk } from './export/scores.ts';
+import { unassignedWarning } from './unassigned.ts';
 
 export interface AnnotateContext {
   core: CoreModule;
@@ -280,6 +281,8 @@ async function annotateWith(
     timings.over_clustering = (performance.now() - tCluster) / 1000;
   }
 
+  const unassigned = unassignedWarning(predicted, mode, pThres);
+  if (unassigned) warnings.push(unassigned);
   const result: AnnotationResult = {
     cell_ids: cellIds,
     labels,

@@ -18,6 +18,10 @@ describe('limits', () => {
       assert.equal(e.code, 'out_of_memory');
       assert.match(e.message, /more memory than WebAssembly can address \(4 GB\): annotate with --no-matrices/);
     }
+    // A system limit (ulimit -v, a container) refusing the wasm memory, as Node and Chromium word it.
+    for (const m of ['Aborted(RangeError: WebAssembly.instantiate(): Out of memory: Cannot allocate Wasm memory for new instance)', 'WebAssembly.Memory(): could not allocate memory']) {
+      assert.match(memoryError(new Error(m))!.message, /the system refused the memory this run needs .*ulimit -v.*--no-matrices/, m);
+    }
     assert.equal(memoryError(new Error('cannot read the model file')), null);
     assert.equal(memoryError(undefined), null);
   });

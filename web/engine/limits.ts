@@ -23,9 +23,14 @@ export function checkModelSize(bytes: number, name: string): void {
 /** Out-of-memory errors from wasm (bad_alloc, failed growth) or JS allocations, as one clear message. */
 export function memoryError(e: unknown): CellTypistError | null {
   const m = (e as Error)?.message ?? '';
-  if (!/bad_alloc|out of WebAssembly memory|Cannot enlarge memory|Array buffer allocation failed|Invalid typed array length|Aborted\(OOM\)/i.test(m)) return null;
+  if (!/bad_alloc|out of WebAssembly memory|Cannot enlarge memory|Array buffer allocation failed|Invalid typed array length|Aborted\(OOM\)|Out of memory|could not allocate memory/i.test(m)) return null;
+  // A refusal by the system (a memory limit, ulimit -v, a full machine) reads "Out of memory: Cannot
+  // allocate Wasm memory" or "could not allocate memory"; growth past 4 GB reads "Cannot enlarge memory".
+  const refused = /Out of memory|could not allocate memory/i.test(m);
   return new CellTypistError(
     'out_of_memory',
-    'the run needs more memory than WebAssembly can address (4 GB): annotate with --no-matrices and without --write-h5ad, or split the file into fewer cells per run',
+    refused
+      ? 'the system refused the memory this run needs (a memory limit such as ulimit -v or a container limit, or other programs using it): free memory or raise the limit, then annotate with --no-matrices and without --write-h5ad, or split the file into fewer cells per run'
+      : 'the run needs more memory than WebAssembly can address (4 GB): annotate with --no-matrices and without --write-h5ad, or split the file into fewer cells per run',
   );
 }
