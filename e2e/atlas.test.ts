@@ -167,7 +167,7 @@ describe('app at atlas scale: 98 cell types', () => {
     assert.ok(wrap.sw <= wrap.cw, `proportions scroll sideways: ${JSON.stringify(wrap)}`);
     assert.ok(wrap.sh > wrap.ch, 'the long table scrolls inside its box');
     // No sideways scroll at 1000, 1200 and 1400 px, also with the colour-blind palette.
-    await page.selectOption('#palette', 'colorblind');
+    await page.check('#palette-colorblind');
     for (const width of [1000, 1200, 1400]) {
       await page.setViewportSize({ width, height: 900 });
       await page.waitForTimeout(200);

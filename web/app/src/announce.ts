@@ -48,19 +48,21 @@ export function progressAnnouncement(state: ProgressState, stage: string, fracti
   return `${stageName(stage)}: ${pct}`;
 }
 
-/** The page's live region. */
+/** The page's live region: each message is added as a new line (announced as an addition); the last few stay. */
 export class Announcer {
   private state = newProgress();
-  private timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly region: HTMLElement) {}
+  constructor(
+    private readonly region: HTMLElement,
+    private readonly keep = 3,
+  ) {}
 
   /** Says `text` (the same text twice in a row is said twice). */
   say(text: string): void {
-    clearTimeout(this.timer);
-    // Emptied first, then filled on the next task: screen readers announce a change of content.
-    this.region.textContent = '';
-    this.timer = setTimeout(() => (this.region.textContent = text), 50);
+    const line = document.createElement('p');
+    line.textContent = text;
+    this.region.append(line);
+    while (this.region.childNodes.length > this.keep) this.region.firstChild!.remove();
   }
 
   /** A progress report of the current task; announces only the steps progressAnnouncement keeps. */

@@ -72,6 +72,8 @@ export function cellColors({ col, colors, conf, highlighted, selected }: CellCol
   return out;
 }
 
+const PALETTE_KEY = 'ctw-palette';
+
 /** What the plot draws: per-cell RGBA, an optional drawing order, and a name for it (data-colour). */
 export interface PlotColours {
   colors: Uint8Array;
@@ -95,7 +97,13 @@ export class Colouring {
       this.gene = null;
       bus.emit('colours', 'scheme');
     });
-    $('palette').addEventListener('change', () => bus.emit('colours', 'scheme'));
+    // The colour-blind-safe palette is one click away, and remembered.
+    const cb = $<HTMLInputElement>('palette-colorblind');
+    cb.checked = localStorage.getItem(PALETTE_KEY) === 'colorblind';
+    cb.addEventListener('change', () => {
+      localStorage.setItem(PALETTE_KEY, cb.checked ? 'colorblind' : 'default');
+      bus.emit('colours', 'scheme');
+    });
     bus.on('cleared', () => {
       this.highlighted.clear();
       this.gene = null;
@@ -132,7 +140,7 @@ export class Colouring {
   }
 
   get palette(): PaletteName {
-    return $<HTMLSelectElement>('palette').value as PaletteName;
+    return $<HTMLInputElement>('palette-colorblind').checked ? 'colorblind' : 'default';
   }
 
   /** The shown column of `run` (at the parent level when "Colour by" asks for it). */

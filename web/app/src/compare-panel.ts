@@ -24,7 +24,7 @@ function build(): HTMLElement {
   const s = el('section', { id: 'models-panel', className: 'panel ctw-panel' });
   s.innerHTML = `<h2>Compare models</h2>
     <label class="drop small"><input type="file" id="models-files" accept=".pkl" multiple /><span>Drop one or more model <b>.pkl</b> files: the same cells are annotated with each</span></label>
-    <div id="models-status" class="summary"></div>
+    <div id="models-status" class="summary" role="status"></div>
     <h3>Agreement (share of cells with the same label)</h3>
     <div id="models-agreement" class="ctw-scroll"></div>
     <div class="ctw-row">Cross-tab of <select id="models-a" aria-label="model in the rows"></select> (rows) and <select id="models-b" aria-label="model in the columns"></select> (columns)</div>

@@ -9,7 +9,7 @@ import { dropFiles } from './drop-files.ts';
 import type { EngineWorker } from './engine-worker.ts';
 import type { AppBus, DataInput } from './events.ts';
 import { $, fmt } from './panel-dom.ts';
-import { clearError, showError } from './status.ts';
+import { announce, clearError, showError } from './status.ts';
 
 const KINDS: Record<string, string> = {
   log1p_10k: 'log1p-normalized to 10,000 counts ✓',
@@ -58,6 +58,7 @@ export class DataPanel {
       }).done) as Extract<Response, { type: 'summary' }>;
       if (this.files !== files) return; // another input was chosen meanwhile
       box.textContent = describe(label, r);
+      announce(`Data read: ${label}, ${fmt(r.summary.n_obs)} cells × ${fmt(r.summary.n_vars)} genes.`);
       this.input = { files, summary: r.summary, kind: r.kind };
       this.bus.emit('data', this.input);
     } catch (e) {

@@ -7,7 +7,8 @@ import type { Request, Response } from '../../engine/worker/protocol.ts';
 import { CancelledError, type EngineWorker } from './engine-worker.ts';
 import type { AppBus } from './events.ts';
 import { explainError } from './memory-error.ts';
-import { $ } from './panel-dom.ts';
+import { $, fmt } from './panel-dom.ts';
+import { announce, announceProgress, announceTask } from './status.ts';
 import { COMPUTED_UMAP, type RunState } from './run-state.ts';
 
 /** FNV-1a of the coordinates' bytes, hex: two layouts compare equal by it. */
@@ -55,12 +56,14 @@ export class LayoutController {
     document.body.dataset.plot = 'computing';
     this.status('Computing a UMAP layout (the file has no embedding) …', true);
     $<HTMLProgressElement>('umap-progress').value = 0;
+    announceTask('Computing a UMAP layout for the plot …');
     this.active = true;
     const { spec } = run;
     const req = { type: 'layout', file: spec.file, files: spec.files, transpose_input: spec.transpose_input, normalize_counts: spec.options.normalize_counts, seed: 0 } as Request;
     const { done } = this.engine.call(req, (m) => {
       if (m.type !== 'progress') return;
       $<HTMLProgressElement>('umap-progress').value = m.progress.fraction;
+      announceProgress('umap', m.progress.fraction);
       $('plot-text').textContent = `UMAP: ${m.progress.message ?? ''}`;
     });
     try {
@@ -73,11 +76,14 @@ export class LayoutController {
       document.body.dataset.layoutDigest = digest(res.data);
       $('plot-status').hidden = true;
       this.bus.emit('positions', run);
+      announce(`The UMAP layout is ready: the plot shows ${fmt(run.result.cell_ids.length)} cells.`);
       if (!this.engine.busy) this.engine.restart('run finished'); // free the run's memory
     } catch (e) {
       if (token !== this.token || this.run !== run) return;
       document.body.dataset.plot = e instanceof CancelledError ? 'cancelled' : 'failed';
-      this.status(e instanceof CancelledError ? 'UMAP cancelled: the results above are complete.' : explainError((e as Error).message, 'computing the UMAP layout'), false);
+      const text = e instanceof CancelledError ? 'UMAP cancelled: the results above are complete.' : explainError((e as Error).message, 'computing the UMAP layout');
+      this.status(text, false);
+      announce(text);
     } finally {
       if (token === this.token) this.active = false;
     }

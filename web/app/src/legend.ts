@@ -62,6 +62,12 @@ export class Legend {
     this.render();
   }
 
+  /** Moves the keyboard into the legend (its current button, or the search box when it is empty). */
+  focus() {
+    const b = this.navButtons();
+    (b.find((x) => x.tabIndex === 0) ?? b[0] ?? this.search).focus();
+  }
+
   /** Groups the labels under their parents (null: a flat list); groups start collapsed. */
   setHierarchy(parents: Map<string, string> | null) {
     const next = parents && parents.size ? parents : null;

@@ -50,7 +50,7 @@ function build(): HTMLElement {
       <datalist id="markers-gene-list"></datalist>
       <button id="markers-plot" type="button">Plot</button>
     </div>
-    <div id="markers-status" class="summary" tabindex="-1"></div>
+    <div id="markers-status" class="summary" role="status" tabindex="-1"></div>
     <div id="markers-figure" class="ctw-figure"></div>
     <div id="markers-colour" class="markers-colour" hidden></div>
     <div class="downloads">

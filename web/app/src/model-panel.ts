@@ -12,7 +12,7 @@ import type { DropCheck } from './verify-drop.ts';
 import { CancelledError, type EngineWorker } from './engine-worker.ts';
 import type { AppBus, LoadedModel } from './events.ts';
 import { $, fmt } from './panel-dom.ts';
-import { clearError, showError } from './status.ts';
+import { announce, clearError, showError } from './status.ts';
 
 export class ModelPanel {
   /** The loaded model (null until one loads, and while another loads). */
@@ -53,6 +53,7 @@ export class ModelPanel {
       const d = r.info.description;
       $('model-summary').textContent = `${name}: ${r.info.labels.length} cell types, ${fmt(r.info.n_features)} genes${d.details ? `\n${d.details}` : ''}${d.version ? ` (${d.version})` : ''}`;
       this.bus.emit('model', this.model);
+      announce(`Model loaded: ${name}, ${r.info.labels.length} cell types.`);
     } catch (e) {
       // The worker was replaced (a run was stopped) while the model loaded: load it in the new one.
       if (e instanceof CancelledError) return this.set(bytes, name, note, warn);

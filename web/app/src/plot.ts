@@ -105,11 +105,28 @@ export class EmbeddingPlot {
     this.backend.setTool(this.tool);
     if (this.positions) this.backend.setPositions(this.positions);
     if (this.colors) this.backend.setColors(this.colors, this.order);
+    this.labelCanvas();
+  }
+
+  /**
+   * The plot's canvas for screen readers, pointing to the sentence under the plot that describes
+   * it (#plot-summary). deck.gl's canvas takes the keyboard (Tab reaches it; arrow keys pan, + and
+   * - zoom): it says so; the basic plot's canvas is a picture.
+   */
+  private labelCanvas() {
+    const canvas = this.container.querySelector('canvas');
+    if (!canvas || canvas.hasAttribute('aria-label')) return;
+    const keys = !this.basicMode;
+    canvas.setAttribute('role', keys ? 'application' : 'img');
+    if (keys) canvas.setAttribute('aria-roledescription', 'cell plot');
+    canvas.setAttribute('aria-label', keys ? 'Cell plot: arrow keys pan, plus and minus zoom' : 'Cell plot');
+    canvas.setAttribute('aria-describedby', 'plot-summary');
   }
 
   /** Shows points (row-major n × 2 as in the file) and fits the view to them. */
   setPositions(xy: Float32Array) {
     this.positions = xy;
+    this.labelCanvas();
     this.backend.setPositions(xy);
   }
 

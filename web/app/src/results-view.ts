@@ -12,6 +12,7 @@ import { Legend } from './legend.ts';
 import { panelResult } from './panel-result.ts';
 import { $, fmt } from './panel-dom.ts';
 import { hidePanels, showPanels } from './panels.ts';
+import { plotSummary } from './plot-summary.ts';
 import { proportionRows, renderBars, renderTable } from './proportions.ts';
 import type { RunState } from './run-state.ts';
 
@@ -40,6 +41,8 @@ export class ResultsView {
       else this.legend.render();
       this.proportions();
     });
+    bus.on('positions', () => this.summarize());
+    $('legend-jump').addEventListener('click', () => this.legend.focus());
     $('group-by').addEventListener('change', () => this.proportions());
     $('proportions-view').addEventListener('change', () => this.proportions());
     $('proportions-level').addEventListener('change', () => this.proportions());
@@ -99,6 +102,23 @@ export class ResultsView {
     const by = this.colouring.by;
     this.legend.setHierarchy(by === 'predicted_labels' || by === 'majority_voting' ? this.colouring.parents : null);
     this.legend.set(col.categories.map((name, k) => ({ name, count: counts[k], color: colors[k] })));
+    this.summarize();
+  }
+
+  /** The plot's text alternative (its accessible name, also shown under it). */
+  private summarize() {
+    const run = this.run;
+    if (!run) return;
+    const col = this.colouring.column(run);
+    const counts = countCodes(col);
+    const by = $<HTMLSelectElement>('color-by');
+    $('plot-summary').textContent = plotSummary({
+      cells: run.result.cell_ids.length,
+      embedding: run.positions ? run.embeddingName : null,
+      colouredBy: by.selectedOptions[0]?.text ?? 'predicted labels',
+      items: col.categories.map((name, k) => ({ name, count: counts[k] })),
+      confidence: this.colouring.by === 'conf_score',
+    });
   }
 
   /** Proportions of the shown labels per group of the chosen obs column. */
@@ -126,6 +146,6 @@ export class ResultsView {
     hidePanels();
     this.legend.set([]);
     $('results').hidden = true;
-    for (const id of ['proportions-bars', 'proportions', 'compare', 'compare-summary', 'result-summary', 'download-status']) $(id).innerHTML = '';
+    for (const id of ['proportions-bars', 'proportions', 'compare', 'compare-summary', 'result-summary', 'download-status', 'plot-summary']) $(id).innerHTML = '';
   }
 }

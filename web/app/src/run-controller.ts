@@ -15,7 +15,7 @@ import type { OptionsPanel } from './options-panel.ts';
 import { $, fmt } from './panel-dom.ts';
 import type { ResultsView } from './results-view.ts';
 import type { RunState } from './run-state.ts';
-import { clearError, setProgress, showError } from './status.ts';
+import { announce, announceTask, clearError, setProgress, showError } from './status.ts';
 
 /** Files with more cells get their UMAP only on request (time and memory). */
 const AUTO_UMAP_MAX_CELLS = 500_000;
@@ -87,12 +87,16 @@ export class RunController {
     this.clear();
     const token = ++this.token;
     const emb = this.parts.options.embedding;
+    // Keyboard users who pressed Annotate land on Cancel (Annotate is disabled while it runs).
+    const fromButton = document.activeElement === $('run');
     $<HTMLButtonElement>('run').disabled = true;
     $<HTMLButtonElement>('cancel').disabled = false;
+    if (fromButton) $('cancel').focus();
     setProgress(0, 'starting');
+    announceTask(`Annotating ${fmt(nObs)} cells with ${model.name} …`);
     const layoutNext = !emb && nObs <= AUTO_UMAP_MAX_CELLS;
     const { id, done } = this.engine.call({ type: 'annotate', ...spec, embedding: emb, layout_next: layoutNext } as Request, (m) => {
-      if (m.type === 'progress') setProgress(m.progress.fraction, `${m.progress.stage}: ${m.progress.message ?? ''}`);
+      if (m.type === 'progress') setProgress(m.progress.fraction, `${m.progress.stage}: ${m.progress.message ?? ''}`, m.progress.stage);
     });
     this.running = id;
     try {
@@ -101,8 +105,14 @@ export class RunController {
       const version = model.info.description.version ?? '';
       const run: RunState = { spec, result: r.result, positions: r.embedding?.data ?? null, embeddingName: r.embedding?.name ?? 'UMAP', groups: r.groups, selected: null, model: { name: model.name, version } };
       this.current = run;
-      setProgress(1, `done in ${r.result.stats.timings.total.toFixed(2)} s`);
+      const stats = r.result.stats;
+      setProgress(1, `done in ${stats.timings.total.toFixed(2)} s`);
+      const waiting = [$('run'), $('cancel'), document.body].includes(document.activeElement as HTMLElement);
       this.show(run, model.info.labels.length, model.name, emb);
+      const warned = stats.warnings.length ? `; ${stats.warnings.length} ${stats.warnings.length === 1 ? 'warning' : 'warnings'} in the summary` : '';
+      announce(`${fmt(stats.n_cells)} cells annotated with ${model.info.labels.length} cell types in ${stats.timings.total.toFixed(1)} s${warned}. The results follow.`);
+      // The keyboard continues in the results (the Cancel button it was on is disabled now).
+      if (waiting) $('results-heading').focus();
     } catch (e) {
       if (token !== this.token) return;
       if (e instanceof CancelledError) setProgress(0, 'cancelled');
@@ -151,7 +161,10 @@ export class RunController {
     this.engine.restart('cancelled');
     this.clear();
     setProgress(0, 'cancelled');
+    announce('Annotation cancelled.');
+    const fromButton = document.activeElement === $('cancel');
     $<HTMLButtonElement>('cancel').disabled = true;
     this.updateButton();
+    if (fromButton) $('run').focus();
   }
 }

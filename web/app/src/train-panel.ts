@@ -9,7 +9,7 @@ import { explainError } from './memory-error.ts';
 import type { ModelPanel } from './model-panel.ts';
 import { $, fmt, save } from './panel-dom.ts';
 import type { DataPanel } from './data-panel.ts';
-import { clearError, showError } from './status.ts';
+import { announce, announceProgress, announceTask, clearError, showError } from './status.ts';
 
 export class TrainPanel {
   private trained: { bytes: Uint8Array; name: string } | null = null;
@@ -66,10 +66,12 @@ export class TrainPanel {
     $('train-summary').textContent = '';
     for (const b of ['train-download', 'train-use']) $(b).hidden = true;
     const options = this.options();
+    announceTask(`Training a model on the cell types in ${options.labels} …`);
     const { done } = this.engine.call({ type: 'train', file, options } as Request, (m) => {
       if (m.type !== 'progress') return;
       bar.value = m.progress.fraction;
       $('train-text').textContent = m.progress.message ?? '';
+      announceProgress('train', m.progress.fraction);
     });
     try {
       const r = ((await done) as Extract<Response, { type: 'trained' }>).result;
@@ -81,6 +83,7 @@ export class TrainPanel {
         `${r.converged ? '' : ' (stopped before converging)'}.` +
         (r.warnings.length ? `\n⚠ ${r.warnings.join('\n⚠ ')}` : '');
       for (const b of ['train-download', 'train-use']) $(b).hidden = false;
+      announce(`Model trained: ${$('train-summary').textContent}`);
     } catch (e) {
       if (!(e instanceof CancelledError)) showError(explainError((e as Error).message, 'training'));
       bar.value = 0;

@@ -28,7 +28,7 @@ function build(): HTMLElement {
   const s = el('section', { id: 'why-panel', className: 'panel ctw-panel' });
   s.innerHTML = `<h2>Why this label</h2>
     <div class="ctw-row">Hover a cell in the plot, or give its id: <input id="why-cell" type="search" placeholder="cell id" spellcheck="false" /></div>
-    <div id="why-status" class="summary"></div>
+    <div id="why-status" class="summary" role="status"></div>
     <div id="why-figure" class="ctw-figure"></div>`;
   return s;
 }
