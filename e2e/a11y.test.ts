@@ -75,8 +75,9 @@ describe('accessibility: axe-core finds no WCAG 2.0/2.1 A or AA violation in any
     await shot(page, 'error', '#inputs');
     await page.fill('#model-url', 'http://127.0.0.2:9/evil.pkl');
     await page.click('#model-url-load');
-    await errorShown(page, /could not download/);
-    await expectNoViolations(page, 'error: model URL blocked');
+    await page.locator('#model-fallback a').waitFor({ state: 'visible' });
+    assert.equal(await page.getAttribute('#model-fallback', 'role'), 'alert');
+    await expectNoViolations(page, 'error: model URL blocked (download link)');
     await page.close();
   });
 
@@ -91,7 +92,9 @@ describe('accessibility: axe-core finds no WCAG 2.0/2.1 A or AA violation in any
     const page = await h.openApp(`${h.server.url}?registry=${encodeURIComponent(`${h.cdn.url}registry-broken.json`)}`);
     await page.waitForSelector('#catalog option', { state: 'attached' });
     await page.click('#catalog-load');
-    const text = await errorShown(page, /could not get model Missing_Model v1/);
+    await page.locator('#model-fallback a').waitFor({ state: 'visible' });
+    const text = (await page.textContent('#model-fallback'))!;
+    assert.match(text, /^Could not get Missing_Model v1: .*HTTP 404/);
     console.log(`catalog model that cannot be downloaded: ${text}`);
     await expectNoViolations(page, 'error: catalog model not downloadable');
     await page.close();
@@ -173,8 +176,13 @@ async function selectByKeys(page: Page, value: string, key = 'ArrowDown'): Promi
 /** Answers the file chooser that `key` opens on the focused drop zone. */
 async function chooseByKey(page: Page, key: string, files: string | string[]): Promise<void> {
   const id = await page.evaluate(() => document.activeElement?.id);
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: 15000 }), page.keyboard.press(key)]);
-  assert.equal(await chooser.element().evaluate((e) => e.id), id);
+  const opened = page.waitForEvent('filechooser', { timeout: 15000 });
+  await page.keyboard.press(key);
+  const chooser = await opened.catch(async (e) => {
+    const now = await page.evaluate(() => document.activeElement?.id);
+    throw new Error(`${key} on #${id} opened no file chooser; focus now on #${now}: ${(e as Error).message}`);
+  });
+  assert.equal(await chooser.element().evaluate((e) => (e as HTMLElement).id), id);
   await chooser.setFiles(files);
 }
 
