@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { repoPath, sharedPath } from '../web/engine/testing/fixtures.ts';
-import { expectNoViolations } from './support/axe.ts';
+import { axeRun, expectNoViolations } from './support/axe.ts';
 import { focused, mouseEvents, recordMouseEvents, tabTo } from './support/keyboard.ts';
 import { runAndWait, sharedSha, useHarness, waitRunnable } from './support/harness.ts';
 
@@ -96,6 +96,10 @@ describe('accessibility: axe-core finds no WCAG 2.0/2.1 A or AA violation in any
     const page = await h.openApp(h.registryUrl(), { width: 1280, height: 900 });
     await page.waitForSelector('#catalog option', { state: 'attached' });
     await expectNoViolations(page, 'start');
+    // The check is live: an unnamed <select> (what issue 29 found on this page) is reported.
+    await page.evaluate(() => document.getElementById('inputs')!.append(Object.assign(document.createElement('select'), { id: 'axe-probe' })));
+    assert.deepEqual((await axeRun(page)).violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), ['select-name: #axe-probe']);
+    await page.evaluate(() => document.getElementById('axe-probe')!.remove());
 
     // A human model on mouse data: the ortholog table comes from the (fake) CDN, held back so that
     // the page stays in its running state while axe looks at it.

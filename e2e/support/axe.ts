@@ -21,15 +21,18 @@ interface Violation {
   nodes: { target: string[]; failureSummary?: string }[];
 }
 
-/** Runs axe on the page (injected once per document) and returns the violations. */
-export async function axeViolations(page: Page): Promise<Violation[]> {
+/** Runs axe on the page (injected once per document): the violations and how many rules passed. */
+export async function axeRun(page: Page): Promise<{ violations: Violation[]; passed: number }> {
   source ??= readFileSync(repoPath('node_modules/axe-core/axe.min.js'), 'utf8');
   const loaded = await page.evaluate(() => typeof (globalThis as { axe?: unknown }).axe === 'object');
   if (!loaded) await page.evaluate(source);
   return page.evaluate(async (tags) => {
-    const axe = (globalThis as unknown as { axe: { run(ctx: unknown, o: unknown): Promise<{ violations: Violation[] }> } }).axe;
+    const axe = (globalThis as unknown as { axe: { run(ctx: unknown, o: unknown): Promise<{ violations: Violation[]; passes: unknown[] }> } }).axe;
     const r = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target as string[], failureSummary: n.failureSummary })) }));
+    return {
+      violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target as string[], failureSummary: n.failureSummary })) })),
+      passed: r.passes.length,
+    };
   }, WCAG_TAGS);
 }
 
@@ -40,6 +43,9 @@ export function describeViolations(vs: Violation[]): string {
 
 /** Fails when axe finds any WCAG 2.0/2.1 A or AA violation in the page's current state. */
 export async function expectNoViolations(page: Page, state: string): Promise<void> {
-  const vs = await axeViolations(page);
+  const { violations: vs, passed } = await axeRun(page);
   assert.equal(vs.length, 0, `axe-core: ${vs.length} WCAG A/AA violation(s) in state "${state}":\n${describeViolations(vs)}`);
+  // A run that checked nothing would also find nothing.
+  assert.ok(passed >= 10, `axe-core checked only ${passed} rules in state "${state}"`);
+  console.log(`axe-core, ${state}: 0 violations, ${passed} WCAG A/AA rules passed`);
 }
