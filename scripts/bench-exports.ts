@@ -35,6 +35,7 @@ const { values } = parseArgs({
     'cli-dir': { type: 'string' },
     only: { type: 'string' },
     context: { type: 'string', default: 'persistent' },
+    query: { type: 'string', default: '' }, // more page parameters, e.g. export-h5ad=replay
   },
 });
 
@@ -206,7 +207,8 @@ async function main() {
   // Chromium runs as children of this process: its tree minus ourselves.
   const root = process.pid;
   const page = browser.pages()[0] ?? (await browser.newPage());
-  await page.goto(values.staging === 'auto' ? server.url : `${server.url}?export-staging=${values.staging}`);
+  const params = [values.staging === 'auto' ? '' : `export-staging=${values.staging}`, values.query].filter(Boolean).join('&');
+  await page.goto(params ? `${server.url}?${params}` : server.url);
   await page.waitForSelector('#engine-status:not(:empty)', { timeout: 60000 });
   await page.waitForFunction(() => !!navigator.serviceWorker?.controller, null, { timeout: 30000 }).catch(() => console.log('(no service worker controls the page)'));
   const storage = await page.evaluate(async () => {

@@ -64,6 +64,12 @@ export async function runH5ad(req: ExportRequest, deps: H5adDeps, estimate: numb
     blob = await stage.finish(stage.backend.getSize());
   } catch (e) {
     await stage.discard();
+    // The storage took less than it said it would (a private window's in-memory storage reports a
+    // quota it cannot hold): nothing was sent yet, so a streamed file is written twice instead.
+    if (req.delivery === 'stream' && (e as Error).name === 'QuotaExceededError' && !deps.signal.aborted) {
+      deps.progress(0, 'the browser’s storage is smaller than it reported: writing the file twice, front to back');
+      return { ...(await replay(req, deps, what)), via: 'replay' };
+    }
     throw e;
   }
   if (req.delivery === 'file') {
