@@ -9,9 +9,11 @@
 //   control and panel, with no mouse event at all (support/keyboard.ts).
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
+import { makeSynthetic } from '../scripts/make-synthetic-h5ad.ts';
 import { repoPath, sharedPath } from '../web/engine/testing/fixtures.ts';
+import { addEmbedding, writeImmuneLikeModel } from '../web/engine/testing/immune-like.ts';
 import { axeRun, expectNoViolations } from './support/axe.ts';
 import { focused, mouseEvents, recordMouseEvents, tabTo } from './support/keyboard.ts';
 import { runAndWait, sharedSha, useHarness, waitRunnable } from './support/harness.ts';
@@ -217,6 +219,67 @@ describe('accessibility: axe-core finds no WCAG 2.0/2.1 A or AA violation in any
     await announced(page, /trained/);
     await expectNoViolations(page, 'Train tab: model trained');
     await shot(page, 'train', '#train-panel');
+    await page.close();
+  });
+});
+
+describe('accessibility of issue 28\'s parts: grouped legend, label card, colour by gene', () => {
+  // The 98-type model named like Immune_All_Low and its 3k-cell query, as e2e/biology.test.ts
+  // makes them (seeded; shared with it through e2e/out/biology).
+  const OUT = repoPath('e2e/out/biology');
+  const MODEL = `${OUT}/immune_like98.pkl`;
+  const DATA = `${OUT}/immune_3k.h5ad`;
+  before(async () => {
+    mkdirSync(OUT, { recursive: true });
+    if (!existsSync(MODEL)) await writeImmuneLikeModel(MODEL);
+    if (!existsSync(DATA)) {
+      await makeSynthetic({ out: DATA, cells: 3000, genes: 8000, density: 0.06, types: 30, model: sharedPath('bench/bench98.pkl'), seed: 5 });
+      await addEmbedding(DATA);
+    }
+  });
+
+  it('by keyboard: the grouped legend, a label card (focus in, Escape out), a gene typed into Colour by gene; axe after each', async () => {
+    const page = await h.openApp(h.server.url, { width: 1280, height: 900 });
+    await page.setInputFiles('#model-file', MODEL);
+    await page.waitForFunction(() => /98 cell types/.test(document.getElementById('model-summary')!.textContent!), null, { timeout: 30000 });
+    await page.setInputFiles('#data-file', DATA);
+    await waitRunnable(page);
+    await runAndWait(page);
+    await page.waitForFunction(() => document.body.dataset.plot === 'ready' && document.querySelectorAll('#legend tr.legend-group').length > 0, null, { timeout: 60000 });
+    await expectNoViolations(page, 'grouped legend (collapsed)');
+
+    // The legend is one tab stop; Enter on a group expands it and keeps the focus there.
+    await page.focus('#legend button.legend-expand');
+    const group = (await page.evaluate(() => (document.activeElement as HTMLElement).dataset.group))!;
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((g) => document.querySelector(`#legend button.legend-expand[data-group="${g}"]`)!.getAttribute('aria-expanded') === 'true', group);
+    assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.group), group);
+    assert.ok(await page.locator('#legend tr[data-label]').count() >= 1);
+    await expectNoViolations(page, 'grouped legend (a group expanded)');
+
+    // Down to the group's first type, "i" opens its card; the focus goes into it, Escape closes it
+    // and the focus comes back to the legend.
+    await page.keyboard.press('ArrowDown');
+    const label = (await page.evaluate(() => (document.activeElement as HTMLElement).closest('tr')?.dataset.label))!;
+    assert.ok(label, 'ArrowDown reaches a type of the expanded group');
+    await page.keyboard.press('i');
+    await page.waitForSelector('#label-card[open]');
+    assert.equal(await page.$eval('#label-card', (d) => (d as HTMLElement).dataset.label), label);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'label-card-title');
+    await expectNoViolations(page, 'label card (encyclopedia: parent, Cell Ontology, markers)');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.isVisible('#label-card'), false);
+    assert.equal(await page.evaluate(() => document.activeElement?.closest('#legend') !== null), true, 'focus back in the legend');
+
+    // Colour by gene: typed, Enter; its colour scale shows; the status is announced politely.
+    const gene = (await page.evaluate(() => (document.getElementById('markers-genes') as HTMLInputElement).value.split(',')[0].trim())) || 'CD3E';
+    await page.focus('#colour-gene');
+    await page.keyboard.type(gene);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((g) => document.getElementById('plot')!.dataset.colour === `gene:${g}` || /⚠/.test(document.getElementById('colour-gene-status')!.textContent!), gene, { timeout: 30000 });
+    assert.equal(await page.getAttribute('#plot', 'data-colour'), `gene:${gene}`, (await page.textContent('#colour-gene-status'))!);
+    assert.equal(await page.getAttribute('#colour-gene-status', 'role'), 'status');
+    await expectNoViolations(page, `colour by gene (${gene})`);
     await page.close();
   });
 });

@@ -26,9 +26,9 @@ function build(): HTMLElement {
     <label class="drop small"><input type="file" id="models-files" accept=".pkl" multiple /><span>Drop one or more model <b>.pkl</b> files: the same cells are annotated with each</span></label>
     <div id="models-status" class="summary" role="status"></div>
     <h3>Agreement (share of cells with the same label)</h3>
-    <div id="models-agreement" class="ctw-scroll"></div>
+    <div id="models-agreement" class="ctw-scroll" tabindex="0" role="region" aria-label="agreement between the models"></div>
     <div class="ctw-row">Cross-tab of <select id="models-a" aria-label="model in the rows"></select> (rows) and <select id="models-b" aria-label="model in the columns"></select> (columns)</div>
-    <div id="models-crosstab" class="ctw-scroll"></div>
+    <div id="models-crosstab" class="ctw-scroll" tabindex="0" role="region" aria-label="cross-tab of the two models' labels"></div>
     <div class="downloads"><button id="models-labels" type="button">labels per model CSV</button><button id="models-agreement-csv" type="button">agreement CSV</button></div>`;
   return s;
 }

@@ -51,7 +51,7 @@ function build(): HTMLElement {
       <button id="markers-plot" type="button">Plot</button>
     </div>
     <div id="markers-status" class="summary" role="status" tabindex="-1"></div>
-    <div id="markers-figure" class="ctw-figure"></div>
+    <div id="markers-figure" class="ctw-figure" tabindex="0" role="region" aria-label="markers dotplot"></div>
     <div id="markers-colour" class="markers-colour" hidden></div>
     <div class="downloads">
       <button id="markers-svg" type="button" disabled>dotplot SVG</button>
