@@ -413,7 +413,8 @@ describe('keyboard only', () => {
     await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
     await tabTo(page, '#markers-defaults');
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => document.querySelectorAll('#markers-figure circle.dot').length > 0, null, { timeout: 60000 });
+    // The dotplot drawn and its downloads enabled (a disabled button is not in the tab order).
+    await page.waitForFunction(() => document.querySelectorAll('#markers-figure circle.dot').length > 0 && !(document.getElementById('markers-csv') as HTMLButtonElement).disabled && / groups in /.test(document.getElementById('markers-status')!.textContent!), null, { timeout: 60000 });
     await tabTo(page, '#markers-csv');
     await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
     await tabTo(page, '#models-files');

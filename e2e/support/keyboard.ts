@@ -42,7 +42,7 @@ export async function focused(page: Page): Promise<Focused> {
     const own = getComputedStyle(el);
     const around = zone ? getComputedStyle(zone) : null;
     const ring = (own.outlineStyle !== 'none' && parseFloat(own.outlineWidth) >= 2) || (!!around && around.outlineStyle !== 'none' && parseFloat(around.outlineWidth) >= 2);
-    const name = el.id || `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(' ')[0]}` : ''}${el.dataset.label ? `[${el.dataset.label}]` : ''}`;
+    const name = el.id || `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(' ')[0]}` : ''}${el.dataset.label ? `[${el.dataset.label}]` : !el.className && el.textContent ? `"${el.textContent.trim().slice(0, 20)}"` : ''}`;
     return { name, ring };
   });
 }
