@@ -13,7 +13,7 @@
  * twice, front to back (engine/export/replay-file.ts).
  * Pure functions: tested without a browser (export-plan.test.ts).
  */
-import type { ExportKind } from './export-protocol.ts';
+import type { ExportKind, H5adStaging } from './export-protocol.ts';
 
 /** What the browser offers an export (export-capabilities.ts detects it). */
 export interface ExportCaps {
@@ -34,8 +34,6 @@ export type ExportPlan =
   | { sink: 'opfs' | 'blob' }
   | { refuse: string };
 
-/** Where a streamed .h5ad is written first: OPFS when it has room ('auto'), else front to back twice. */
-export type H5adStaging = 'auto' | 'replay' | 'blob';
 
 /** Below this, Blobs are the simplest path in every browser. */
 export const BLOB_SMALL = 32 * 1e6;

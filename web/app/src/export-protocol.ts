@@ -2,7 +2,9 @@
 import type { Annotations } from '../../engine/export/h5ad-stream.ts';
 import type { AnnotateOptions } from '../../engine/types.ts';
 import type { GeneTable } from '../../engine/models/registry.ts';
-import type { H5adStaging } from './export-plan.ts';
+
+/** Where a streamed .h5ad is written first: OPFS when it has room ('auto'), else front to back twice. */
+export type H5adStaging = 'auto' | 'replay' | 'blob';
 
 export type ExportKind = 'labels' | 'decision' | 'probability' | 'proportions' | 'h5ad' | 'h5ad-light';
 
