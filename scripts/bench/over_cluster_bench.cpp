@@ -6,7 +6,7 @@
 //                      [--threads 2] [--layout 1] [--seed 0] [--quality 0] [--epochs 0]
 //   over_cluster_bench --h5ad FILE [--threads 2] [--layout 1] [--seed 0] [--quality 0] [--pcs FILE]
 //                      [--ref-pcs FILE] [--epochs 0]
-//   over_cluster_bench --pcs FILE [--threads 2] [--layout 1] [--quality 0] [--epochs 0] [--cluster 1]
+//   over_cluster_bench --pcs FILE [--threads 2] [--layout 1] [--quality 0] [--epochs 0]
 //
 // Prints the time of each step, peak RSS, and how pure the clusters are (share of cells whose
 // cluster's majority type is their own type: what majority voting relies on), and with a layout
@@ -18,8 +18,7 @@
 // (and true types) there after a run, or when FILE exists starts from them (kNN, Leiden and
 // layout only: quick repeated runs of those steps). --ref-pcs FILE (with --quality 1) also prints
 // how many of the exact 10 neighbours of 1,000 cells in the components saved there (e.g. by a
-// converged PCA) are the same in this run's components. --cluster 0: the layout alone (no Leiden,
-// cells ordered by a random-projection tree), as for a plot without majority voting.
+// converged PCA) are the same in this run's components.
 #include <sys/resource.h>
 #include <time.h>
 
@@ -185,13 +184,12 @@ void print_quality(const std::vector<float>& scores, std::size_t dims,
 
 /// kNN, Leiden and layout from saved principal components (--pcs).
 int from_pcs(const std::string& file, std::size_t threads, bool layout, std::uint64_t seed,
-             bool quality, std::size_t epochs, bool cluster) {
+             bool quality, std::size_t epochs) {
     std::uint64_t head[2] = {0, 0};
     std::vector<std::int32_t> truth;
     const std::vector<float> scores = read_pcs(file, head, &truth);
     cluster::OverClusterOptions o;
     o.n_threads = threads, o.layout = layout, o.seed = seed, o.n_epochs = epochs;
-    o.cluster = cluster;
     std::map<std::string, double> secs, cpu;
     std::string last = "neighbors";
     auto mark = Clock::now();
@@ -220,7 +218,7 @@ int from_pcs(const std::string& file, std::size_t threads, bool layout, std::uin
 int main(int argc, char** argv) {
     std::size_t cells = 20000, genes = 19639, nnz = 2950, types = 30, threads = 2, seed = 0,
                 epochs = 0;
-    bool layout = true, quality = false, cluster = true;
+    bool layout = true, quality = false;
     std::string h5ad, pcs_file, ref_file;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string a = argv[i];
@@ -243,8 +241,6 @@ int main(int argc, char** argv) {
             seed = v;
         else if (a == "--epochs")
             epochs = v;
-        else if (a == "--cluster")
-            cluster = v != 0;
         else if (a == "--layout")
             layout = v != 0;
         else if (a == "--quality")
@@ -255,7 +251,7 @@ int main(int argc, char** argv) {
         }
     }
     if (!pcs_file.empty() && std::ifstream(pcs_file).good())
-        return from_pcs(pcs_file, threads, layout, seed, quality, epochs, cluster);
+        return from_pcs(pcs_file, threads, layout, seed, quality, epochs);
     const Generator gen(genes, nnz, types);
     std::vector<std::int32_t> truth;  // true type per cell
     const std::size_t chunk = 4096;
@@ -310,7 +306,6 @@ int main(int argc, char** argv) {
     o.layout = layout;
     o.seed = seed;
     o.n_epochs = epochs;
-    o.cluster = cluster;
     const auto selected = cluster::select_genes(stats, o);
     cluster::SubsetBuilder builder(genes, selected);
     for_chunks([&](const float* d, const std::int32_t* ix, const std::int64_t* p,
@@ -336,7 +331,7 @@ int main(int argc, char** argv) {
     const double cpu = cpu_seconds() - gen_cpu;
 
     std::map<std::int32_t, std::map<std::size_t, std::size_t>> votes;
-    for (std::size_t c = 0; c < result.clusters.size(); ++c) ++votes[result.clusters[c]][truth[c]];
+    for (std::size_t c = 0; c < cells; ++c) ++votes[result.clusters[c]][truth[c]];
     std::size_t pure = 0;
     for (const auto& [cl, v] : votes) {
         std::size_t best = 0;

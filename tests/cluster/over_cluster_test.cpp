@@ -14,7 +14,6 @@
 #include "cluster/leiden.hpp"
 #include "cluster/pca.hpp"
 #include "cluster/scale.hpp"
-#include "cluster/silhouette.hpp"
 #include "support/fixtures.hpp"
 #include "support/synthetic.hpp"
 #include "voting/majority_vote.hpp"
@@ -122,35 +121,6 @@ TEST(OverCluster, SameClustersAndLayoutForAnyThreadCount) {
     EXPECT_EQ(one.clusters, two.clusters);
     EXPECT_EQ(one.layout, two.layout);
     EXPECT_GE(one.n_clusters, 20u);
-}
-
-TEST(OverCluster, LayoutAloneSkipsLeidenAndSeparatesGroupsAsWell) {
-    // cluster = false: no Leiden, cells ordered by a random-projection tree for the layout's
-    // blocks; the same for any thread count and as well separated as the cluster-ordered layout.
-    const std::size_t n = 9000, dim = 30;
-    const auto p = ct::testing::clustered_points(n, dim, 11);
-    std::vector<std::vector<float>> rows(n, std::vector<float>(dim));
-    for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t d = 0; d < dim; ++d) rows[i][d] = std::max(0.0f, p[i * dim + d]);
-    OverClusterOptions o;
-    o.n_pcs = 10;
-    o.n_epochs = 60;
-    o.n_threads = 1;
-    const auto clustered = over_cluster(ct::testing::sparse_from_dense(rows), o);
-    o.cluster = false;
-    const auto one = over_cluster(ct::testing::sparse_from_dense(rows), o);
-    o.n_threads = 2;
-    const auto two = over_cluster(ct::testing::sparse_from_dense(rows), o);
-    EXPECT_TRUE(one.clusters.empty());
-    EXPECT_EQ(one.n_clusters, 0u);
-    ASSERT_EQ(one.layout.size(), n * 2);
-    EXPECT_EQ(one.layout, two.layout);
-    // Groups: the generator's clusters, as the cluster-ordered run found them.
-    const double alone = silhouette(one.layout, 2, clustered.clusters, 3000);
-    const double by_cluster = silhouette(clustered.layout, 2, clustered.clusters, 3000);
-    std::printf("[layout] silhouette by cluster: cluster order %.4f, tree order %.4f\n", by_cluster,
-                alone);
-    EXPECT_GT(alone, by_cluster - 0.03);
 }
 
 TEST(OverCluster, SeedToSeedSpreadMatchesCellTypists) {

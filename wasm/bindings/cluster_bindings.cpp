@@ -38,7 +38,6 @@ ct::cluster::OverClusterOptions cluster_options(const val& o) {
     if (o.hasOwnProperty("n_threads"))
         c.n_threads = std::max<std::size_t>(1, o["n_threads"].as<std::size_t>());
     if (o.hasOwnProperty("layout")) c.layout = o["layout"].as<bool>();
-    if (o.hasOwnProperty("cluster")) c.cluster = o["cluster"].as<bool>();
     if (o.hasOwnProperty("resolution")) c.resolution = o["resolution"].as<double>();
     if (o.hasOwnProperty("keep_graph")) c.keep_graph = o["keep_graph"].as<bool>();
     return c;

@@ -8,7 +8,6 @@
 #include "cluster/knn.hpp"
 #include "cluster/leiden.hpp"
 #include "cluster/pca.hpp"
-#include "cluster/rp_forest.hpp"
 #include "cluster/scale.hpp"
 #include "cluster/umap_layout.hpp"
 
@@ -105,17 +104,6 @@ std::vector<std::int32_t> cells_by_cluster(const std::vector<std::int32_t>& clus
     return order;
 }
 
-void layout(const WeightedGraph& graph, const std::vector<float>& init,
-            const OverClusterOptions& options, std::vector<std::int32_t> order,
-            OverClusterResult& out) {
-    UmapOptions uo;
-    uo.seed = options.seed;
-    uo.n_threads = options.n_threads;
-    uo.n_epochs = options.n_epochs;
-    uo.order = std::move(order);
-    out.layout = umap_layout(graph, init, uo);
-}
-
 void cluster_and_layout(const WeightedGraph& graph, const std::vector<float>& init,
                         const OverClusterOptions& options, const Progress& progress,
                         double leiden_at, double layout_at, OverClusterResult& out) {
@@ -132,7 +120,12 @@ void cluster_and_layout(const WeightedGraph& graph, const std::vector<float>& in
         out.n_clusters = std::max(out.n_clusters, static_cast<std::size_t>(c) + 1);
     if (options.layout) {
         report(progress, "layout", layout_at);
-        layout(graph, init, options, cells_by_cluster(out.clusters), out);
+        UmapOptions uo;
+        uo.seed = options.seed;
+        uo.n_threads = options.n_threads;
+        uo.n_epochs = options.n_epochs;
+        uo.order = cells_by_cluster(out.clusters);
+        out.layout = umap_layout(graph, init, uo);
     }
     report(progress, "done", 1.0);
 }
@@ -158,16 +151,6 @@ void cluster_points(const PointsView& points, const OverClusterOptions& options,
             init[i * 2] = points.row(i)[0];
             init[i * 2 + 1] = points.dim > 1 ? points.row(i)[1] : 0.0f;
         }
-    }
-    if (!options.cluster && options.layout && !options.keep_graph) {
-        // The layout alone: cells in a random-projection tree's leaf order (leaves of <= 64
-        // nearby cells, consecutive leaves split from the same nodes) instead of by cluster.
-        report(progress, "layout", 0.6);
-        std::vector<std::int32_t> order =
-            rp_tree_leaves(points, 64, options.seed * 0x9e3779b97f4a7c15ULL + 17).cells;
-        layout(graph, init, options, std::move(order), out);
-        report(progress, "done", 1.0);
-        return;
     }
     cluster_and_layout(graph, init, options, progress, 0.55, 0.75, out);
     if (options.keep_graph)

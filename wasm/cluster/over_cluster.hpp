@@ -37,12 +37,6 @@ struct OverClusterOptions {
     /// refinement randomness on single edges.
     double beta = 0.01;
     bool layout = true;  ///< also compute a 2-D UMAP layout
-    /// Leiden clusters. false with `layout` (and principal components, given or computed): the
-    /// layout alone, its cells ordered by the leaves of a random-projection tree on the
-    /// components instead of by cluster (nearby cells in the same blocks all the same); no
-    /// clusters are returned. Saves the Leiden run, which is single-threaded (200,000 cells:
-    /// ~2.5 s). On a given graph the clusters are still computed for the order.
-    bool cluster = true;
     /// Layout epochs; 0 = default_epochs (umap_layout.hpp: umap's 500 up to 10,000 cells, else
     /// 200; 150 above 100,000). Tests use fewer.
     std::size_t n_epochs = 0;

@@ -268,8 +268,7 @@ async function annotateWith(
         reader,
         source,
         choice,
-        // A UMAP without automatic majority voting needs no Leiden clusters.
-        { seed: options.seed ?? 0, n_threads: ctx.n_threads ?? 1, layout: !!options.compute_umap, cluster: !!options.majority_voting && !options.over_clustering, chunk_rows: chunkRows },
+        { seed: options.seed ?? 0, n_threads: ctx.n_threads ?? 1, layout: !!options.compute_umap, chunk_rows: chunkRows },
         expression,
         onProgress,
         signal,

@@ -135,12 +135,6 @@ export interface CoreClusterOptions {
   n_threads?: number;
   /** Also compute a 2-D UMAP layout. */
   layout?: boolean;
-  /**
-   * Leiden clusters (default true). false with `layout`: the layout alone, no clusters returned
-   * (cells ordered by a random-projection tree instead of by cluster; a file's own graph is
-   * still clustered for its order).
-   */
-  cluster?: boolean;
   /** Leiden resolution; absent = CellTypist's rule by number of cells. */
   resolution?: number;
   /** Keep the graph (result.graph) so that its layout can be computed later without recomputing it. */

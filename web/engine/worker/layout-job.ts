@@ -82,7 +82,7 @@ export async function computeLayout(core: CoreModule, reader: MatrixReader, opti
         onProgress?.({ stage: 'umap', fraction: 0.05 * (c.end / n), message: `gene statistics: ${c.end.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} cells` });
       });
     }
-    const out = await overCluster(core, reader, source, choice, { seed: options.seed ?? 0, n_threads: options.n_threads ?? 1, layout: true, cluster: false, chunk_rows: chunkRows }, expression, (p) => onProgress?.({ ...p, stage: 'umap' }), signal);
+    const out = await overCluster(core, reader, source, choice, { seed: options.seed ?? 0, n_threads: options.n_threads ?? 1, layout: true, chunk_rows: chunkRows }, expression, (p) => onProgress?.({ ...p, stage: 'umap' }), signal);
     if (!out.layout) throw new CellTypistError('cannot_layout', 'the UMAP layout could not be computed');
     return out.layout;
   } finally {
