@@ -235,6 +235,8 @@ async function runCase(page: Page, c: Case, browserPid: number, model: string, p
     idle,
     cpu: cpuSeconds(procs().map((p) => p.pid)) - cpu0,
     plotState: await page.evaluate(() => document.body.dataset.plot ?? ''),
+    /** FNV-1a of a computed UMAP's coordinates (layouts compare equal by it). */
+    layoutDigest: await page.evaluate(() => document.body.dataset.layoutDigest ?? ''),
     summary: (await page.textContent('#result-summary'))!.split('\n')[0],
     interaction,
     before,
@@ -297,6 +299,7 @@ async function main() {
           console.log(`  beside the plot: ${describeCli(umap)} with --umap${typeof umap === 'string' ? '' : ` → the page's plot takes ${(r.plot / umap.wall).toFixed(2)}× it`}`);
         }
       }
+      if (r.layoutDigest) console.log(`  computed UMAP layout digest ${r.layoutDigest}`);
       if (r.interaction) console.log(`  interaction: wheel zoom → next frame ${r.interaction.zoom.toFixed(0)} ms (median of 5), drag pan ${r.interaction.pan.toFixed(0)} ms, hover pick ${r.interaction.hover.toFixed(0)} ms`);
       if (target) console.log(target);
       if (values.trace) console.log(`  stages: ${r.trace.join(' | ')}`);

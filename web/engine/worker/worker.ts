@@ -11,9 +11,9 @@ import { h5Raw, mountHdf5, openFile } from './open-file.ts';
 import { CellTypistError } from '../types.ts';
 import { loadCore as loadCoreWith, type LoadOptions } from '../wasm/load.ts';
 import type { Request, Response, RunSpec } from './protocol.ts';
-import type { AnnotationResult } from '../types.ts';
+import type { AnnotationResult, Progress } from '../types.ts';
 import { type Categorical, compactResult, encode, transferables } from './compact.ts';
-import { computeLayout, KeptLayout, type LayoutStats, layoutStatsFor } from './layout-job.ts';
+import { computeLayout, KeptLayout, type LayoutStats, layoutStatsFor, sameFile } from './layout-job.ts';
 import { layoutKeptGraph, voteKeepingGraph, votesAutomatically } from '../kept-layout.ts';
 import type { HeapChunk } from '../wasm/heap-chunks.ts';
 import type { CoreModel, CoreModule, Variant } from '../wasm/core.ts';
@@ -86,6 +86,64 @@ async function openRun(spec: RunSpec, id: number): Promise<Run> {
     model.delete();
     throw e;
   }
+}
+
+/** The layout after an annotation, started by the worker as soon as the result is posted. */
+interface EarlyLayout {
+  /** True for the page's matching request (same file, normalization and seed). */
+  matches(req: { file: File; normalize_counts?: boolean; seed?: number }): boolean;
+  /** Sends the job's progress (the last one at once) under the request's id. */
+  follow(id: number): void;
+  done: Promise<{ data: Float32Array; from: 'voting-graph' | 'file' }>;
+}
+let early: EarlyLayout | undefined;
+/** Waits for an early layout no one asked for to end (it holds the heap), then forgets it. */
+async function dropEarly() {
+  const job = early;
+  early = undefined;
+  await job?.done.catch(() => undefined);
+}
+
+function startEarlyLayout(run: Run, file: File, opts: { normalize_counts?: boolean; seed: number }): EarlyLayout {
+  let id: number | undefined;
+  let last: Progress | undefined;
+  const onProgress = (progress: Progress) => {
+    last = progress;
+    if (id !== undefined) post({ type: 'progress', id, progress });
+  };
+  const job = async (): Promise<{ data: Float32Array; from: 'voting-graph' | 'file' }> => {
+    // Let the result message go out and the worker settle before the long calls.
+    await new Promise((r) => setTimeout(r, 0));
+    try {
+      if (kept?.sameFile(file)) {
+        const k = kept;
+        kept = undefined;
+        dropLayoutStats();
+        try {
+          return { data: layoutKeptGraph(k.graph, threads(run.variant), onProgress), from: 'voting-graph' };
+        } finally {
+          k.delete();
+        }
+      }
+      dropKept();
+      const stats = layoutStats?.sameFile(file) ? layoutStats : undefined;
+      if (!stats) dropLayoutStats();
+      layoutStats = undefined; // consumed (freed) by computeLayout
+      return { data: await computeLayout(run.core, run.reader, { normalize_counts: opts.normalize_counts, seed: opts.seed, n_threads: threads(run.variant) }, onProgress, undefined, stats), from: 'file' };
+    } finally {
+      run.reader.close();
+    }
+  };
+  const done = job();
+  done.catch(() => undefined); // reported to the request that joins it
+  return {
+    matches: (req) => sameFile(req.file, file) && !!req.normalize_counts === !!opts.normalize_counts && (req.seed ?? 0) === opts.seed,
+    follow(i) {
+      id = i;
+      if (last) post({ type: 'progress', id: i, progress: last });
+    },
+    done,
+  };
 }
 
 /** One annotation of an open run. */
@@ -163,6 +221,13 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
       } finally {
         r.close();
       }
+    } else if (msg.type === 'layout' && early?.matches(msg)) {
+      // Started right after the result (see 'annotate'): joined, or already done.
+      const job = early;
+      early = undefined;
+      job.follow(msg.id);
+      const { data, from } = await job.done;
+      post({ type: 'layout', id: msg.id, data, from }, [data.buffer]);
     } else if (msg.type === 'layout' && kept?.sameFile(msg.file)) {
       const { variant } = await loadCore();
       const k = kept;
@@ -175,6 +240,7 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
         k.delete();
       }
     } else if (msg.type === 'layout') {
+      await dropEarly();
       dropKept();
       const ac = new AbortController();
       aborts.set(msg.id, ac);
@@ -218,8 +284,10 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
     } else if (msg.type === 'annotate') {
       const ac = new AbortController();
       aborts.set(msg.id, ac);
+      await dropEarly();
       const run = await openRun(msg, msg.id);
       const { reader } = run;
+      let keepOpen = false;
       try {
         // Results first: prediction (and majority voting) only; the UMAP comes after ('layout').
         const options = { ...msg.options, compute_umap: false, return_matrices: false };
@@ -252,9 +320,16 @@ self.onmessage = async (ev: MessageEvent<Request>) => {
         if (embedding) transfer.push(embedding.data.buffer);
         for (const g of Object.values(groups)) transfer.push(g.codes.buffer);
         post({ type: 'result', id: msg.id, result, embedding, groups }, transfer);
+        // The page asks for the UMAP as soon as it has shown the result: start it now, on the
+        // open file, instead of waiting for its request (it joins this job).
+        if (msg.layout_next && !embedding) {
+          keepOpen = true;
+          run.model.delete();
+          early = startEarlyLayout(run, msg.file, { normalize_counts: options.normalize_counts, seed: 0 });
+        }
       } finally {
         aborts.delete(msg.id);
-        run.close();
+        if (!keepOpen) run.close();
       }
     }
   } catch (e) {
