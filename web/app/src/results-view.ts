@@ -16,6 +16,11 @@ import { plotSummary } from './plot-summary.ts';
 import { proportionRows, renderBars, renderTable } from './proportions.ts';
 import type { RunState } from './run-state.ts';
 
+/** Runs `fn` once the next frame is painted (a task queued from the frame's callback runs after its paint). */
+function afterPaint(fn: () => void) {
+  requestAnimationFrame(() => setTimeout(fn, 0));
+}
+
 const SOURCES = { graph: "the file's neighbour graph", pca: "the file's PCA", expression: 'HVG → PCA → kNN' };
 
 export class ResultsView {
@@ -73,12 +78,16 @@ export class ResultsView {
     gb.add(new Option('all cells', ''));
     for (const name of Object.keys(run.groups)) gb.add(new Option(name, name, name === 'sample', name === 'sample'));
     this.proportions();
-    this.showPanels(run, modelName, plotSettled);
+    // The result panels' setup (~0.3 s at 20k cells) waits for the first paint of the results.
+    afterPaint(() => {
+      if (this.run === run) this.showPanels(run, modelName, plotSettled);
+    });
   }
 
   private showPanels(run: RunState, modelName: string, ready: Promise<void>) {
     const { spec, result } = run;
     const s = result.stats;
+    document.body.dataset.panels = 'shown';
     showPanels({
       file: spec.file,
       result: panelResult(result),
@@ -143,6 +152,7 @@ export class ResultsView {
   /** Drops the shown run from the section (tables, legend, panels). */
   private clear() {
     this.run = null;
+    delete document.body.dataset.panels;
     hidePanels();
     this.legend.set([]);
     $('results').hidden = true;
