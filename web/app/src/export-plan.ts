@@ -34,7 +34,6 @@ export type ExportPlan =
   | { sink: 'opfs' | 'blob' }
   | { refuse: string };
 
-
 /** Below this, Blobs are the simplest path in every browser. */
 export const BLOB_SMALL = 32 * 1e6;
 /** Above this, no Blob is built (a browser may hold it in memory, several times over). */
