@@ -6,6 +6,7 @@
  * bytes; large ones are read back, if ever, with FileReaderSync (workers only).
  */
 import type { RandomAccessBackend } from '../h5ad/random-access-fs.ts';
+import { firstEndingAfter, partitionPoint } from './extents.ts';
 
 interface Extent {
   start: number;
@@ -43,7 +44,7 @@ export class BlobBackend implements RandomAccessBackend {
     this.cut(at, end);
     const e: Extent = { start: at, end, blob: new Blob([src as BlobPart]) };
     if (src.length <= KEEP_BYTES) e.bytes = src;
-    this.extents.splice(this.firstAfter(at), 0, e);
+    this.extents.splice(partitionPoint(this.extents, (x) => x.start < at), 0, e);
     this.size = Math.max(this.size, end);
     return src.length;
   }
@@ -51,7 +52,7 @@ export class BlobBackend implements RandomAccessBackend {
   read(dst: Uint8Array, { at }: { at: number }): number {
     const n = Math.max(0, Math.min(dst.length, this.size - at));
     dst.fill(0, 0, n);
-    for (let i = this.firstEndingAfter(at); i < this.extents.length; i++) {
+    for (let i = firstEndingAfter(this.extents, at); i < this.extents.length; i++) {
       const e = this.extents[i];
       if (e.start >= at + n) break;
       const lo = Math.max(at, e.start);
@@ -95,27 +96,6 @@ export class BlobBackend implements RandomAccessBackend {
     this.extents = out;
   }
 
-  private firstAfter(pos: number): number {
-    let lo = 0;
-    let hi = this.extents.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.extents[mid].start < pos) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  private firstEndingAfter(pos: number): number {
-    let lo = 0;
-    let hi = this.extents.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.extents[mid].end <= pos) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
 }
 
 function sliceExtent(e: Extent, lo: number, hi: number): Extent {

@@ -27,6 +27,7 @@
  */
 import type { RandomAccessBackend } from '../h5ad/random-access-fs.ts';
 import { CellTypistError } from '../types.ts';
+import { firstEndingAfter } from './extents.ts';
 
 /** Writes up to this size keep their bytes (HDF5 metadata); larger ones are data. */
 export const KEEP_BYTES = 1 << 16;
@@ -114,7 +115,7 @@ class ExtentModel {
    */
   apply(op: Op, src?: Uint8Array): void {
     if (src && !op.small && !op.zero) {
-      const before = op.at > 0 ? this.extents[this.firstEndingAfter(op.at - 1)] : undefined;
+      const before = op.at > 0 ? this.extents[firstEndingAfter(this.extents, op.at - 1)] : undefined;
       const followsData = !!before && before.start < op.at && !this.ops[before.op].small;
       if (!followsData) op.head = src.slice(0, HEAD_BYTES);
     }
@@ -136,7 +137,7 @@ class ExtentModel {
   read(dst: Uint8Array, at: number): number {
     const n = Math.max(0, Math.min(dst.length, this.size - at));
     dst.fill(0, 0, n);
-    for (let i = this.firstEndingAfter(at); i < this.extents.length; i++) {
+    for (let i = firstEndingAfter(this.extents, at); i < this.extents.length; i++) {
       const e = this.extents[i];
       if (e.start >= at + n) break;
       const op = this.ops[e.op];
@@ -154,7 +155,7 @@ class ExtentModel {
 
   /** Removes [lo, hi) from the extents (splitting the ones across its ends); returns where it was. */
   private cut(lo: number, hi: number): number {
-    const first = this.firstEndingAfter(lo);
+    const first = firstEndingAfter(this.extents, lo);
     let last = first;
     while (last < this.extents.length && this.extents[last].start < hi) last++;
     if (last === first) return first;
@@ -173,18 +174,6 @@ class ExtentModel {
       if (this.refs[k] === 0) this.ops[k].bytes = this.ops[k].head = undefined;
     }
     return first + pieces.filter((p) => p.start < lo).length;
-  }
-
-  /** Index of the first extent ending after `pos` (extents are sorted and disjoint). */
-  private firstEndingAfter(pos: number): number {
-    let lo = 0;
-    let hi = this.extents.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.extents[mid].end <= pos) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 }
 
