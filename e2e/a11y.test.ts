@@ -11,12 +11,11 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { makeSynthetic } from '../scripts/make-synthetic-h5ad.ts';
 import { repoPath, sharedPath } from '../web/engine/testing/fixtures.ts';
-import { addEmbedding, writeImmuneLikeModel } from '../web/engine/testing/immune-like.ts';
 import { axeRun, expectNoViolations } from './support/axe.ts';
 import { focused, mouseEvents, recordMouseEvents, tabTo } from './support/keyboard.ts';
 import { runAndWait, sharedSha, useHarness, waitRunnable } from './support/harness.ts';
+import { ensureImmuneLikeFiles, IMMUNE_DATA, IMMUNE_MODEL } from './support/immune-like-files.ts';
 
 const h = useHarness();
 const GUIDE = repoPath('docs/guide');
@@ -224,19 +223,10 @@ describe('accessibility: axe-core finds no WCAG 2.0/2.1 A or AA violation in any
 });
 
 describe('accessibility of issue 28\'s parts: grouped legend, label card, colour by gene', () => {
-  // The 98-type model named like Immune_All_Low and its 3k-cell query, as e2e/biology.test.ts
-  // makes them (seeded; shared with it through e2e/out/biology).
-  const OUT = repoPath('e2e/out/biology');
-  const MODEL = `${OUT}/immune_like98.pkl`;
-  const DATA = `${OUT}/immune_3k.h5ad`;
-  before(async () => {
-    mkdirSync(OUT, { recursive: true });
-    if (!existsSync(MODEL)) await writeImmuneLikeModel(MODEL);
-    if (!existsSync(DATA)) {
-      await makeSynthetic({ out: DATA, cells: 3000, genes: 8000, density: 0.06, types: 30, model: sharedPath('bench/bench98.pkl'), seed: 5 });
-      await addEmbedding(DATA);
-    }
-  });
+  // The 98-type model named like Immune_All_Low and its 3k-cell query (shared with biology.test.ts).
+  const MODEL = IMMUNE_MODEL;
+  const DATA = IMMUNE_DATA;
+  before(ensureImmuneLikeFiles);
 
   it('by keyboard: the grouped legend, a label card (focus in, Escape out), a gene typed into Colour by gene; axe after each', async () => {
     const page = await h.openApp(h.server.url, { width: 1280, height: 900 });

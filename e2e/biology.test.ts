@@ -6,29 +6,20 @@
 // "Dotplot" plots them all); a model without encyclopedia data gets a card without those parts.
 // Screenshots in e2e/out/biology.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { makeSynthetic } from '../scripts/make-synthetic-h5ad.ts';
 import { geneRgba, geneScale } from '../web/engine/figure/gene-scale.ts';
-import { repoPath, sharedPath } from '../web/engine/testing/fixtures.ts';
-import { addEmbedding, writeImmuneLikeModel } from '../web/engine/testing/immune-like.ts';
+import { sharedPath } from '../web/engine/testing/fixtures.ts';
 import { fnv1a } from '../web/app/src/plot.ts';
 import { runAndWait, useHarness, waitRunnable } from './support/harness.ts';
+import { ensureImmuneLikeFiles, IMMUNE_DATA, IMMUNE_MODEL, IMMUNE_OUT } from './support/immune-like-files.ts';
 
 const h = useHarness();
-const OUT = repoPath('e2e/out/biology');
-const MODEL = `${OUT}/immune_like98.pkl`;
-const DATA = `${OUT}/immune_3k.h5ad`;
+const OUT = IMMUNE_OUT;
+const MODEL = IMMUNE_MODEL;
+const DATA = IMMUNE_DATA;
 
-before(async () => {
-  mkdirSync(OUT, { recursive: true });
-  if (!existsSync(MODEL)) await writeImmuneLikeModel(MODEL);
-  if (!existsSync(DATA)) {
-    await makeSynthetic({ out: DATA, cells: 3000, genes: 8000, density: 0.06, types: 30, model: sharedPath('bench/bench98.pkl'), seed: 5 });
-    await addEmbedding(DATA);
-  }
-});
+before(ensureImmuneLikeFiles);
 
 /** Column `gene` of a dense X, its values read straight with h5wasm (not the engine's matrix reader). */
 async function denseColumn(file: string, gene: string): Promise<Float32Array> {
