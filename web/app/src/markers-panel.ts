@@ -33,6 +33,8 @@ interface State extends MarkersInput {
 }
 
 let state: State | null = null;
+/** The newest dotplot request: an older one that finishes later is dropped, not drawn over it. */
+let plotSeq = 0;
 
 function build(): HTMLElement {
   const section = el('section', { id: 'markers-panel', className: 'panel ctw-panel' });
@@ -80,9 +82,14 @@ async function defaultGenes(): Promise<void> {
 /** Event asking the page to colour the plot by a gene (label-biology.ts listens). */
 export const COLOUR_GENE_EVENT = 'celltypist:colour-gene';
 
-/** One button per plotted gene: a click colours the embedding by it. */
+/**
+ * One button per plotted gene: a click colours the embedding by it. A keyboard user's focus on
+ * one of them stays on the same gene's new button (else a redraw would drop it to the page).
+ */
 function colourButtons(genes: string[]): void {
   const box = $('markers-colour');
+  const active = document.activeElement as HTMLElement | null;
+  const focusedGene = active && box.contains(active) ? active.dataset.gene : undefined;
   box.innerHTML = '';
   box.hidden = !genes.length;
   box.append('Colour the plot by:');
@@ -94,6 +101,7 @@ function colourButtons(genes: string[]): void {
     b.setAttribute('aria-label', `colour the plot by ${g}`);
     b.addEventListener('click', () => document.dispatchEvent(new CustomEvent(COLOUR_GENE_EVENT, { detail: g })));
     box.append(b);
+    if (g === focusedGene) b.focus();
   }
 }
 
@@ -126,13 +134,16 @@ async function plotNow(): Promise<void> {
   const groups = groupsFromLabels(labels);
   status.textContent = `Computing the dotplot of ${genes.length} genes over ${groups.names.length} groups …`;
   const t0 = performance.now();
+  const seq = ++plotSeq;
+  const mine = state;
   try {
     const r = (await call({ type: 'dotplot', file: state.file, names: groups.names, codes: groups.codes, genes, standard_scale: $<HTMLSelectElement>('markers-scale').value as StandardScale })) as Extract<MarkersResponse, { type: 'dotplot' }>;
+    if (seq !== plotSeq || state !== mine) return;
     state.dotplot = r.dotplot;
     showFigure(r.dotplot);
     status.textContent = `${r.dotplot.genes.length} genes × ${r.dotplot.groups.length} groups in ${((performance.now() - t0) / 1000).toFixed(2)} s.` + (r.dotplot.warnings.length ? `\n⚠ ${r.dotplot.warnings.join('\n⚠ ')}` : '');
   } catch (e) {
-    status.textContent = `⚠ ${(e as Error).message}`;
+    if (seq === plotSeq) status.textContent = `⚠ ${(e as Error).message}`;
   }
 }
 
