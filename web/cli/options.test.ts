@@ -43,7 +43,8 @@ describe('parseOptions', () => {
 
   it('refuses a missing value and a positional argument with the TypeError main.ts answers with the usage (exit 2)', () => {
     assert.throws(() => parseOptions(['--mode'], ANNOTATE_OPTIONS), (e: Error) => e instanceof TypeError && /argument/.test(e.message));
-    assert.throws(() => parseOptions(['data.h5ad'], ANNOTATE_OPTIONS), (e: Error) => e instanceof TypeError && /argument/.test(e.message));
+    assert.throws(() => parseOptions(['data.h5ad'], ANNOTATE_OPTIONS), (e: Error) => e instanceof TypeError && /argument 'data\.h5ad': give the input file with its flag, -i data\.h5ad/.test(e.message));
+    assert.throws(() => parseOptions(['-i', 'a.h5ad', 'b.h5ad'], ANNOTATE_OPTIONS), (e: Error) => e instanceof TypeError && /argument 'b\.h5ad': every value follows its flag/.test(e.message));
   });
 });
 

@@ -100,7 +100,14 @@ export type OptionValues<K extends OptionName, M extends K = never> = { [N in K]
  * value given; for the others the last one given wins.
  */
 export function parseOptions<K extends OptionName, M extends K = never>(args: readonly string[], names: readonly K[], multiple: readonly M[] = []): OptionValues<K, M> {
-  return parseArgs({ args, options: spec(names, multiple), strict: true }).values as OptionValues<K, M>;
+  const r = parseArgs({ args, options: spec(names, multiple), strict: true, allowPositionals: true });
+  const stray = r.positionals[0];
+  if (stray !== undefined) {
+    // `annotate data.h5ad` is the commonest slip (CellTypist's own CLI and scanpy take the file first).
+    const hint = (names as readonly string[]).includes('input') && !(r.values as { input?: unknown }).input ? `: give the input file with its flag, -i ${stray}` : ': every value follows its flag';
+    throw new TypeError(`Unexpected argument '${stray}'${hint}`);
+  }
+  return r.values as OptionValues<K, M>;
 }
 
 /** parseOptions for a command that also takes names after its flags (`models --mirror DIR NAME…`). */
