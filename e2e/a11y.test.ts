@@ -15,7 +15,7 @@ import { repoPath, sharedPath } from '../web/engine/testing/fixtures.ts';
 import { axeRun, expectNoViolations } from './support/axe.ts';
 import { focused, mouseEvents, recordMouseEvents, tabTo } from './support/keyboard.ts';
 import { runAndWait, sharedSha, useHarness, waitRunnable } from './support/harness.ts';
-import { ensureImmuneLikeFiles, IMMUNE_DATA, IMMUNE_MODEL } from './support/immune-like-files.ts';
+import { ensureImmuneLikeFiles, openImmuneLikeResults } from './support/immune-like-files.ts';
 
 const h = useHarness();
 const GUIDE = repoPath('docs/guide');
@@ -224,18 +224,10 @@ describe('accessibility: axe-core finds no WCAG 2.0/2.1 A or AA violation in any
 
 describe('accessibility of issue 28\'s parts: grouped legend, label card, colour by gene', () => {
   // The 98-type model named like Immune_All_Low and its 3k-cell query (shared with biology.test.ts).
-  const MODEL = IMMUNE_MODEL;
-  const DATA = IMMUNE_DATA;
   before(ensureImmuneLikeFiles);
 
   it('by keyboard: the grouped legend, a label card (focus in, Escape out), a gene typed into Colour by gene; axe after each', async () => {
-    const page = await h.openApp(h.server.url, { width: 1280, height: 900 });
-    await page.setInputFiles('#model-file', MODEL);
-    await page.waitForFunction(() => /98 cell types/.test(document.getElementById('model-summary')!.textContent!), null, { timeout: 30000 });
-    await page.setInputFiles('#data-file', DATA);
-    await waitRunnable(page);
-    await runAndWait(page);
-    await page.waitForFunction(() => document.body.dataset.plot === 'ready' && document.querySelectorAll('#legend tr.legend-group').length > 0, null, { timeout: 60000 });
+    const page = await openImmuneLikeResults(h, { width: 1280, height: 900 });
     await expectNoViolations(page, 'grouped legend (collapsed)');
 
     // The legend is one tab stop; Enter on a group expands it and keeps the focus there.

@@ -12,11 +12,10 @@ import { geneRgba, geneScale } from '../web/engine/figure/gene-scale.ts';
 import { sharedPath } from '../web/engine/testing/fixtures.ts';
 import { fnv1a } from '../web/app/src/plot.ts';
 import { runAndWait, useHarness, waitRunnable } from './support/harness.ts';
-import { ensureImmuneLikeFiles, IMMUNE_DATA, IMMUNE_MODEL, IMMUNE_OUT } from './support/immune-like-files.ts';
+import { ensureImmuneLikeFiles, openImmuneLikeResults, IMMUNE_DATA, IMMUNE_OUT } from './support/immune-like-files.ts';
 
 const h = useHarness();
 const OUT = IMMUNE_OUT;
-const MODEL = IMMUNE_MODEL;
 const DATA = IMMUNE_DATA;
 
 before(ensureImmuneLikeFiles);
@@ -82,13 +81,7 @@ describe('labels against biology', () => {
   });
 
   it('groups the 98-type legend by parent types and opens a card with its ontology ID and markers', async () => {
-    const page = await h.openApp(h.server.url, { width: 1400, height: 1000 });
-    await page.setInputFiles('#model-file', MODEL);
-    await page.waitForFunction(() => /98 cell types/.test(document.getElementById('model-summary')!.textContent!), null, { timeout: 30000 });
-    await page.setInputFiles('#data-file', DATA);
-    await waitRunnable(page);
-    await runAndWait(page);
-    await page.waitForFunction(() => document.body.dataset.plot === 'ready' && document.querySelectorAll('#legend tr.legend-group').length > 0, null, { timeout: 60000 });
+    const page = await openImmuneLikeResults(h, { width: 1400, height: 1000 });
     assert.match((await page.evaluate(() => document.body.dataset.encyclopedia))!, /^Immune_All_Low v2 \(names, 98\/98\)$/);
     const groups = await page.$$eval('#legend tr.legend-group', (t) => t.map((r) => (r as HTMLElement).dataset.group!));
     assert.ok(groups.length >= 5 && groups.length <= 32, groups.join(', '));

@@ -9,34 +9,22 @@
 // (labels and legend counts equal CellTypist's, its CSV as a small Blob download, plot drawn).
 // CT_BROWSERS=firefox,webkit limits the browsers.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { column, parseCsv, readCsv, repoPath, sharedPath } from '../web/engine/testing/fixtures.ts';
 import { exportIdle, hoverCell, legendCounts, openApp, plotColours, runAndWait, setField, text, waitHighlighted, waitPlotted, waitRunnable } from './support/app-steps.ts';
 import { celltypist20kLabels, celltypistQuery20k, MODEL98 } from './support/celltypist-20k.ts';
-import { cliReference, compareH5ad, EXPECTED_1K, INPUT_1K, MODEL_TOY } from './support/cli-reference.ts';
+import { compareH5ad, EXPECTED_1K, INPUT_1K, MODEL_TOY } from './support/cli-reference.ts';
 import { BROWSERS, type BPage, type BrowserName, type BrowserSession, launchBrowser } from './support/drivers.ts';
-import { buildApp, DIST } from './support/harness.ts';
-import { serveStatic } from './support/serve.ts';
+import { useServedAppAndCli } from './support/served-app.ts';
 
 const only = process.env.CT_BROWSERS?.split(',').map((s) => s.trim()) ?? BROWSERS;
 const OUT = repoPath('e2e/out/browsers');
 const DOTPLOT = sharedPath('fixtures/expected/toy_lr__query_1k/dotplot_predicted_labels');
 
-let server: Awaited<ReturnType<typeof serveStatic>>;
-let cli: ReturnType<typeof cliReference>;
-before(async () => {
-  mkdirSync(OUT, { recursive: true });
-  // The app as scripts/build.sh made it (any e2e file's rebuild serves as well).
-  if (!existsSync(`${DIST}/index.html`)) buildApp('');
-  server = await serveStatic(DIST, true);
-  cli = cliReference();
-});
-after(async () => {
-  await server?.close();
-  cli?.remove();
-});
+const app = useServedAppAndCli();
+before(() => mkdirSync(OUT, { recursive: true }));
 
 /** Which engine build the page should pick, from what the browser has (not from its name). */
 async function expectedEngine(p: BPage): Promise<RegExp> {
@@ -57,7 +45,7 @@ for (const name of BROWSERS.filter((b) => only.includes(b)) as BrowserName[]) {
       const t0 = Date.now();
       b = await launchBrowser(name);
       p = await b.newPage();
-      await openApp(p, server.url);
+      await openApp(p, app.url);
       timings.launch = Date.now() - t0;
     });
     after(async () => {
@@ -118,12 +106,12 @@ for (const name of BROWSERS.filter((b) => only.includes(b)) as BrowserName[]) {
         // streams the download; the .h5ad (written at positions) is written twice, front to back.
         await p.waitFor(() => !!navigator.serviceWorker?.controller, null, 30_000);
         await exportVia(p, '?export-via=service-worker&export-h5ad=replay');
-        const csvRef = path.join(cli.dir, 'probability_matrix.csv');
+        const csvRef = path.join(app.cliDir, 'probability_matrix.csv');
         const csv = await p.download('probability_matrix.csv', () => p.click('#dl-probability'), { size: statSync(csvRef).size });
         assert.match(await exportIdle(p), /^Saved probability_matrix\.csv \([\d.]+ MB\) to your downloads\.$/);
         assert.equal(await via(p), 'service-worker');
         assert.equal(readFileSync(csv, 'utf8'), readFileSync(csvRef, 'utf8'));
-        const h5Ref = path.join(cli.dir, 'annotated.h5ad');
+        const h5Ref = path.join(app.cliDir, 'annotated.h5ad');
         const h5 = await p.download('query_1k_celltypist.h5ad', () => p.click('#dl-h5ad'), { timeout: 180_000 });
         assert.match(await exportIdle(p), /^Saved query_1k_celltypist\.h5ad/);
         assert.equal(await via(p), 'service-worker+replay');

@@ -10,26 +10,14 @@
 //   saying why and what to do.
 // (The cross-browser file, browsers.test.ts, streams in Firefox and WebKitGTK too.)
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { exportIdle, openApp, runAndWait, setField, waitRunnable } from './support/app-steps.ts';
-import { cliReference, compareH5ad, INPUT_1K, MODEL_TOY } from './support/cli-reference.ts';
+import { compareH5ad, INPUT_1K, MODEL_TOY } from './support/cli-reference.ts';
 import { type BPage, type BrowserSession, launchBrowser } from './support/drivers.ts';
-import { buildApp, DIST } from './support/harness.ts';
-import { serveStatic } from './support/serve.ts';
+import { useServedAppAndCli } from './support/served-app.ts';
 
-let server: Awaited<ReturnType<typeof serveStatic>>;
-let cli: ReturnType<typeof cliReference>;
-before(async () => {
-  if (!existsSync(`${DIST}/index.html`)) buildApp('');
-  server = await serveStatic(DIST, true);
-  cli = cliReference();
-});
-after(async () => {
-  await server?.close();
-  cli?.remove();
-});
+const app = useServedAppAndCli();
 
 const exportVia = (p: BPage, query: string) => p.eval((q) => history.replaceState(null, '', `${location.pathname}${q}`), query);
 const state = (p: BPage) => p.eval(() => [document.getElementById('export-status')!.dataset.state ?? '', document.getElementById('export-status')!.dataset.via ?? '']);
@@ -46,7 +34,7 @@ describe('Chromium private window: exports that fit the browser', () => {
   it('a small storage quota: the .h5ad is streamed instead of staged; forced staging says the storage is full, not the disk; no path at all is refused up front', async () => {
     const p = await b.newPage();
     try {
-      await openApp(p, server.url);
+      await openApp(p, app.url);
       await p.waitFor(() => !!navigator.serviceWorker?.controller, null, 30_000);
       await p.setFiles('#model-file', [MODEL_TOY]);
       await p.setFiles('#data-file', [INPUT_1K]);
@@ -63,7 +51,7 @@ describe('Chromium private window: exports that fit the browser', () => {
       const h5 = await p.download('query_1k_celltypist.h5ad', () => p.click('#dl-h5ad'), { timeout: 180_000 });
       assert.match(await exportIdle(p), /^Saved query_1k_celltypist\.h5ad/);
       assert.deepEqual(await state(p), ['done', 'service-worker+replay']);
-      compareH5ad(h5, path.join(cli.dir, 'annotated.h5ad'), 'export-paths');
+      compareH5ad(h5, path.join(app.cliDir, 'annotated.h5ad'), 'export-paths');
 
       // 2. Staging forced onto the small storage.
       await exportVia(p, '?export-staging=opfs&export-quota=3000000');

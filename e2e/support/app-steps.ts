@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { BPage } from './drivers.ts';
+import { plotColouredPixels } from './plot-pixels.ts';
 
 /** Opens the app and waits until the engine reports its build. */
 export async function openApp(p: BPage, url: string): Promise<void> {
@@ -56,19 +57,7 @@ export function legendCounts(p: BPage): Promise<Record<string, number>> {
 
 /** Plot pixels that are neither background nor empty (whatever draws the plot: WebGL or 2D). */
 export function coloredPixels(p: BPage): Promise<number> {
-  return p.eval(() => {
-    const src = document.querySelector('#plot canvas') as HTMLCanvasElement | null;
-    if (!src || !src.width || !src.height) return 0;
-    const c = document.createElement('canvas');
-    c.width = src.width;
-    c.height = src.height;
-    const ctx = c.getContext('2d')!;
-    ctx.drawImage(src, 0, 0);
-    const d = ctx.getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && !(d[i] > 240 && d[i + 1] > 240 && d[i + 2] > 240)) n++;
-    return n;
-  });
+  return p.eval(plotColouredPixels);
 }
 
 /** Waits until the plot shows points (a computed layout may come after the results). */

@@ -14,6 +14,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { repoPath, sharedPath } from '../../web/engine/testing/fixtures.ts';
 import { type FakeCdn, startFakeCdn } from '../../web/engine/testing/fake-cdn.ts';
 import { serveStatic } from './serve.ts';
+import { plotColouredPixels } from './plot-pixels.ts';
 
 /** Chromium flags: swiftshader so that headless Chromium draws WebGL (deck.gl). */
 export const ARGS = ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -131,19 +132,8 @@ export async function runAndWait(page: Page, timeout = 60000): Promise<void> {
 }
 
 /** Counts plot pixels that are neither background nor empty. */
-export async function coloredPixels(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const src = document.querySelector('#plot canvas') as HTMLCanvasElement;
-    const c = document.createElement('canvas');
-    c.width = src.width;
-    c.height = src.height;
-    const ctx = c.getContext('2d')!;
-    ctx.drawImage(src, 0, 0);
-    const d = ctx.getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && !(d[i] > 240 && d[i + 1] > 240 && d[i + 2] > 240)) n++;
-    return n;
-  });
+export function coloredPixels(page: Page): Promise<number> {
+  return page.evaluate(plotColouredPixels);
 }
 
 /** Clicks a download button and returns the downloaded file's text. */
