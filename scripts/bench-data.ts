@@ -16,6 +16,8 @@ const QUERIES = {
   'q20k.h5ad': { cells: 20_000, density: 0.15, seed: 1 },
   'q200k.h5ad': { cells: 200_000, density: 0.04, seed: 2 },
   'q1m_2pct.h5ad': { cells: 1_000_000, density: 0.02, seed: 24 },
+  // Issue 32's atlas case: 1M cells at 1 % nonzero (196M values), no embedding.
+  'q1m.h5ad': { cells: 1_000_000, density: 0.01, seed: 25 },
 } as const;
 
 export type BenchQuery = keyof typeof QUERIES;
