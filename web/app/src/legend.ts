@@ -134,6 +134,12 @@ export class Legend {
     next.focus();
   }
 
+  /** The card button beside a row's name; the cell keeps both on one line (CSS: td.with-card). */
+  private addCard(cell: HTMLTableCellElement, name: string): void {
+    cell.classList.add('with-card');
+    cell.append(this.cardButton(name));
+  }
+
   private cardButton(name: string): HTMLButtonElement {
     const b = document.createElement('button');
     b.type = 'button';
@@ -165,7 +171,7 @@ export class Legend {
     name.setAttribute('aria-pressed', String(hl.has(it.name)));
     const cell = tr.insertCell();
     cell.append(name);
-    if (this.onCard) cell.append(this.cardButton(it.name));
+    if (this.onCard) this.addCard(cell, it.name);
     tr.insertCell().textContent = it.count.toLocaleString('en-US');
     tr.insertCell().textContent = pct(it.count, this.total);
     tr.title = 'click to highlight; ctrl/shift-click to add';
@@ -187,7 +193,7 @@ export class Legend {
     b.title = `${open ? 'collapse' : 'expand'} ${name} (${types} type${types === 1 ? '' : 's'})`;
     const cell = tr.insertCell();
     cell.append(b);
-    if (this.onCard) cell.append(this.cardButton(name));
+    if (this.onCard) this.addCard(cell, name);
     tr.insertCell().textContent = count.toLocaleString('en-US');
     tr.insertCell().textContent = pct(count, this.total);
     return tr;
