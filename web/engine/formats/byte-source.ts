@@ -35,14 +35,17 @@ export function filePositionalReader(file: File): PositionalReader {
   // Made at the first read: off a worker (no FileReaderSync) that read fails inside the direct
   // reader's open, which then leaves the file to h5wasm instead of failing the caller.
   let source: ByteSource | null = null;
+  const read = (offset: number, length: number) => {
+    source ??= fileByteSource(file);
+    const bytes = source.read(offset, length);
+    if (bytes.length !== length) throw new CellTypistError('corrupt_h5ad', `'${file.name}' ends before its data: the file is truncated; download or export it again`);
+    return bytes;
+  };
   return {
     size: file.size,
-    readInto(offset, dest) {
-      source ??= fileByteSource(file);
-      const bytes = source.read(offset, dest.length);
-      if (bytes.length !== dest.length) throw new CellTypistError('corrupt_h5ad', `'${file.name}' ends before its data: the file is truncated; download or export it again`);
-      dest.set(bytes);
-    },
+    readInto: (offset, dest) => dest.set(read(offset, dest.length)),
+    // FileReaderSync makes a new buffer anyway: handing it out saves a copy (~0.3 s of 480 MB).
+    read,
   };
 }
 

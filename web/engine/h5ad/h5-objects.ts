@@ -27,6 +27,8 @@ export interface H5Dataset extends H5Node {
    * direct/file.ts; h5wasm's datasets lack it).
    */
   readElementsInto?(lo: number, hi: number, dest: Uint8Array): void;
+  /** Elements [lo, hi) as raw bytes in a buffer of their own (the direct reader: no copy where it can). */
+  readElements?(lo: number, hi: number): Uint8Array;
 }
 
 /**

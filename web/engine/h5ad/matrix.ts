@@ -161,16 +161,18 @@ export class MatrixReads {
     return { ...rows, data: new Float32Array(buf, pData, n), indices: indices && new Int32Array(buf, pIdx, n) };
   }
 
-  /** viewCsr for the direct reader: one read per array, into fresh arrays. */
+  /** viewCsr for the direct reader: one read per array, each in a buffer of its own (no copy where the reader can). */
   private directCsr(m: MatrixInfo, data: H5Dataset, indices: H5Dataset | null, start: number, end: number): CsrRows | null {
-    let values = new Float32Array(0);
-    let columns: Int32Array | null = null;
-    const indptr = this.readDirect(m, data, indices, start, end, (n) => {
-      values = new Float32Array(n);
-      columns = indices ? new Int32Array(n) : null;
-      return { data: new Uint8Array(values.buffer), indices: columns && new Uint8Array(columns.buffer) };
-    });
-    return indptr && { n_rows: end - start, n_cols: m.n_cols, indptr, data: values, indices: columns };
+    if (!data.readElements || !float32(data.metadata) || (indices && (!indices.readElements || !int32(indices.metadata)))) return null;
+    const { indptr, lo, hi } = this.rowPointers(m, start, end);
+    const read = (ds: H5Dataset) => {
+      const b = ds.readElements!(lo, hi);
+      return b.byteOffset % 4 === 0 ? b : new Uint8Array(b);
+    };
+    const d = read(data);
+    const values = new Float32Array(d.buffer, d.byteOffset, hi - lo);
+    const c = indices && read(indices);
+    return { n_rows: end - start, n_cols: m.n_cols, indptr, data: values, indices: c && new Int32Array(c.buffer, c.byteOffset, hi - lo) };
   }
 
   private scratchBuffer(i: number, bytes: number): number {

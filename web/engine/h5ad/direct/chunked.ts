@@ -74,6 +74,22 @@ export class ChunkedStorage {
     }
   }
 
+  /**
+   * Elements [lo, hi) in a buffer of their own: one file read handed over as it is when they lie
+   * in one run of unfiltered 1-D chunks (no copy), else decoded into a new buffer.
+   */
+  readOwned(lo: number, hi: number): Uint8Array {
+    const size = this.elementSize;
+    if (this.file.read && this.shape.length === 1 && !this.filters.length && hi > lo && this.runEnd(lo, hi) === hi) {
+      const per = this.chunk[0];
+      const k = Math.floor(lo / per);
+      return this.file.read(this.chunks().get(k)!.address + (lo - k * per) * size, (hi - lo) * size);
+    }
+    const out = new Uint8Array((hi - lo) * size);
+    if (hi > lo) this.readElements(lo, hi, out);
+    return out;
+  }
+
   /** Columns [c0, c1) of row `r` (a 1-D dataset: r = 0) into dest at byte `into`. */
   private copyRow(r: number, c0: number, c1: number, dest: Uint8Array, into: number): void {
     const size = this.elementSize;
@@ -98,21 +114,29 @@ export class ChunkedStorage {
     const index = this.chunks();
     for (let at = lo; at < hi; ) {
       const k = Math.floor(at / per);
-      const c = index.get(k);
-      if (!c) throw missing();
-      let runEnd = Math.min(hi, (k + 1) * per);
-      let next = k + 1;
-      let expected = c.address + per * size;
-      while (runEnd < hi) {
-        const n = index.get(next);
-        if (!n || n.address !== expected) break;
-        runEnd = Math.min(hi, (next + 1) * per);
-        expected += per * size;
-        next++;
-      }
-      this.file.readInto(c.address + (at - k * per) * size, dest.subarray((at - lo) * size, (runEnd - lo) * size));
+      const runEnd = this.runEnd(at, hi);
+      this.file.readInto(index.get(k)!.address + (at - k * per) * size, dest.subarray((at - lo) * size, (runEnd - lo) * size));
       at = runEnd;
     }
+  }
+
+  /** Where the run of back-to-back unfiltered 1-D chunks holding element `at` ends (at most `hi`). */
+  private runEnd(at: number, hi: number): number {
+    const per = this.chunk[0];
+    const size = this.elementSize;
+    const index = this.chunks();
+    const k = Math.floor(at / per);
+    const c = index.get(k);
+    if (!c) throw missing();
+    let end = Math.min(hi, (k + 1) * per);
+    let expected = c.address + per * size;
+    for (let next = k + 1; end < hi; next++) {
+      const n = index.get(next);
+      if (!n || n.address !== expected) break;
+      end = Math.min(hi, (next + 1) * per);
+      expected += per * size;
+    }
+    return end;
   }
 
   /** Chunk `k` (row-major over the chunk grid) as stored elements: read, filters undone in reverse order. */

@@ -229,27 +229,31 @@ function metadataOf(t: Datatype): NonNullable<H5Dataset['metadata']> {
 
 type Typed = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array | Float32Array | Float64Array;
 
-/** A typed array over `bytes` (copied: the bytes may be a view into a cache) for a numeric type. */
-function typedArray(t: Datatype, bytes: Uint8Array): Typed {
-  const copy = bytes.slice();
+/**
+ * A typed array over `bytes` for a numeric type: over them as they are when `owned` (read for
+ * this array alone) and aligned, else over a copy (the bytes may be a view into a cache).
+ */
+function typedArray(t: Datatype, bytes: Uint8Array, owned: boolean): Typed {
+  const b = owned && bytes.byteOffset % t.size === 0 ? bytes : new Uint8Array(bytes);
   const int = t.kind === 'enum' ? t.base : t;
-  const n = copy.length / t.size;
-  if (int.kind === 'float') return int.size === 4 ? new Float32Array(copy.buffer, 0, n) : new Float64Array(copy.buffer, 0, n);
+  const n = b.length / t.size;
+  const [buf, at] = [b.buffer, b.byteOffset];
+  if (int.kind === 'float') return int.size === 4 ? new Float32Array(buf, at, n) : new Float64Array(buf, at, n);
   if (int.kind !== 'int') throw new Unsupported('not a number type');
   switch (int.size) {
     case 1:
-      return int.signed ? new Int8Array(copy.buffer, 0, n) : new Uint8Array(copy.buffer, 0, n);
+      return int.signed ? new Int8Array(buf, at, n) : new Uint8Array(buf, at, n);
     case 2:
-      return int.signed ? new Int16Array(copy.buffer, 0, n) : new Uint16Array(copy.buffer, 0, n);
+      return int.signed ? new Int16Array(buf, at, n) : new Uint16Array(buf, at, n);
     case 4:
-      return int.signed ? new Int32Array(copy.buffer, 0, n) : new Uint32Array(copy.buffer, 0, n);
+      return int.signed ? new Int32Array(buf, at, n) : new Uint32Array(buf, at, n);
     default:
-      return int.signed ? new BigInt64Array(copy.buffer, 0, n) : new BigUint64Array(copy.buffer, 0, n);
+      return int.signed ? new BigInt64Array(buf, at, n) : new BigUint64Array(buf, at, n);
   }
 }
 
-/** Decodes elements of `t` (strings or numbers) as h5wasm's `value` does. */
-function decodeValue(ctx: Context, t: Datatype, shape: number[] | null, bytes: Uint8Array): unknown {
+/** Decodes elements of `t` (strings or numbers) as h5wasm's `value` does; `owned` as typedArray's. */
+function decodeValue(ctx: Context, t: Datatype, shape: number[] | null, bytes: Uint8Array, owned = false): unknown {
   if (shape === null) return null;
   const scalar = shape.length === 0;
   if (t.kind === 'string') {
@@ -274,7 +278,7 @@ function decodeValue(ctx: Context, t: Datatype, shape: number[] | null, bytes: U
     }
     return scalar ? out[0] : out;
   }
-  const typed = typedArray(t, bytes);
+  const typed = typedArray(t, bytes, owned);
   return scalar ? (typeof typed[0] === 'bigint' ? typed[0] : Number(typed[0])) : typed;
 }
 
@@ -403,7 +407,7 @@ export class DirectDataset implements H5Dataset {
 
   get value(): unknown {
     if (this.shape === null) return null;
-    return guarded(() => decodeValue(this.ctx, this.datatype, this.shape!, this.readBytes(0, this.length)));
+    return guarded(() => decodeValue(this.ctx, this.datatype, this.shape!, this.readBytes(0, this.length), true));
   }
 
   /**
@@ -430,7 +434,7 @@ export class DirectDataset implements H5Dataset {
     const width = shape.length > 1 ? shape[1] * inner : 1;
     const rowBytes = (c1 - c0) * inner;
     if (c0 === 0 && rowBytes === width) {
-      return decodeValue(this.ctx, this.datatype, [(r1 - r0) * width], this.readBytes(r0 * width, r1 * width));
+      return decodeValue(this.ctx, this.datatype, [(r1 - r0) * width], this.readBytes(r0 * width, r1 * width), true);
     }
     // Some columns of each row: one read per row (memory stays at the slice's size).
     const size = this.datatype.size;
@@ -439,7 +443,7 @@ export class DirectDataset implements H5Dataset {
       const at = r * width + c0 * inner;
       this.readInto(at, at + rowBytes, out.subarray((r - r0) * rowBytes * size, (r - r0 + 1) * rowBytes * size));
     }
-    return decodeValue(this.ctx, this.datatype, [(r1 - r0) * rowBytes], out);
+    return decodeValue(this.ctx, this.datatype, [(r1 - r0) * rowBytes], out, true);
   }
 
   /**
@@ -473,8 +477,18 @@ export class DirectDataset implements H5Dataset {
     } else this.chunked!.readElements(lo, hi, dest);
   }
 
+  /** Elements [lo, hi) as raw bytes in a buffer of their own (straight from the file's read when it can). */
+  readElements(lo: number, hi: number): Uint8Array {
+    return guarded(() => this.readBytes(lo, hi));
+  }
+
   private readBytes(lo: number, hi: number): Uint8Array {
-    const out = new Uint8Array(Math.max(0, hi - lo) * this.datatype.size);
+    const size = this.datatype.size;
+    if (hi > this.length || lo < 0 || hi < lo) throw new RangeError('range beyond the dataset');
+    const layout = this.layout;
+    if (layout.kind === 'chunked') return this.chunked!.readOwned(lo, hi);
+    if (layout.kind === 'contiguous' && this.ctx.file.read && hi > lo && !isUndefined(layout.address)) return this.ctx.file.read(layout.address + lo * size, (hi - lo) * size);
+    const out = new Uint8Array((hi - lo) * size);
     if (out.length) this.readInto(lo, hi, out);
     return out;
   }

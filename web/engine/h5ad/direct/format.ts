@@ -20,6 +20,11 @@ export interface PositionalReader {
   /** Fills `dest` from the file at `offset`; throws if the file ends first. */
   readInto(offset: number, dest: Uint8Array): void;
   /**
+   * Bytes [offset, offset + length) in a buffer of their own (the browser's FileReaderSync
+   * result as it comes: no copy into a destination); throws if the file ends first.
+   */
+  read?(offset: number, length: number): Uint8Array;
+  /**
    * zlib decompression (Node: zlib.inflateSync), for gzip-compressed datasets; without it such
    * files are left to h5wasm.
    */
