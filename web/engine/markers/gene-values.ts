@@ -78,13 +78,13 @@ function readCsrColumn(reader: H5adReader, source: MatrixSource, column: number,
   for (let start = 0; start < m.n_rows; ) {
     if (o.signal?.aborted) throw new CellTypistError('cancelled', 'cancelled');
     const end = reader.chunkEnd(source, start, o.chunk_rows ?? 8192, 1 << 22);
-    const c = reader.readRowsView(source, start, end);
-    const { indptr, indices, data } = c;
-    for (let r = 0; r < c.n_rows; r++) {
-      for (let k = indptr[r], e = indptr[r + 1]; k < e; k++) {
-        // Duplicate entries of a column (a non-canonical matrix) add up, as scipy reads them.
-        if (indices[k] === column) values[start + r] += data[k];
-      }
+    const { indptr, indices, data } = reader.readRowsView(source, start, end);
+    // indexOf finds the column's entries ~2x faster than a loop (native); a hit's row is found by
+    // walking the row pointers forward. Duplicate entries of a column (a non-canonical matrix)
+    // add up, as scipy reads them.
+    for (let k = indices.indexOf(column), r = 0; k >= 0; k = indices.indexOf(column, k + 1)) {
+      while (indptr[r + 1] <= k) r++;
+      values[start + r] += data[k];
     }
     for (let r = start; r < end; r++) if (values[r] !== 0) nnz++;
     start = end;
