@@ -6,7 +6,7 @@
  */
 import { geneDrawOrder, geneRgba, geneScale, type GeneScale, scaleTicks, ZERO_COLOR } from '../../engine/figure/gene-scale.ts';
 import { samples, viridis } from '../../engine/figure/colormap.ts';
-import { callMarkers } from './markers-client.ts';
+import { callGenes } from './gene-client.ts';
 import type { MarkersResponse } from './markers-protocol.ts';
 import { el } from './panel-dom.ts';
 
@@ -93,7 +93,7 @@ export class GeneColour {
     if (!cur || this.namesFor === cur.file) return;
     this.namesFor = cur.file;
     try {
-      const r = (await callMarkers({ type: 'gene-names', file: cur.file })) as Extract<MarkersResponse, { type: 'gene-names' }>;
+      const r = (await callGenes({ type: 'gene-names', file: cur.file })) as Extract<MarkersResponse, { type: 'gene-names' }>;
       if (this.namesFor !== cur.file) return;
       this.names = r.names;
       this.lower = r.names.map((n) => n.toLowerCase());
@@ -127,7 +127,7 @@ export class GeneColour {
     this.input.value = name;
     this.status.textContent = `reading ${name} …`;
     try {
-      const r = (await callMarkers({ type: 'gene-values', file: cur.file, gene: name })) as Extract<MarkersResponse, { type: 'gene-values' }>;
+      const r = (await callGenes({ type: 'gene-values', file: cur.file, gene: name })) as Extract<MarkersResponse, { type: 'gene-values' }>;
       if (token !== this.token) return;
       if (r.values.length !== cur.n_cells) throw new Error(`the file has ${r.values.length} cells, the results ${cur.n_cells}`);
       const scale = geneScale(r.values);

@@ -15,6 +15,7 @@ import type { CoreModel } from '../../engine/wasm/core.ts';
 import { loadCore } from '../../engine/wasm/load.ts';
 import type { MarkersRequest, MarkersResponse } from './markers-protocol.ts';
 import { openFile } from '../../engine/worker/open-file.ts';
+import { completionList } from './gene-names.ts';
 
 const post = (m: MarkersResponse) => (self as unknown as Worker).postMessage(m);
 
@@ -26,21 +27,6 @@ function bytesKey(b: Uint8Array): string {
   const step = Math.max(1, Math.floor(b.length / 4096));
   for (let i = 0; i < b.length; i += step) h = Math.imul(h ^ b[i], 16777619);
   return `${b.length}:${h >>> 0}`;
-}
-
-/** Names and symbols once each, for a search box's completion (symbols first). */
-function completionList(g: GeneNames): string[] {
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (const list of [g.symbols ?? [], g.names]) {
-    for (const s of list) {
-      if (s && !seen.has(s)) {
-        seen.add(s);
-        out.push(s);
-      }
-    }
-  }
-  return out;
 }
 
 let open: { key: string; reader: H5adReader; names?: GeneNames } | null = null;

@@ -9,6 +9,7 @@ import { showFigure } from './figure-panel.ts';
 import { showMarkers } from './markers-panel.ts';
 import { showWhy } from './why-panel.ts';
 import { stopMarkers } from './markers-client.ts';
+import { stopGenes } from './gene-client.ts';
 export { whyHover } from './why-panel.ts';
 import './panels.css';
 
@@ -37,6 +38,7 @@ const SECTIONS = ['why-panel', 'figure-panel', 'markers-panel', 'models-panel'];
 export function hidePanels(): void {
   current = null;
   stopMarkers(); // its memory belongs to the previous run
+  stopGenes();
 
   for (const id of SECTIONS) {
     const s = document.getElementById(id);
