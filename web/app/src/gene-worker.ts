@@ -27,11 +27,13 @@ function answer(msg: GeneRequest): { m: GeneResponse; transfer: Transferable[] }
   const reader = readerFor(msg.file);
   if (!reader) return { m: { type: 'error', id: msg.id, message: 'the direct reader cannot read this file', needs_h5wasm: true }, transfer: [] };
   const names = (open!.names ??= geneNamesOf(reader));
-  if (msg.type === 'gene-names') return { m: { type: 'gene-names', id: msg.id, names: completionList(names) }, transfer: [] };
+  const m = reader.matrix('X');
+  const csr_rows = m.encoding === 'csr' ? m.n_rows : null;
+  if (msg.type === 'gene-names') return { m: { type: 'gene-names', id: msg.id, names: completionList(names), csr_rows }, transfer: [] };
   const t0 = performance.now();
-  const g = readGeneValues(reader, msg.gene, { names });
+  const g = readGeneValues(reader, msg.gene, { names, rows: msg.rows });
   const seconds = (performance.now() - t0) / 1000;
-  return { m: { type: 'gene-values', id: msg.id, gene: g.gene, values: g.values, n_nonzero: g.n_nonzero, seconds }, transfer: [g.values.buffer] };
+  return { m: { type: 'gene-values', id: msg.id, gene: g.gene, values: g.values, first: g.first, n_nonzero: g.n_nonzero, seconds, csr_rows }, transfer: [g.values.buffer] };
 }
 
 self.onmessage = (ev: MessageEvent<GeneRequest>) => {

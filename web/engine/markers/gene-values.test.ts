@@ -61,6 +61,14 @@ describe('gene values', () => {
         assert.deepEqual(got.values, want, gene);
         assert.equal(got.n_nonzero, want.filter((v) => v !== 0).length);
         assert.ok(got.n_nonzero > 0, `${gene} is expressed somewhere`);
+        // Read in parts (as workers share a gene), the same cells; chunk ends fall mid-part.
+        const cuts = [0, 1, 333, 334, 700, want.length];
+        const parts = cuts.slice(1).map((end, i) => readGeneValues(reader, gene, { chunk_rows: 97, rows: [cuts[i], end] }));
+        assert.deepEqual(parts.map((p) => p.first), cuts.slice(0, -1));
+        const joined = new Float32Array(want.length);
+        for (const p of parts) joined.set(p.values, p.first);
+        assert.deepEqual(joined, want, `${gene} in parts`);
+        assert.equal(parts.reduce((a, p) => a + p.n_nonzero, 0), got.n_nonzero);
       }
     } finally {
       reader.close();

@@ -57,8 +57,9 @@ export interface GeneValues {
   gene: string;
   column: number;
   source: MatrixSource;
-  /** One value per cell (0 where the file stores none). */
+  /** One value per cell (0 where the file stores none), from cell `first` on. */
   values: Float32Array;
+  first: number;
   n_nonzero: number;
 }
 
@@ -67,44 +68,51 @@ export interface GeneValuesOptions {
   /** Names looked up before (saves reading var again). */
   names?: GeneNames;
   chunk_rows?: number;
+  /**
+   * Only cells [first, end) of a CSR matrix (values then holds end - first cells), so that
+   * workers can share one gene's read; other encodings read every cell.
+   */
+  rows?: [number, number];
   signal?: AbortSignal;
   onProgress?: (fraction: number) => void;
 }
 
-/** CSR: the chunk's nonzeros scanned for one column (the values never leave the chunk). */
-function readCsrColumn(reader: H5adReader, source: MatrixSource, column: number, values: Float32Array, o: GeneValuesOptions): number {
-  const m = reader.matrix(source);
+/** CSR rows [first, last): each chunk's nonzeros scanned for one column (the values never leave the chunk); values[0] is row `first`. */
+function readCsrColumn(reader: H5adReader, source: MatrixSource, column: number, [first, last]: [number, number], values: Float32Array, o: GeneValuesOptions): number {
   let nnz = 0;
-  for (let start = 0; start < m.n_rows; ) {
+  for (let start = first; start < last; ) {
     if (o.signal?.aborted) throw new CellTypistError('cancelled', 'cancelled');
-    const end = reader.chunkEnd(source, start, o.chunk_rows ?? 8192, 1 << 22);
+    const end = Math.min(last, reader.chunkEnd(source, start, o.chunk_rows ?? 8192, 1 << 22));
     const { indptr, indices, data } = reader.readRowsView(source, start, end);
     // indexOf finds the column's entries ~2x faster than a loop (native); a hit's row is found by
     // walking the row pointers forward. Duplicate entries of a column (a non-canonical matrix)
     // add up, as scipy reads them.
     for (let k = indices.indexOf(column), r = 0; k >= 0; k = indices.indexOf(column, k + 1)) {
       while (indptr[r + 1] <= k) r++;
-      values[start + r] += data[k];
+      values[start - first + r] += data[k];
     }
-    for (let r = start; r < end; r++) if (values[r] !== 0) nnz++;
+    for (let r = start - first; r < end - first; r++) if (values[r] !== 0) nnz++;
     start = end;
-    o.onProgress?.(start / m.n_rows);
+    o.onProgress?.((start - first) / (last - first));
   }
   return nnz;
 }
 
-/** Reads the values of gene `query` (name or symbol) for every cell. */
+/** Reads the values of gene `query` (name or symbol) for every cell (or `o.rows` of a CSR matrix). */
 export function readGeneValues(reader: H5adReader, query: string, o: GeneValuesOptions = {}): GeneValues {
   const source = o.source ?? 'X';
   const names = o.names ?? geneNamesOf(reader, source);
   const { column, name } = findGene(names, query);
   const m = reader.matrix(source);
-  const values = new Float32Array(m.n_rows);
-  let nnz = 0;
-  if (m.encoding === 'csr') nnz = readCsrColumn(reader, source, column, values, o);
-  else {
-    streamGeneColumns(reader, [column], (cell, _slot, v) => (values[cell] += v), { source, chunk_rows: o.chunk_rows, signal: o.signal, onProgress: o.onProgress });
-    for (let i = 0; i < values.length; i++) if (values[i] !== 0) nnz++;
+  if (m.encoding === 'csr') {
+    const rows: [number, number] = o.rows ? [Math.max(0, o.rows[0]), Math.min(m.n_rows, o.rows[1])] : [0, m.n_rows];
+    const values = new Float32Array(Math.max(0, rows[1] - rows[0]));
+    const nnz = readCsrColumn(reader, source, column, rows, values, o);
+    return { gene: name, column, source, values, n_nonzero: nnz, first: rows[0] };
   }
-  return { gene: name, column, source, values, n_nonzero: nnz };
+  const values = new Float32Array(m.n_rows);
+  streamGeneColumns(reader, [column], (cell, _slot, v) => (values[cell] += v), { source, chunk_rows: o.chunk_rows, signal: o.signal, onProgress: o.onProgress });
+  let nnz = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] !== 0) nnz++;
+  return { gene: name, column, source, values, n_nonzero: nnz, first: 0 };
 }
