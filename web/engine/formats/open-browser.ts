@@ -7,6 +7,7 @@
  */
 import type { H5File, H5Raw } from '../h5ad/read.ts';
 import { fileByteSource, filePositionalReader } from './byte-source.ts';
+import { blobRangeReader, withPrefetch } from './prefetch-reader.ts';
 import { openDirectH5ad } from '../h5ad/direct/open.ts';
 import { readerOfHdf5 } from './hdf5.ts';
 import { readMtx } from './mtx.ts';
@@ -32,7 +33,7 @@ export async function openInputFiles(files: File[], options: BrowserInputOptions
   if (plan.kind === 'hdf5') {
     // An .h5ad that anndata wrote is read without h5wasm (h5ad/direct/): faster and lighter.
     if (/\.h5ad$/i.test(plan.file.name)) {
-      const direct = openDirectH5ad(filePositionalReader(plan.file), () => undefined);
+      const direct = openDirectH5ad(withPrefetch(filePositionalReader(plan.file), blobRangeReader(plan.file)), () => undefined);
       if (direct) return direct;
     }
     const h5 = await options.openHdf5(plan.file);

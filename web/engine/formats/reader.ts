@@ -29,6 +29,8 @@ export type MatrixReader = Pick<
   readRowsView?: H5adReader['readRowsView'];
   /** Rows read straight into caller memory (the direct h5ad reader); null when it does not apply. */
   readRowsInto?: H5adReader['readRowsInto'];
+  /** Starts reading the rows of a later readRowsInto ahead (a browser's direct h5ad reader). */
+  prefetchRows?: H5adReader['prefetchRows'];
   /** Values and row pointers of rows, without column indices (views as readRowsView). */
   readRowValues?: H5adReader['readRowValues'];
 };

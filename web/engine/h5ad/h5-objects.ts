@@ -29,6 +29,8 @@ export interface H5Dataset extends H5Node {
   readElementsInto?(lo: number, hi: number, dest: Uint8Array): void;
   /** Elements [lo, hi) as raw bytes in a buffer of their own (the direct reader: no copy where it can). */
   readElements?(lo: number, hi: number): Uint8Array;
+  /** Starts reading elements [lo, hi) ahead, when the file can (the direct reader in a browser). */
+  prefetchElements?(lo: number, hi: number): Promise<void> | undefined;
 }
 
 /**

@@ -99,6 +99,21 @@ export class MatrixReads {
   }
 
   /**
+   * Starts reading rows [start, end) of a CSR matrix ahead (values and indices), for a
+   * readRowsInto of the same rows that follows; undefined when the file cannot read ahead.
+   * The row pointers read here are the ones that read reuses.
+   */
+  prefetchRows(m: MatrixInfo, start: number, end: number): Promise<void> | undefined {
+    if (m.encoding !== 'csr') return undefined;
+    const data = this.paths.dataset(`${m.path}/data`);
+    const indices = this.paths.dataset(`${m.path}/indices`);
+    if (!data.prefetchElements || !indices.prefetchElements) return undefined;
+    const { lo, hi } = this.rowPointers(m, start, Math.min(end, m.n_rows));
+    const reads = [data.prefetchElements(lo, hi), indices.prefetchElements(lo, hi)].filter((p) => p);
+    return reads.length ? Promise.all(reads).then(() => undefined) : undefined;
+  }
+
+  /**
    * Elements [lo, hi) of one array of a sparse matrix ('data', 'indices' or 'indptr'), as stored
    * (float64 stays float64): for reads by column of a CSC matrix.
    */

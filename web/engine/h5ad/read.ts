@@ -131,6 +131,11 @@ export class H5adReader {
     return this.reads.readRowsInto(this.matrix(source), start, end, into);
   }
 
+  /** Starts reading rows [start, end) ahead for a readRowsInto of them (undefined: the file cannot). */
+  prefetchRows(source: MatrixSource, start: number, end: number): Promise<void> | undefined {
+    return this.reads.prefetchRows(this.matrix(source), start, end);
+  }
+
   /** Elements [lo, hi) of 'data', 'indices' or 'indptr' of a sparse X or raw/X, as stored (reads by column of CSC). */
   readSparsePart(source: MatrixSource, part: 'data' | 'indices' | 'indptr', lo: number, hi: number): ArrayLike<number> {
     return this.reads.readSparsePart(this.matrix(source), part, lo, hi);

@@ -116,6 +116,15 @@ export function badCountsError(start: number, end: number, message: string): Cel
   return new CellTypistError('bad_counts', `cannot normalize the counts of cells ${start + 1}-${end}: ${message}`);
 }
 
+/**
+ * The end of the chunk starting at `start` and its rows' reading ahead (when the reader can):
+ * started before the previous chunk is worked on, awaited before this one is loaded.
+ */
+function planChunk(reader: MatrixReader, source: MatrixSource, start: number, chunkRows: number, nnzBudget: number): { end: number; ready?: Promise<void> } {
+  const end = reader.chunkEnd(source, start, chunkRows, nnzBudget);
+  return { end, ready: reader.prefetchRows?.(source, start, end) };
+}
+
 export async function forEachHeapChunk(
   core: CoreModule,
   reader: MatrixReader,
@@ -125,14 +134,18 @@ export async function forEachHeapChunk(
 ): Promise<void> {
   const n = reader.matrix(source).n_rows;
   const chunkRows = Math.max(1, options.chunk_rows ?? 4096);
+  const nnzBudget = options.nnz_budget ?? 2_000_000;
   const buffers = new ChunkBuffers(core);
   try {
+    let ahead = n > 0 ? planChunk(reader, source, 0, chunkRows, nnzBudget) : null;
     for (let start = 0, end = 0; start < n; start = end) {
       if (options.signal?.aborted) throw new CellTypistError('cancelled', options.cancelled_message ?? 'cancelled');
-      end = reader.chunkEnd(source, start, chunkRows, options.nnz_budget ?? 2_000_000);
+      end = ahead!.end;
+      await ahead!.ready;
       const c = buffers.load(reader, source, start, end);
       const bad = core.first_non_finite(c.data, c.nnz);
       if (bad < c.nnz) throw nonFiniteError(start + buffers.rowOf(c, bad));
+      ahead = end < n ? planChunk(reader, source, end, chunkRows, nnzBudget) : null;
       if (options.normalize) {
         try {
           core.normalize_log1p(c.data, c.indptr, c.rows);
@@ -170,6 +183,7 @@ export async function pipelineHeapChunks(
 ): Promise<void> {
   const n = reader.matrix(source).n_rows;
   const chunkRows = Math.max(1, options.chunk_rows ?? 4096);
+  const nnzBudget = options.nnz_budget ?? 2_000_000;
   const sets = [new ChunkBuffers(core), new ChunkBuffers(core)];
   /** The chunk whose background work was begun and not yet settled. */
   let running: { c: HeapChunk; slot: number } | null = null;
@@ -180,10 +194,13 @@ export async function pipelineHeapChunks(
     return r;
   };
   try {
+    let ahead = n > 0 ? planChunk(reader, source, 0, chunkRows, nnzBudget) : null;
     for (let start = 0, end = 0, k = 0; start < n; start = end, k++) {
       if (options.signal?.aborted) throw new CellTypistError('cancelled', options.cancelled_message ?? 'cancelled');
-      end = reader.chunkEnd(source, start, chunkRows, options.nnz_budget ?? 2_000_000);
+      end = ahead!.end;
+      await ahead!.ready;
       const c = sets[k % 2].load(reader, source, start, end);
+      ahead = end < n ? planChunk(reader, source, end, chunkRows, nnzBudget) : null;
       const prev = running ? await settle() : null;
       steps.begin(c, k % 2);
       running = { c, slot: k % 2 };

@@ -11,6 +11,7 @@ import { randomAccessFs } from '../h5ad/random-access-fs.ts';
 import { readAheadBlob } from './read-ahead.ts';
 import { openDirectH5ad } from '../h5ad/direct/open.ts';
 import { filePositionalReader } from '../formats/byte-source.ts';
+import { blobRangeReader, withPrefetch } from '../formats/prefetch-reader.ts';
 
 let mounted = false;
 
@@ -38,7 +39,7 @@ export async function h5Raw(): Promise<H5Raw> {
 
 /** Opens `file` as an .h5ad (directly when it can, else through h5wasm); the caller closes the reader. */
 export async function openFile(file: File): Promise<H5adReader> {
-  const direct = openDirectH5ad(filePositionalReader(file), () => undefined);
+  const direct = openDirectH5ad(withPrefetch(filePositionalReader(file), blobRangeReader(file)), () => undefined);
   if (direct) return direct;
   const f = await mountHdf5(file);
   try {

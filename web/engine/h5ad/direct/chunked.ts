@@ -90,6 +90,31 @@ export class ChunkedStorage {
     return out;
   }
 
+  /**
+   * The file extents [offset, length] that readElements(lo, hi) of a 1-D dataset reads, in order
+   * (adjacent ones merged, as readRuns reads them); none for 2-D datasets. For reading ahead.
+   */
+  fileExtents(lo: number, hi: number): Array<[number, number]> {
+    if (this.shape.length !== 1 || hi <= lo) return [];
+    const per = this.chunk[0];
+    const size = this.elementSize;
+    const out: Array<[number, number]> = [];
+    for (let k = Math.floor(lo / per); k * per < hi; k++) {
+      const c = this.chunks().get(k);
+      if (!c) return [];
+      if (this.filters.length) {
+        if (this.last?.k !== k) out.push([c.address, c.size]); // a stored chunk is read whole
+        continue;
+      }
+      const from = c.address + (Math.max(lo, k * per) - k * per) * size;
+      const to = c.address + (Math.min(hi, (k + 1) * per) - k * per) * size;
+      const prev = out[out.length - 1];
+      if (prev && prev[0] + prev[1] === from) prev[1] += to - from;
+      else out.push([from, to - from]);
+    }
+    return out;
+  }
+
   /** Columns [c0, c1) of row `r` (a 1-D dataset: r = 0) into dest at byte `into`. */
   private copyRow(r: number, c0: number, c1: number, dest: Uint8Array, into: number): void {
     const size = this.elementSize;

@@ -424,6 +424,17 @@ export class DirectDataset implements H5Dataset {
     guarded(() => this.readInto(lo, hi, dest));
   }
 
+  /** Starts reading ahead the file extents of elements [lo, hi) (see PositionalReader.prefetch). */
+  prefetchElements(lo: number, hi: number): Promise<void> | undefined {
+    const file = this.ctx.file;
+    if (!file.prefetch || hi <= lo || hi > this.length || lo < 0) return undefined;
+    const size = this.datatype.size;
+    const layout = this.layout;
+    if (layout.kind === 'contiguous' && !isUndefined(layout.address)) return file.prefetch([[layout.address + lo * size, (hi - lo) * size]]);
+    const extents = this.chunked?.fileExtents(lo, hi);
+    return extents?.length ? file.prefetch(extents) : undefined;
+  }
+
   private readInto(lo: number, hi: number, dest: Uint8Array): void {
     const size = this.datatype.size;
     if (dest.length !== (hi - lo) * size) throw new RangeError('destination size does not match the range');

@@ -29,6 +29,12 @@ export interface PositionalReader {
    * files are left to h5wasm.
    */
   inflate?(bytes: Uint8Array): Uint8Array;
+  /**
+   * Starts reading the file extents [offset, length] that the next reads will ask for (a browser
+   * reads them in parallel while the current chunk is worked on); resolves when they are in
+   * memory. Readers without it read on demand only.
+   */
+  prefetch?(extents: ReadonlyArray<readonly [number, number]>): Promise<void>;
 }
 
 const UNDEFINED = Number.MAX_SAFE_INTEGER;
