@@ -1,8 +1,8 @@
 /**
  * Client of the gene workers (gene-worker.ts): they start on the first request and stay up until
  * the run changes (they hold no wasm heap), so a gene typed after the first waits for no worker
- * start or file open. A CSR file's gene is read by several workers at once, each a range of
- * cells: the time goes mostly to FileReaderSync calls, which overlap across workers (Chromium,
+ * start or file open. A gene is read by several workers at once, each a share of the cells (of a
+ * CSR X): the time goes mostly to FileReaderSync calls, which overlap across workers (Chromium,
  * 490 MB: 1 worker 0.9-1.6 s, 2 workers 0.86-1.0 s, 3 workers 0.58-0.86 s on 2 cores). Files only
  * h5wasm reads go to the Markers worker.
  */
@@ -20,8 +20,6 @@ let nextId = 1;
 const pending = new Map<number, { resolve: (r: GeneResponse) => void; reject: (e: Error) => void }>();
 /** Files the gene workers could not read (the Markers worker reads them). */
 const viaMarkers = new WeakSet<File>();
-/** Cells of each file's CSR X (its genes are read in shares), learnt from the first answer. */
-const csrRows = new WeakMap<File, number>();
 
 function start(): Worker {
   const w = new Worker(new URL('./gene-worker.ts', import.meta.url), { type: 'classic' });
@@ -46,32 +44,30 @@ function ask(i: number, req: WithoutId<GeneRequest>): Promise<GeneResponse> {
 /** Workers to share a gene: at least 2 (the reads wait on the browser, not on a core). */
 const shares = () => Math.min(MAX_WORKERS, Math.max(2, navigator.hardwareConcurrency || 2));
 
-/** One gene read by every worker, each a range of the `n` cells, joined. */
-async function shared(req: Extract<WithoutId<GeneRequest>, { type: 'gene-values' }>, n: number): Promise<GeneResponse> {
+/** One gene read by every worker, each a share of the cells, joined. */
+async function shared(req: Extract<WithoutId<GeneRequest>, { type: 'gene-values' }>): Promise<GeneResponse> {
   const k = shares();
-  const parts = await Promise.all(Array.from({ length: k }, (_, i) => ask(i, { ...req, rows: [Math.floor((i * n) / k), Math.floor(((i + 1) * n) / k)] })));
+  const parts = await Promise.all(Array.from({ length: k }, (_, i) => ask(i, { ...req, share: [i, k] })));
   const failed = parts.find((p) => p.type !== 'gene-values');
   if (failed) return failed;
   const got = parts as Values[];
-  const values = new Float32Array(n);
+  const values = new Float32Array(Math.max(...got.map((p) => p.first + p.values.length)));
   for (const p of got) values.set(p.values, p.first);
   const n_nonzero = got.reduce((a, p) => a + p.n_nonzero, 0);
   return { ...got[0], values, first: 0, n_nonzero, seconds: Math.max(...got.map((p) => p.seconds)) };
 }
 
-/** Learns how to read the file's genes; the other workers open it while the user types. */
-function learn(file: File, r: GeneResponse): void {
-  if (r.type === 'error' || r.csr_rows === null || csrRows.has(file)) return;
-  csrRows.set(file, r.csr_rows);
-  for (let i = 1; i < shares(); i++) ask(i, { type: 'gene-names', file }).catch(() => undefined);
+/** The names (worker 0; the others open the file meanwhile), or one gene's values (every worker). */
+function fromWorkers(req: WithoutId<GeneRequest>): Promise<GeneResponse> {
+  if (req.type === 'gene-values') return shared(req);
+  for (let i = 1; i < shares(); i++) ask(i, req).catch(() => undefined);
+  return ask(0, req);
 }
 
 /** The gene names or one gene's values of `req.file` (from the gene workers, else the Markers worker). */
 export async function callGenes(req: WithoutId<GeneRequest>): Promise<MarkersResponse> {
   if (!viaMarkers.has(req.file)) {
-    const n = csrRows.get(req.file);
-    const r = req.type === 'gene-values' && n !== undefined ? await shared(req, n) : await ask(0, req);
-    learn(req.file, r);
+    const r = await fromWorkers(req);
     if (r.type !== 'error') return r;
     if (!r.needs_h5wasm) throw new Error(r.message);
     viaMarkers.add(req.file);

@@ -9,7 +9,7 @@ import { rgb } from '../figure/scene.ts';
 import { openH5adPath } from '../h5ad/open-node.ts';
 import { sharedPath } from '../testing/fixtures.ts';
 import { writeLayoutH5ad } from '../testing/write-h5ad.ts';
-import { findGene, geneNamesOf, readGeneValues } from './gene-values.ts';
+import { findGene, geneNamesOf, readGeneShare, readGeneValues } from './gene-values.ts';
 
 const N = 301;
 const G = 12;
@@ -85,7 +85,16 @@ describe('gene values', () => {
           assert.deepEqual(byId.values, want, `${layout}${dup ? ' dup' : ''} ${ids[j]}`);
           assert.equal(byId.gene, symbols[j]);
           assert.deepEqual(readGeneValues(reader, `sym${j}`).values, want, 'a symbol, ignoring case');
+          // Shared by 3 workers: CSR in ranges of cells, other encodings whole in share 0.
+          const parts = [0, 1, 2].map((i) => readGeneShare(reader, ids[j], [i, 3], { chunk_rows: 40 }));
+          const joined = new Float32Array(N);
+          for (const p of parts) joined.set(p.values, p.first);
+          assert.deepEqual(joined, want, `${layout} ${ids[j]} in shares`);
+          assert.equal(parts.reduce((a, p) => a + p.n_nonzero, 0), byId.n_nonzero);
+          assert.ok(parts.every((p) => p.gene === symbols[j]));
+          if (layout !== 'csr') assert.deepEqual(parts.map((p) => p.values.length), [N, 0, 0]);
         }
+        assert.throws(() => readGeneShare(reader, 'NOTAGENE', [2, 3]), { code: 'no_gene' });
       } finally {
         reader.close();
       }

@@ -116,3 +116,15 @@ export function readGeneValues(reader: H5adReader, query: string, o: GeneValuesO
   for (let i = 0; i < values.length; i++) if (values[i] !== 0) nnz++;
   return { gene: name, column, source, values, n_nonzero: nnz, first: 0 };
 }
+
+/**
+ * Share i of k of a gene's cells, for workers that split one gene's read: equal ranges of cells
+ * of a CSR matrix; any other encoding is read whole by share 0 (the others get no cells).
+ */
+export function readGeneShare(reader: H5adReader, query: string, [i, k]: [number, number], o: GeneValuesOptions = {}): GeneValues {
+  const { encoding, n_rows: n } = reader.matrix(o.source ?? 'X');
+  const rows: [number, number] = encoding === 'csr' ? [Math.floor((i * n) / k), Math.floor(((i + 1) * n) / k)] : i === 0 ? [0, n] : [n, n];
+  if (rows[0] < rows[1]) return readGeneValues(reader, query, { ...o, rows });
+  const { column, name } = findGene(o.names ?? geneNamesOf(reader, o.source), query);
+  return { gene: name, column, source: o.source ?? 'X', values: new Float32Array(0), first: rows[0], n_nonzero: 0 };
+}
