@@ -1,10 +1,11 @@
 /**
  * Client of the gene workers (gene-worker.ts): they start on the first request and stay up until
  * the run changes (they hold no wasm heap), so a gene typed after the first waits for no worker
- * start or file open. A gene is read by several workers at once, each a share of the cells (of a
- * CSR X): the time goes mostly to FileReaderSync calls, which overlap across workers (Chromium,
- * 490 MB: 1 worker 0.9-1.6 s, 2 workers 0.86-1.0 s, 3 workers 0.58-0.86 s on 2 cores). Files only
- * h5wasm reads go to the Markers worker.
+ * start or file open; the genes read last are kept, so going back to one is instant. A gene is
+ * read by several workers at once, each a share of the cells (of a CSR X): the time goes mostly
+ * to FileReaderSync calls, which overlap across workers (Chromium, 490 MB: 1 worker 0.9-1.6 s,
+ * 2 workers 0.86-1.0 s, 3 workers 0.58-0.86 s on 2 cores). Files only h5wasm reads go to the
+ * Markers worker.
  */
 import { callMarkers } from './markers-client.ts';
 import type { GeneRequest, GeneResponse } from './gene-protocol.ts';
@@ -64,8 +65,37 @@ function fromWorkers(req: WithoutId<GeneRequest>): Promise<GeneResponse> {
   return ask(0, req);
 }
 
-/** The gene names or one gene's values of `req.file` (from the gene workers, else the Markers worker). */
+/** Genes read last, per file, by the name asked and the name shown (at most CACHE_BYTES of values). */
+let cache = new WeakMap<File, Map<string, MarkersResponse>>();
+const CACHE_BYTES = 32 << 20;
+
+function remember(file: File, asked: string, r: MarkersResponse): MarkersResponse {
+  if (r.type !== 'gene-values') return r;
+  const m = cache.get(file) ?? new Map<string, MarkersResponse>();
+  cache.set(file, m);
+  const cap = Math.max(1, Math.floor(CACHE_BYTES / Math.max(1, r.values.byteLength)));
+  for (const key of [asked, r.gene]) {
+    m.delete(key);
+    m.set(key, r);
+  }
+  while (new Set(m.values()).size > cap) m.delete(m.keys().next().value!); // the oldest first
+  return r;
+}
+
+/** One gene's values again (a gene clicked twice, or back to the one before) without reading. */
+function cached(req: WithoutId<GeneRequest>): MarkersResponse | undefined {
+  const r = req.type === 'gene-values' ? cache.get(req.file)?.get(req.gene) : undefined;
+  return r?.type === 'gene-values' ? { ...r, seconds: 0 } : undefined;
+}
+
+/** The gene names or one gene's values of `req.file` (from a cache, the gene workers, else the Markers worker). */
 export async function callGenes(req: WithoutId<GeneRequest>): Promise<MarkersResponse> {
+  const hit = cached(req);
+  if (hit) return hit;
+  return req.type === 'gene-values' ? remember(req.file, req.gene, await read(req)) : read(req);
+}
+
+async function read(req: WithoutId<GeneRequest>): Promise<MarkersResponse> {
   if (!viaMarkers.has(req.file)) {
     const r = await fromWorkers(req);
     if (r.type !== 'error') return r;
@@ -75,8 +105,9 @@ export async function callGenes(req: WithoutId<GeneRequest>): Promise<MarkersRes
   return callMarkers(req);
 }
 
-/** Stops the gene workers (a new run or file); pending calls reject. */
+/** Stops the gene workers and forgets the genes read (a new run or file); pending calls reject. */
 export function stopGenes(): void {
+  cache = new WeakMap();
   if (!workers.length) return;
   for (const w of workers) w.terminate();
   workers.length = 0;
