@@ -134,38 +134,45 @@ void cluster_and_layout(const WeightedGraph& graph, const std::vector<float>& in
 
 namespace {
 
-/// kNN graph -> connectivities -> Leiden (-> layout from the first two components).
-void cluster_points(const PointsView& points, const OverClusterOptions& options,
-                    const Progress& progress, OverClusterResult& out) {
+/// The fuzzy kNN graph of some points, and the layout's start (their first two coordinates).
+struct GraphAndInit {
+    WeightedGraph graph;
+    std::vector<float> init;
+};
+
+/// kNN graph -> connectivities. The kNN lists are freed on return: at 1M cells the layout's
+/// memory peak comes later, and what is freed before it is room the later steps reuse.
+GraphAndInit neighbour_graph(const PointsView& points, const OverClusterOptions& options,
+                             const Progress& progress) {
     report(progress, "neighbors", 0.35);
     KnnOptions ko;
     ko.k = std::min(options.n_neighbors, points.n);
     ko.seed = options.seed;
     ko.n_threads = options.n_threads;
-    const KnnGraph knn = find_neighbors(points, ko);
-    WeightedGraph graph = fuzzy_connectivities(knn);
-    std::vector<float> init;
+    GraphAndInit out;
+    out.graph = fuzzy_connectivities(find_neighbors(points, ko));
     if (options.layout || options.keep_graph) {
-        init.resize(points.n * 2);
+        out.init.resize(points.n * 2);
         for (std::size_t i = 0; i < points.n; ++i) {
-            init[i * 2] = points.row(i)[0];
-            init[i * 2 + 1] = points.dim > 1 ? points.row(i)[1] : 0.0f;
+            out.init[i * 2] = points.row(i)[0];
+            out.init[i * 2 + 1] = points.dim > 1 ? points.row(i)[1] : 0.0f;
         }
     }
-    cluster_and_layout(graph, init, options, progress, 0.55, 0.75, out);
+    return out;
+}
+
+/// Leiden (-> layout) of a neighbour graph, which is kept for a later layout when asked.
+void cluster_graph(GraphAndInit g, const OverClusterOptions& options, const Progress& progress,
+                   OverClusterResult& out) {
+    cluster_and_layout(g.graph, g.init, options, progress, 0.55, 0.75, out);
     if (options.keep_graph)
-        out.kept = keep_graph(std::move(graph), std::move(init), out.clusters, options.seed,
+        out.kept = keep_graph(std::move(g.graph), std::move(g.init), out.clusters, options.seed,
                               options.n_epochs);
 }
 
-}  // namespace
-
-OverClusterResult over_cluster(SparseRows selected, const OverClusterOptions& options,
-                               const Progress& progress) {
-    if (selected.n_rows < 3) throw std::invalid_argument("over-clustering needs at least 3 cells");
-    if (selected.n_cols < 2)
-        throw std::invalid_argument("over-clustering needs at least 2 variable genes");
-    OverClusterResult out;
+/// Standardized, then reduced to its principal components; the scaled matrix is freed on return.
+PcaResult scaled_pca(SparseRows selected, const OverClusterOptions& options,
+                     const Progress& progress) {
     report(progress, "scale", 0.05);
     ScaleOptions so;
     so.max_value = options.max_value;
@@ -175,9 +182,25 @@ OverClusterResult over_cluster(SparseRows selected, const OverClusterOptions& op
     po.n_components = options.n_pcs;
     po.seed = options.seed;
     po.n_threads = options.n_threads;
-    const PcaResult pca = pca_sparse(scaled, po);
-    cluster_points(PointsView{pca.scores.data(), pca.n_rows, pca.n_components}, options, progress,
-                   out);
+    return pca_sparse(scaled, po);
+}
+
+}  // namespace
+
+OverClusterResult over_cluster(SparseRows selected, const OverClusterOptions& options,
+                               const Progress& progress) {
+    if (selected.n_rows < 3) throw std::invalid_argument("over-clustering needs at least 3 cells");
+    if (selected.n_cols < 2)
+        throw std::invalid_argument("over-clustering needs at least 2 variable genes");
+    // Each step's input is freed once the step is done (the components once the graph exists):
+    // a wasm heap never shrinks, so what is alive at once sets the tab's peak memory.
+    GraphAndInit g = [&] {
+        const PcaResult pca = scaled_pca(std::move(selected), options, progress);
+        return neighbour_graph(PointsView{pca.scores.data(), pca.n_rows, pca.n_components}, options,
+                               progress);
+    }();
+    OverClusterResult out;
+    cluster_graph(std::move(g), options, progress, out);
     return out;
 }
 
@@ -199,8 +222,11 @@ OverClusterResult over_cluster_points(const float* pcs, std::size_t n, std::size
                       kept.begin() + static_cast<std::ptrdiff_t>(i * use));
         data = kept.data();
     }
+    GraphAndInit g = neighbour_graph(PointsView{data, n, use}, options, progress);
+    // The copied components are not needed by Leiden or the layout.
+    std::vector<float>().swap(kept);
     OverClusterResult out;
-    cluster_points(PointsView{data, n, use}, options, progress, out);
+    cluster_graph(std::move(g), options, progress, out);
     return out;
 }
 
