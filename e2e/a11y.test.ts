@@ -172,7 +172,7 @@ describe('accessibility: axe-core finds no WCAG 2.0/2.1 A or AA violation in any
     assert.match((await page.textContent('#plot-summary'))!, /1,500 cells.*coloured by majority voting.*6 cell types/s);
     await expectNoViolations(page, 'demo results');
     await shot(page, 'results');
-    await page.click('#legend tbody tr:first-child');
+    await page.click('#legend tbody tr:first-child button.legend-item');
     assert.equal(await page.getAttribute('#legend tbody tr:first-child button', 'aria-pressed'), 'true');
     await page.check('#palette-colorblind');
     await page.selectOption('#color-by', 'conf_score');
@@ -183,7 +183,7 @@ describe('accessibility: axe-core finds no WCAG 2.0/2.1 A or AA violation in any
     await expectNoViolations(page, 'results: proportions table per sample');
     await shot(page, 'proportions', '#proportions-wrap');
     await page.selectOption('#proportions-view', 'bars');
-    await page.click('#legend tbody tr:nth-child(2)');
+    await page.click('#legend tbody tr:nth-child(2) button.legend-item');
     await shot(page, 'legend-colourblind', '.plot-row');
 
     // The panels: why this label, results figure, markers, compare models.

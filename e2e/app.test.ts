@@ -25,7 +25,7 @@ describe('app (production build, cross-origin isolated)', () => {
     const colored = await coloredPixels(page);
     assert.ok(colored > 2000, `plot looks blank (${colored} coloured pixels)`);
     // Clicking a legend row highlights it (others dimmed).
-    await page.click('#legend tbody tr:first-child');
+    await page.click('#legend tbody tr:first-child button.legend-item');
     assert.equal(await page.$$eval('#legend tbody tr.dim', (t) => t.length), 5);
     // Proportions per sample: three donors, each row sums to 100%.
     await page.selectOption('#group-by', 'sample');

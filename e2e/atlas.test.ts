@@ -147,11 +147,11 @@ describe('app at atlas scale: 98 cell types', () => {
     assert.deepEqual(byName, [...byName].sort());
     // Click to highlight one type: the others dim (legend and plot).
     const before = await coloredPixels(page);
-    await page.click(`#legend tbody tr[data-label="${byName[0]}"]`);
+    await page.click(`#legend tbody tr[data-label="${byName[0]}"] button.legend-item`);
     assert.equal(await page.locator('#legend tbody tr.dim').count(), byName.length - 1);
     await page.waitForTimeout(300);
     assert.ok((await coloredPixels(page)) < before, 'other types are dimmed in the plot');
-    await page.click(`#legend tbody tr[data-label="${byName[0]}"]`);
+    await page.click(`#legend tbody tr[data-label="${byName[0]}"] button.legend-item`);
     assert.equal(await page.locator('#legend tbody tr.dim').count(), 0);
     // Proportions per sample: stacked bars (one per sample) and the long table, in their own box.
     await page.selectOption('#group-by', 'sample');

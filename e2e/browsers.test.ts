@@ -78,7 +78,7 @@ for (const name of BROWSERS.filter((b) => only.includes(b)) as BrowserName[]) {
         const gl = await p.eval(() => !!document.createElement('canvas').getContext('webgl2'));
         assert.equal(await p.eval(() => document.getElementById('plot')!.dataset.plotMode), gl ? 'webgl' : 'basic');
         const all = await plotColours(p);
-        await p.click('#legend tbody tr:first-child');
+        await p.click('#legend tbody tr:first-child button.legend-item');
         assert.equal(await p.eval(() => document.querySelectorAll('#legend tbody tr.dim').length), 5);
         await waitHighlighted(p, all.saturated);
         const label = await p.eval(() => (document.querySelector('#legend tbody tr.on') as HTMLElement).dataset.label!);

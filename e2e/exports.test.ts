@@ -154,7 +154,7 @@ print(app.shape, light.shape, app.uns['celltypist']['model'], app.uns['celltypis
     await page.waitForFunction(() => /Exporting/.test(document.getElementById('export-text')!.textContent!));
     const t0 = Date.now();
     await page.selectOption('#color-by', 'predicted_labels');
-    await page.click('#legend tbody tr:first-child');
+    await page.click('#legend tbody tr:first-child button.legend-item');
     assert.ok(Date.now() - t0 < 2000, 'the page did not answer clicks during the export');
     await page.click('#export-cancel');
     await page.evaluate(() => ((window as unknown as Record<string, unknown>).__holdWrites = false));

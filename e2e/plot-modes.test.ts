@@ -36,7 +36,7 @@ async function checkBasicPlot(p: BPage, note: RegExp) {
   await waitPlotted(p, 2000);
   const all = await plotColours(p);
   // Highlighting one of the six types greys the others out.
-  await p.click('#legend tbody tr:first-child');
+  await p.click('#legend tbody tr:first-child button.legend-item');
   await p.waitFor(() => document.querySelectorAll('#legend tbody tr.dim').length === 5);
   await waitHighlighted(p, all.saturated);
   // The hovered cell is one of the highlighted type's (the only coloured ones left).
