@@ -80,6 +80,23 @@ describe('labels against biology', () => {
     await page.close();
   });
 
+  it('a gene reader that fails to start: the colour box names it instead of waiting, and the next try works', async () => {
+    const page = await h.openApp(h.server.url, { width: 1400, height: 1000 });
+    await page.setInputFiles('#model-file', sharedPath('fixtures/models/pbmc68k_bulk.pkl'));
+    await page.setInputFiles('#data-file', sharedPath('fixtures/real/pbmc68k_reduced.h5ad'));
+    await waitRunnable(page);
+    await runAndWait(page);
+    await page.waitForFunction(() => document.body.dataset.plot === 'ready', null, { timeout: 60000 });
+    await page.route('**/gene-worker*', (r) => r.abort());
+    await page.fill('#colour-gene', 'CD79A');
+    await page.press('#colour-gene', 'Enter');
+    await page.waitForFunction(() => /⚠ the gene reader stopped/.test(document.getElementById('colour-gene-status')!.textContent!), null, { timeout: 20000 });
+    assert.notEqual(await page.$eval('#plot', (p) => (p as HTMLElement).dataset.colour), 'gene:CD79A');
+    await page.unroute('**/gene-worker*');
+    await colourByGene(page, 'CD79A');
+    await page.close();
+  });
+
   it('groups the 98-type legend by parent types and opens a card with its ontology ID and markers', async () => {
     const page = await openImmuneLikeResults(h, { width: 1400, height: 1000 });
     assert.match((await page.evaluate(() => document.body.dataset.encyclopedia))!, /^Immune_All_Low v2 \(names, 98\/98\)$/);

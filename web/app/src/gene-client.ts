@@ -30,6 +30,12 @@ function start(): Worker {
     pending.delete(ev.data.id);
     p?.resolve(ev.data);
   };
+  // A worker that fails (its script did not load, or it ran out of memory) fails the genes it
+  // was reading with the cause, instead of leaving the colour box waiting forever.
+  w.onerror = (ev) => {
+    ev.preventDefault();
+    stopWorkers(new Error(`the gene reader stopped${ev.message ? ` (${ev.message})` : ''}; try again, or reload the page`));
+  };
   return w;
 }
 
@@ -105,13 +111,17 @@ async function read(req: WithoutId<GeneRequest>): Promise<MarkersResponse> {
   return callMarkers(req);
 }
 
-/** Stops the gene workers and forgets the genes read (a new run or file); pending calls reject. */
-export function stopGenes(): void {
-  cache = new WeakMap();
-  if (!workers.length) return;
+/** Ends the gene workers (the next request starts new ones); pending calls reject with `cause`. */
+function stopWorkers(cause: Error): void {
   for (const w of workers) w.terminate();
   workers.length = 0;
   document.body.dataset.geneWorker = 'stopped';
-  for (const p of pending.values()) p.reject(new Error('replaced by a new run'));
+  for (const p of pending.values()) p.reject(cause);
   pending.clear();
+}
+
+/** Stops the gene workers and forgets the genes read (a new run or file); pending calls reject. */
+export function stopGenes(): void {
+  cache = new WeakMap();
+  if (workers.length) stopWorkers(new Error('replaced by a new run'));
 }
