@@ -18,29 +18,44 @@ const INPUT = sharedPath('fixtures/synthetic/query_1k.h5ad');
 const DATE = '2026-01-02T03:04:05.678Z';
 let mounts = 0;
 
+/**
+ * One write of the annotated file (input `inputPath` in h5wasm's file system, annotations `ann`)
+ * onto `backend`, at a stopped clock: HDF5 stamps objects with the time of day, and the two
+ * passes must write the same bytes.
+ */
+async function writeOnto(
+  h5wasm: unknown,
+  FS: any,
+  backend: RandomAccessBackend,
+  inputPath: string,
+  ann: Parameters<typeof writeAnnotatedH5ad>[3],
+  scores: ScoreStream,
+  model: string,
+  slice_bytes?: number,
+): Promise<void> {
+  const fs = randomAccessFs(FS);
+  const dir = `/replay${++mounts}`;
+  FS.mkdir(dir);
+  FS.mount(fs, { files: [{ name: 'out.h5ad', backend }] }, dir);
+  const input = new (h5wasm as { File: new (p: string, m: string) => unknown }).File(inputPath, 'r') as CGroup & { close(): void };
+  try {
+    await withClockAt(Date.parse(DATE), () => writeAnnotatedH5ad(h5wasm as never, input, `${dir}/out.h5ad`, ann, scores, { model, model_version: '', model_sha256: '', options: {} }, { slice_bytes, date: DATE }));
+  } catch (e) {
+    throw fs.state.lastError ?? e;
+  } finally {
+    input.close();
+    FS.unmount(dir);
+  }
+  if (fs.state.lastError) throw fs.state.lastError;
+}
+
 async function setup() {
   const h5wasm = (await import('h5wasm')).default;
   const { FS } = (await h5wasm.ready) as unknown as { FS: any };
   FS.writeFile('/replay-input.h5ad', readFileSync(INPUT));
   const r = await annotate(INPUT, sharedPath('fixtures/models/toy_lr.pkl'), { variant: 'simd', majority_voting: true, over_clustering: 'given_clusters' });
   /** One write of the annotated file onto `backend` (small chunks: the 1k file has large writes too). */
-  const write = async (backend: RandomAccessBackend, scores: ScoreStream = scoresFromResult(r, 250)) => {
-    const fs = randomAccessFs(FS);
-    const dir = `/replay${++mounts}`;
-    FS.mkdir(dir);
-    FS.mount(fs, { files: [{ name: 'out.h5ad', backend }] }, dir);
-    const input = new h5wasm.File('/replay-input.h5ad', 'r') as unknown as CGroup & { close(): void };
-    try {
-      // HDF5 stamps objects with the time of day: the passes run at the same (stopped) clock.
-      await withClockAt(Date.parse(DATE), () => writeAnnotatedH5ad(h5wasm as never, input, `${dir}/out.h5ad`, r, scores, { model: 'toy_lr.pkl', model_version: '', model_sha256: '', options: {} }, { slice_bytes: 200_000, date: DATE }));
-    } catch (e) {
-      throw fs.state.lastError ?? e;
-    } finally {
-      input.close();
-      FS.unmount(dir);
-    }
-    if (fs.state.lastError) throw fs.state.lastError;
-  };
+  const write = (backend: RandomAccessBackend, scores: ScoreStream = scoresFromResult(r, 250)) => writeOnto(h5wasm, FS, backend, '/replay-input.h5ad', r, scores, 'toy_lr.pkl', 200_000);
   return { r, write };
 }
 
@@ -182,22 +197,7 @@ describe('replayed (two-pass, front-to-back) .h5ad writes', () => {
         await on({ start, rows, decision: p, probability: p } satisfies ScoreChunk);
       }
     };
-    const write = async (backend: RandomAccessBackend, s: ScoreStream) => {
-      const fs = randomAccessFs(FS);
-      const dir = `/replay${++mounts}`;
-      FS.mkdir(dir);
-      FS.mount(fs, { files: [{ name: 'out.h5ad', backend }] }, dir);
-      const input = new h5wasm.File('/replay-strings.h5ad', 'r') as unknown as CGroup & { close(): void };
-      try {
-        await withClockAt(Date.parse(DATE), () => writeAnnotatedH5ad(h5wasm as never, input, `${dir}/out.h5ad`, ann, s, { model: 'm.pkl', model_version: '', model_sha256: '', options: {} }, { date: DATE }));
-      } catch (e) {
-        throw fs.state.lastError ?? e;
-      } finally {
-        input.close();
-        FS.unmount(dir);
-      }
-      if (fs.state.lastError) throw fs.state.lastError;
-    };
+    const write = (backend: RandomAccessBackend, s: ScoreStream) => writeOnto(h5wasm, FS, backend, '/replay-strings.h5ad', ann, s, 'm.pkl');
     const mem = new MemoryBackend();
     await write(mem, scores());
     // As the app does: the first pass writes zero probabilities (its chunks are large writes).
