@@ -67,7 +67,7 @@ async function shared(req: Extract<WithoutId<GeneRequest>, { type: 'gene-values'
 /** The names (worker 0; the others open the file meanwhile), or one gene's values (every worker). */
 function fromWorkers(req: WithoutId<GeneRequest>): Promise<GeneResponse> {
   if (req.type === 'gene-values') return shared(req);
-  for (let i = 1; i < shares(); i++) ask(i, req).catch(() => undefined);
+  for (let i = 1; i < shares(); i++) ask(i, { ...req, open_only: true }).catch(() => undefined);
   return ask(0, req);
 }
 

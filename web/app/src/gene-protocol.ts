@@ -5,7 +5,8 @@
 import type { MarkersRequest, MarkersResponse } from './markers-protocol.ts';
 
 export type GeneRequest =
-  | Extract<MarkersRequest, { type: 'gene-names' }>
+  /** `open_only`: open the file and read its names for later genes, answer no list (the workers that share genes). */
+  | (Extract<MarkersRequest, { type: 'gene-names' }> & { open_only?: boolean })
   /** `share` [i, k]: the i-th of k equal ranges of cells (a CSR X; else share 0 reads every cell, the others none). */
   | (Extract<MarkersRequest, { type: 'gene-values' }> & { share?: [number, number] });
 

@@ -27,7 +27,7 @@ function answer(msg: GeneRequest): { m: GeneResponse; transfer: Transferable[] }
   const reader = readerFor(msg.file);
   if (!reader) return { m: { type: 'error', id: msg.id, message: 'the direct reader cannot read this file', needs_h5wasm: true }, transfer: [] };
   const names = (open!.names ??= geneNamesOf(reader));
-  if (msg.type === 'gene-names') return { m: { type: 'gene-names', id: msg.id, names: completionList(names) }, transfer: [] };
+  if (msg.type === 'gene-names') return { m: { type: 'gene-names', id: msg.id, names: msg.open_only ? [] : completionList(names) }, transfer: [] };
   const t0 = performance.now();
   const g = msg.share ? readGeneShare(reader, msg.gene, msg.share, { names }) : readGeneValues(reader, msg.gene, { names });
   const seconds = (performance.now() - t0) / 1000;
