@@ -11,7 +11,8 @@ shared=${CT_SHARED:-../shared}
 for target in pickle_reader_fuzz csr_ingest_fuzz; do
     corpus=$(mktemp -d)
     seeds=()
-    [ "$target" = pickle_reader_fuzz ] && seeds=("$shared/fixtures/models")
+    # Seeds: the real models, and every crash found so far (run first, under ASan, each time).
+    [ "$target" = pickle_reader_fuzz ] && seeds=("$shared/fixtures/models" tests/fuzz/pickle_regressions)
     echo "fuzzing $target for ${secs}s"
     log="$corpus.log"
     rc=0

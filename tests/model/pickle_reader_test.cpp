@@ -112,6 +112,13 @@ TEST(PickleReader, ObjectsContainingThemselvesAreRefused) {
     EXPECT_NE(error_of(bytes_of(loop)).find("an object contains itself"), std::string::npos);
 }
 
+TEST(PickleReader, DictBuiltFromItselfIsUnchanged) {
+    // EMPTY_DICT, BINPUT 0, {1: 2} by SETITEMS, BINGET 0, BUILD: the state is the dict itself
+    // (the fuzzer's heap-use-after-free). A dict is no model: the reader says so, no crash.
+    const std::string self = "\x80\x02}q\x00(K\x01K\x02uh\x00b."s;
+    EXPECT_FALSE(error_of(bytes_of(self)).empty());
+}
+
 TEST(PickleReader, EveryTruncationFailsCleanly) {
     const auto full = read_bytes(shared_path("fixtures/models/toy_lr_fs.pkl"));
     // Every prefix must raise a ModelError, never crash or succeed.

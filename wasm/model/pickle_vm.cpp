@@ -576,7 +576,11 @@ class Machine {
                 return;
             case Kind::Dict:
                 if (state->kind == Kind::Dict) {
-                    for (auto& kv : state->entries) obj->entries.push_back(kv);
+                    // A dict updated with itself is unchanged; appending its own entries while
+                    // reading them would read freed memory when the vector grows (fuzzer).
+                    if (state != obj)
+                        obj->entries.insert(obj->entries.end(), state->entries.begin(),
+                                            state->entries.end());
                     return;
                 }
                 break;
