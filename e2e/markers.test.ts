@@ -120,6 +120,9 @@ describe('Markers panel, results figure and model comparison (app)', () => {
     await page.click('#run');
     await page.waitForFunction(() => (window as unknown as { __hidden: boolean }).__hidden, null, { timeout: 30000 });
     await page.waitForFunction(() => document.body.dataset.state === 'results', null, { timeout: 60000 });
+    // The panels come back after the results' first paint; until then the hidden panel still
+    // holds the previous run's dots, which waitDots alone would take for the new ones.
+    await page.waitForFunction(() => !document.getElementById('markers-panel')!.hidden, null, { timeout: 30000 });
     await waitDots(page, 66);
     assert.equal(await page.locator('#markers-panel').isVisible(), true);
     await page.close();
